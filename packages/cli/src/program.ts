@@ -1,0 +1,18 @@
+import { createRequire } from 'node:module';
+import { Command } from 'commander';
+import { registerTestkitCommand } from './commands/testkit.js';
+
+const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/**
+ * Builds the `hearth` command tree. Each command lives in `commands/<name>.ts` and registers itself
+ * here, so `--help` lists every command from one place.
+ */
+export function createProgram(): Command {
+  const program = new Command('hearth')
+    .description('Hearth: local-first agent workflows on Gemma 4')
+    .version(packageJson.version, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)');
+  registerTestkitCommand(program);
+  return program;
+}

@@ -1,0 +1,1 @@
+export type * from './tool-types.js';

@@ -1,0 +1,36 @@
+import type { z } from 'zod';
+
+/**
+ * What a tool returns to its caller. Media results travel as MCP image/audio content and, inside
+ * Hearth, go back into the model as image/audio message parts (a screenshot is seen, not described).
+ */
+export type ToolResultContent =
+  | { type: 'text'; text: string }
+  | { type: 'image'; data: string; mimeType: string }
+  | { type: 'audio'; data: string; mimeType: string };
+
+export interface ToolResult {
+  content: ToolResultContent[];
+  /** Machine-readable result, checked against `output` when the tool declares one. */
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+}
+
+export interface ToolRunContext {
+  signal: AbortSignal;
+  /** Progress for long tools; MCP clients see it as progress notifications. */
+  reportProgress(progress: number, total?: number, message?: string): void;
+}
+
+export interface ToolDefinition<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  input: Input;
+  output?: Output;
+  /** The run pauses for a human's approval before this tool runs (shell, fs writes). */
+  requiresApproval?: boolean;
+  /** Per-call time limit in milliseconds. */
+  timeoutMs?: number;
+  /** Return a string, a JSON value, or a full `ToolResult` (for images and audio). */
+  run(input: z.infer<Input>, context: ToolRunContext): Promise<unknown> | unknown;
+}

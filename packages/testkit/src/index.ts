@@ -1,1 +1,20 @@
-export {};
+export {
+  type CycleOptions,
+  defaultTestkitDir,
+  makeTestkitFamily,
+  makeTestkitModel,
+  type TestkitModelName,
+  type TestkitOptions,
+  testkitModelNames,
+} from './family.js';
+export { GgufValidationError } from './gguf/gguf-validation-error.js';
+export { readGgufFile } from './gguf/reader.js';
+export type {
+  GgufFileInfo,
+  GgufScalar,
+  GgufTensorInfo,
+  GgufTypeName,
+  GgufValue,
+} from './gguf/types.js';
+export { type GgufExpectation, validateGgufFile } from './gguf/validate.js';
+export { expectedCycleText } from './models/cycle.js';

@@ -3,6 +3,7 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodeGguf } from './gguf/writer.js';
+import { gemma4ChatTemplate } from './models/chat-template.js';
 import {
   CYCLE_POST_NORM_GAIN,
   cycleAssistantOverrides,
@@ -178,7 +179,15 @@ function cacheKey(name: TestkitModelName, options: CycleOptions): string {
     relevant.feedForwardLength = target.feedForwardLength;
   }
   const hash = createHash('sha256')
-    .update(JSON.stringify({ name, version: FORMAT_VERSION, vocab: VOCAB_SIZE, ...relevant }))
+    .update(
+      JSON.stringify({
+        name,
+        version: FORMAT_VERSION,
+        vocab: VOCAB_SIZE,
+        template: gemma4ChatTemplate,
+        ...relevant,
+      }),
+    )
     .digest('hex')
     .slice(0, 12);
   return `${name}-${hash}.gguf`;

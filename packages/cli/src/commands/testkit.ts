@@ -1,8 +1,43 @@
-import type { Command } from 'commander';
+import { stat } from 'node:fs/promises';
+import { defaultTestkitDir, makeTestkitFamily } from '@hearth/testkit';
+import { type Command, InvalidArgumentError } from 'commander';
+import { printJson } from '../output.js';
+
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new InvalidArgumentError('expected an integer from 0 to 4294967295.');
+  }
+  return seed;
+}
 
 /** `hearth testkit make`: writes the tiny Gemma 4 family (implemented with @hearth/testkit). */
 export function registerTestkitCommand(program: Command): void {
-  program
+  const testkit = program
     .command('testkit')
     .description('tiny Gemma 4 models and media fixtures for tests and offline demos');
+
+  testkit
+    .command('make')
+    .description(
+      'write the tiny Gemma 4 GGUF family (tiny, tiny-moe, tiny-assistant, tiny-mmproj, cycle, cycle-assistant); ' +
+        'existing files with the same options are reused',
+    )
+    .option('--dir <dir>', `directory for the files (default: ${defaultTestkitDir()})`)
+    .option('--seed <n>', 'seed of the random weights; same seed, same bytes', parseSeed)
+    .option('--json', 'print {"name": "path"} as JSON')
+    .action(async (options: { dir?: string; seed?: number; json?: boolean }) => {
+      const family = await makeTestkitFamily({ dir: options.dir, seed: options.seed });
+      if (options.json) {
+        printJson(family);
+        return;
+      }
+      const entries = Object.entries(family);
+      const width = Math.max(...entries.map(([name]) => name.length));
+      for (const [name, path] of entries) {
+        const { size } = await stat(path);
+        const kib = `${Math.ceil(size / 1024)} KiB`.padStart(9);
+        process.stdout.write(`${name.padEnd(width)}  ${kib}  ${path}\n`);
+      }
+    });
 }

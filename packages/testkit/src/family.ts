@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { encodeGguf } from './gguf/writer.js';
+import type { GgufMetadataEntry } from './gguf/types.js';
+import { encodeGguf, type GgufTensorInput } from './gguf/writer.js';
 import { gemma4ChatTemplate } from './models/chat-template.js';
 import {
   CYCLE_POST_NORM_GAIN,
@@ -114,59 +115,55 @@ function cycleShapes(options: CycleOptions): { target: Gemma4TargetShape; assist
   return { target, assistant: { hiddenSize: draftHidden, heads: 2, feedForwardLength: 2 * draftHidden } };
 }
 
-/** Encodes one model; pure and synchronous. */
-export function encodeTestkitModel(name: TestkitModelName, options: CycleOptions = {}): Buffer {
+type GgufParts = { metadata: GgufMetadataEntry[]; tensors: GgufTensorInput[] };
+
+/** Metadata and tensors of one model, before encoding (tests derive broken variants from these). */
+export function testkitModelParts(name: TestkitModelName, options: CycleOptions = {}): GgufParts {
   const seed = options.seed ?? DEFAULT_SEED;
   const random = { seed, scale: 0.02, postNormGain: 1 };
   const vocab = vocabulary();
   switch (name) {
     case 'tiny': {
-      const model = gemma4Target('hearth-testkit-tiny', tinyShape, vocab, random);
-      return encodeGguf(model.metadata, model.tensors);
+      return gemma4Target('hearth-testkit-tiny', tinyShape, vocab, random);
     }
     case 'tiny-moe': {
-      const model = gemma4Target('hearth-testkit-tiny-moe', tinyMoeShape, vocab, random);
-      return encodeGguf(model.metadata, model.tensors);
+      return gemma4Target('hearth-testkit-tiny-moe', tinyMoeShape, vocab, random);
     }
     case 'tiny-assistant': {
-      const model = gemma4Assistant(
-        'hearth-testkit-tiny-assistant',
-        tinyShape,
-        tinyAssistantShape,
-        vocab,
-        random,
-      );
-      return encodeGguf(model.metadata, model.tensors);
+      return gemma4Assistant('hearth-testkit-tiny-assistant', tinyShape, tinyAssistantShape, vocab, random);
     }
     case 'tiny-mmproj': {
-      const model = gemma4UnifiedMmproj(
+      return gemma4UnifiedMmproj(
         'hearth-testkit-tiny-mmproj',
         { textHiddenSize: tinyShape.hiddenSize, visionHiddenSize: 64 },
         seed,
       );
-      return encodeGguf(model.metadata, model.tensors);
     }
     case 'cycle': {
       const { target } = cycleShapes(options);
-      const model = gemma4Target('hearth-testkit-cycle', target, vocab, {
+      return gemma4Target('hearth-testkit-cycle', target, vocab, {
         ...random,
         postNormGain: CYCLE_POST_NORM_GAIN,
         overrides: cycleTargetOverrides(vocab, target.hiddenSize, seed),
       });
-      return encodeGguf(model.metadata, model.tensors);
     }
     case 'cycle-assistant': {
       const { target, assistant } = cycleShapes(options);
-      const model = gemma4Assistant('hearth-testkit-cycle-assistant', target, assistant, vocab, {
+      return gemma4Assistant('hearth-testkit-cycle-assistant', target, assistant, vocab, {
         ...random,
         postNormGain: CYCLE_POST_NORM_GAIN,
         overrides: cycleAssistantOverrides(vocab, target.hiddenSize, assistant.hiddenSize),
       });
-      return encodeGguf(model.metadata, model.tensors);
     }
     default:
       throw new RangeError(`unknown testkit model "${String(name)}"; known: ${testkitModelNames.join(', ')}`);
   }
+}
+
+/** Encodes one model; pure and synchronous. */
+export function encodeTestkitModel(name: TestkitModelName, options: CycleOptions = {}): Buffer {
+  const { metadata, tensors } = testkitModelParts(name, options);
+  return encodeGguf(metadata, tensors);
 }
 
 /** The options that change a model's bytes, in a stable order, for the cache file name. */

@@ -131,6 +131,7 @@ function parseHeader(filePath: string, buffer: Buffer, endOfFile: boolean, fileS
   const metadataTypes: Record<string, GgufTypeName> = {};
   for (let i = 0; i < metadataCount; i++) {
     const key = cursor.string(`metadata key #${i}`);
+    if (key in metadataTypes) fail(`metadata key "${key}" appears twice`, { key });
     const typeId = cursor.u32();
     const type = typeNames[typeId];
     if (type === undefined) fail(`metadata key "${key}" has unknown value type ${typeId}`, { key });

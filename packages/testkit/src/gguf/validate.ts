@@ -12,6 +12,8 @@ interface TensorSpec {
   name: string;
   dimensions: number[];
   required: boolean;
+  /** Not required when this other tensor is present (fused alternatives, e.g. gate+up experts). */
+  unlessPresent?: string;
 }
 
 const REGENERATE =
@@ -94,6 +96,12 @@ function checkTokenizer(m: MetadataReader): number {
         key: 'tokenizer.ggml.token_type',
       },
     );
+  }
+  const scores = m.array('tokenizer.ggml.scores', ['array<f32>'], false);
+  if (scores && scores.length !== tokens.length) {
+    m.fail(`"tokenizer.ggml.scores" has ${scores.length} entries, expected one per token (${tokens.length})`, {
+      key: 'tokenizer.ggml.scores',
+    });
   }
   if (model === 'gemma4' || model === 'gpt2') {
     m.array('tokenizer.ggml.merges', ['array<string>']);
@@ -237,8 +245,18 @@ function gemma4Tensors(m: MetadataReader, vocab: number): TensorSpec[] {
         { name: `${b}.post_ffw_norm_1.weight`, dimensions: [d], required: true },
         { name: `${b}.post_ffw_norm_2.weight`, dimensions: [d], required: true },
         { name: `${b}.ffn_gate_up_exps.weight`, dimensions: [d, 2 * e, experts], required: false },
-        { name: `${b}.ffn_gate_exps.weight`, dimensions: [d, e, experts], required: false },
-        { name: `${b}.ffn_up_exps.weight`, dimensions: [d, e, experts], required: false },
+        {
+          name: `${b}.ffn_gate_exps.weight`,
+          dimensions: [d, e, experts],
+          required: true,
+          unlessPresent: `${b}.ffn_gate_up_exps.weight`,
+        },
+        {
+          name: `${b}.ffn_up_exps.weight`,
+          dimensions: [d, e, experts],
+          required: true,
+          unlessPresent: `${b}.ffn_gate_up_exps.weight`,
+        },
         { name: `${b}.ffn_down_exps.weight`, dimensions: [e, d, experts], required: true },
         { name: `${b}.ffn_down_exps.scale`, dimensions: [experts], required: false },
       );
@@ -383,7 +401,8 @@ function checkTensors(m: MetadataReader, info: GgufFileInfo, specs: TensorSpec[]
     const tensor = present.get(spec.name);
     const shape = `[${spec.dimensions.map((d) => (d < 0 ? 'any' : d)).join(', ')}]`;
     if (!tensor) {
-      if (spec.required)
+      const replaced = spec.unlessPresent !== undefined && present.has(spec.unlessPresent);
+      if (spec.required && !replaced)
         m.fail(`required tensor "${spec.name}" is missing (expected shape ${shape})`, { tensor: spec.name });
       continue;
     }

@@ -5,7 +5,7 @@ export {
 } from './engine/node-llama-cpp/node-llama-cpp-engine.js';
 export { type EngineCapability, EngineCapabilityError } from './errors/engine-capability-error.js';
 export { EngineLoadError } from './errors/engine-load-error.js';
-export { type ModelDownloadFailure, ModelDownloadError } from './errors/model-download-error.js';
+export { ModelDownloadError, type ModelDownloadFailure } from './errors/model-download-error.js';
 export { ModelNotFoundError } from './errors/model-not-found-error.js';
 export { ModelOfflineError } from './errors/model-offline-error.js';
 export { type ModelFileRole, ModelSetMismatchError } from './errors/model-set-mismatch-error.js';

@@ -1,0 +1,29 @@
+// Model files: catalog, downloads and cache, validation of model sets, memory-fit estimates.
+export {
+  type DownloadPreset,
+  findModelPreset,
+  type ModelPreset,
+  modelPresets,
+  type PresetFile,
+  type PresetShape,
+  type TestkitFileName,
+  type TestkitPreset,
+} from './catalog.js';
+export {
+  type DownloadModelFileOptions,
+  type DownloadProgress,
+  downloadModelFile,
+  expectedCachePath,
+  findCachedModelFile,
+  isRemoteModelUri,
+} from './download.js';
+export type { ModelFileSummary } from './gguf-summary.js';
+export { hearthHome, modelCacheDir } from './home.js';
+export {
+  type ModelSpec,
+  type PresetFiles,
+  presetFiles,
+  type ResolveModelSetOptions,
+  resolveModelSet,
+} from './resolve.js';
+export { type ModelSet, type ModelSetInfo, validateModelSet } from './validate-set.js';

@@ -1,0 +1,162 @@
+import { stat } from 'node:fs/promises';
+import { basename, resolve as resolvePath } from 'node:path';
+import { ModelNotFoundError } from '../errors/model-not-found-error.js';
+import {
+  type DownloadPreset,
+  modelPresets,
+  type PresetFile,
+  parsePresetSpec,
+  type TestkitFileName,
+  type TestkitPreset,
+} from './catalog.js';
+import {
+  type DownloadModelFileOptions,
+  type DownloadProgress,
+  downloadModelFile,
+  isRemoteModelUri,
+} from './download.js';
+import type { ModelSet } from './validate-set.js';
+
+/** What to load: a preset (optionally `name:QUANT`), an `hf:` URI, an http(s) URL or a local path. */
+export interface ModelSpec {
+  model: string;
+  /** MTP drafter: overrides the preset's. */
+  drafter?: string;
+  /** Multimodal projector: overrides the preset's. */
+  mmproj?: string;
+  /** Quantisation of a preset's target (`Q4_0`, `Q8_0`, ...); same as `model: 'name:QUANT'`. */
+  quantization?: string;
+}
+
+export interface ResolveModelSetOptions {
+  onProgress?: (event: DownloadProgress) => void;
+  signal?: AbortSignal;
+  /** Use only cached and local files (default: `HEARTH_OFFLINE=1`). */
+  offline?: boolean;
+  /** Passed to `downloadModelFile` (cache directory, timeouts, Hugging Face endpoint). */
+  download?: Omit<DownloadModelFileOptions, 'onProgress' | 'signal' | 'offline' | 'expected'>;
+}
+
+/** A preset's files, after quantisation choice: what `list`, `pull` and `fit` talk about. */
+export interface PresetFiles {
+  target: PresetFile;
+  quantization: string;
+  drafter?: PresetFile;
+  mmproj?: PresetFile;
+}
+
+/** Picks a download preset's files for a quantisation (default: the preset's default). */
+export function presetFiles(preset: DownloadPreset, quantization?: string): PresetFiles {
+  const wanted = (quantization ?? preset.defaultQuantization).toUpperCase();
+  const target = preset.quantizations[wanted];
+  if (!target) {
+    throw new ModelNotFoundError(
+      `${preset.name}:${quantization}`,
+      `Preset ${preset.name} has no quantisation "${quantization}"; available: ${Object.keys(preset.quantizations).join(', ')}`,
+    );
+  }
+  return {
+    target,
+    quantization: wanted,
+    ...(preset.drafter ? { drafter: preset.drafter } : {}),
+    ...(preset.mmproj ? { mmproj: preset.mmproj } : {}),
+  };
+}
+
+/** Generates a testkit file (the only place library code reaches into @hearth/testkit's generators). */
+async function makeTestkitFile(name: TestkitFileName): Promise<string> {
+  const { makeTestkitModel } = await import('@hearth/testkit');
+  return makeTestkitModel(name);
+}
+
+async function resolveLocalFile(spec: string, role: string): Promise<string> {
+  const path = resolvePath(spec);
+  try {
+    if ((await stat(path)).isFile()) return path;
+  } catch {
+    // fall through to the error below
+  }
+  const looksLikeName = !/[/\\]|\.gguf$/i.test(spec);
+  throw new ModelNotFoundError(
+    spec,
+    looksLikeName
+      ? `Unknown model "${spec}" (${role}): not a preset and no such file. Presets: ${modelPresets.map((preset) => preset.name).join(', ')}; or pass an hf: URI, a URL or a .gguf path.`
+      : `No ${role} file at ${path}. Check the path, or use a preset (\`hearth models list\`) or an hf: URI.`,
+  );
+}
+
+/** One file of a set: remote -> downloaded/cached path, local -> absolute path. */
+async function resolveFile(
+  spec: string,
+  role: string,
+  options: ResolveModelSetOptions,
+  expected?: PresetFile,
+): Promise<string> {
+  if (!isRemoteModelUri(spec)) return resolveLocalFile(spec, role);
+  return downloadModelFile(spec, {
+    ...options.download,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.offline !== undefined ? { offline: options.offline } : {}),
+    ...(expected?.sha256 ? { expected: { sha256: expected.sha256 } } : {}),
+  });
+}
+
+async function resolveTestkitPreset(preset: TestkitPreset, spec: ModelSpec, options: ResolveModelSetOptions) {
+  const drafter = spec.drafter ?? preset.drafter;
+  const mmproj = spec.mmproj ?? preset.mmproj;
+  const fileFor = (value: string, role: string) =>
+    value === preset.drafter || value === preset.mmproj
+      ? makeTestkitFile(value as TestkitFileName)
+      : resolveFile(value, role, options);
+  return {
+    name: preset.name,
+    target: await makeTestkitFile(preset.target),
+    ...(drafter ? { drafter: await fileFor(drafter, 'drafter') } : {}),
+    ...(mmproj ? { mmproj: await fileFor(mmproj, 'mmproj') } : {}),
+  };
+}
+
+/**
+ * Turns a model spec into local files, downloading what is missing: presets (`gemma-4-12b`,
+ * `gemma-4-12b:Q8_0`, `tiny`, ...; testkit presets are generated under `$HEARTH_HOME/testkit`),
+ * `hf:` URIs, http(s) URLs and local paths. Explicit `drafter`/`mmproj` replace a preset's.
+ * Files are not validated here: call `validateModelSet` before loading.
+ *
+ * @throws ModelNotFoundError for an unknown preset or quantisation, or a missing local file.
+ * @throws ModelOfflineError / ModelDownloadError from downloads.
+ */
+export async function resolveModelSet(
+  spec: ModelSpec,
+  options: ResolveModelSetOptions = {},
+): Promise<ModelSet> {
+  const parsed = parsePresetSpec(spec.model);
+  if (parsed?.preset.source === 'testkit') {
+    if (parsed.quantization ?? spec.quantization) {
+      throw new ModelNotFoundError(
+        spec.model,
+        `Testkit preset ${parsed.preset.name} has a single generated file set; drop the quantisation`,
+      );
+    }
+    return resolveTestkitPreset(parsed.preset, spec, options);
+  }
+  if (parsed?.preset.source === 'download') {
+    const files = presetFiles(parsed.preset, spec.quantization ?? parsed.quantization);
+    const target = await resolveFile(files.target.uri, 'target', options, files.target);
+    const drafter = spec.drafter ?? files.drafter?.uri;
+    const mmproj = spec.mmproj ?? files.mmproj?.uri;
+    return {
+      name: parsed.preset.name,
+      target,
+      ...(drafter ? { drafter: await resolveFile(drafter, 'drafter', options, files.drafter) } : {}),
+      ...(mmproj ? { mmproj: await resolveFile(mmproj, 'mmproj', options, files.mmproj) } : {}),
+    };
+  }
+  const target = await resolveFile(spec.model, 'model', options);
+  return {
+    name: basename(target).replace(/\.gguf$/i, ''),
+    target,
+    ...(spec.drafter ? { drafter: await resolveFile(spec.drafter, 'drafter', options) } : {}),
+    ...(spec.mmproj ? { mmproj: await resolveFile(spec.mmproj, 'mmproj', options) } : {}),
+  };
+}

@@ -6,7 +6,8 @@
  * generation prompt when thinking is off. It contains the literal `'<|tool_call>call:'`, which is
  * what makes llama.cpp pick its dedicated Gemma 4 chat handler (parser, grammar, thinking); the
  * `{#- OpenAI Chat Completions:` comment tells llama.cpp this template renders role 'tool' messages
- * itself, so it skips its workaround for older Gemma 4 templates.
+ * itself, so it skips its workaround for older Gemma 4 templates. Rendered like Gemma4ChatWrapper for
+ * plain chats, node-llama-cpp resolves this template to its Gemma4ChatWrapper.
  * Written for this testkit; a smaller rendering of the same format, not a copy of Google's file.
  */
 export const gemma4ChatTemplate = `{%- macro quote(value) -%}
@@ -22,7 +23,8 @@ export const gemma4ChatTemplate = `{%- macro quote(value) -%}
 {%- if spec['description'] -%}description:{{ quote(spec['description']) }},{%- endif -%}
 {%- if spec['enum'] -%}enum:{{ quote(spec['enum']) }},{%- endif -%}
 {%- if spec['properties'] -%}properties:{{ '{' }}{%- for name, child in spec['properties'] | dictsort -%}{{ name }}:{{ schema(child) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '},' }}{%- endif -%}
-{%- if spec['items'] -%}items:{{ schema(spec['items']) }},{%- endif -%}
+{#- 'items' is also the name of a mapping method: test membership, not truthiness -#}
+{%- if 'items' in spec and spec['items'] is mapping -%}items:{{ schema(spec['items']) }},{%- endif -%}
 {%- if spec['required'] -%}required:{{ quote(spec['required']) }},{%- endif -%}
 type:{{ quote((spec['type'] | default('object') | string) | upper) }}{{ '}' }}
 {%- endmacro -%}
@@ -78,9 +80,8 @@ type:{{ quote((spec['type'] | default('object') | string) | upper) }}{{ '}' }}
 {%- for call in message['tool_calls'] -%}
 {%- set fn = call['function'] -%}
 {{ '<|tool_call>call:' + fn['name'] + '{' }}
-{%- if fn['arguments'] is mapping -%}{%- for k, v in fn['arguments'] | dictsort -%}{{ k }}:{{ quote(v) }}{{ ',' if not loop.last }}{%- endfor -%}
-{%- else -%}{{ fn['arguments'] }}
-{%- endif -%}
+{#- Arguments arrive as a mapping: llama.cpp parses JSON-string arguments before rendering -#}
+{%- if fn['arguments'] is mapping -%}{%- for k, v in fn['arguments'] | dictsort -%}{{ k }}:{{ quote(v) }}{{ ',' if not loop.last }}{%- endfor -%}{%- endif -%}
 {{ '}<tool_call|>' }}
 {%- endfor -%}
 {%- set state.last = 'tool_call' -%}

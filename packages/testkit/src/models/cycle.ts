@@ -29,8 +29,9 @@ export const CYCLE_POST_NORM_GAIN = 0.02;
 
 /** Index (0-25) of the letter that follows text ending in `text`'s last character. */
 function successorClass(text: string): number {
-  const last = text.replaceAll(SPACE_MARK, ' ').at(-1) ?? '';
-  const index = LETTERS.indexOf(last);
+  const last = text.replaceAll(SPACE_MARK, ' ').at(-1);
+  // `indexOf('')` would be 0, so an empty text must be handled before the lookup.
+  const index = last === undefined ? -1 : LETTERS.indexOf(last);
   return index < 0 ? 0 : (index + 1) % CLASS_COUNT;
 }
 

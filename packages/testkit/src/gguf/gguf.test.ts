@@ -32,7 +32,7 @@ async function expectRejected(
   path: string,
   fragments: string[],
   where: { key?: string; tensor?: string } = {},
-  expectation?: { architecture?: string },
+  expectation?: { architecture?: string; target?: string },
 ): Promise<void> {
   const error = await validateGgufFile(path, expectation).then(
     () => undefined,
@@ -349,6 +349,32 @@ describe('validateGgufFile rejects what would crash llama.cpp', () => {
       ['general.architecture is "gemma4-assistant", expected "gemma4"'],
       {},
       { architecture: 'gemma4' },
+    );
+  });
+
+  it('a drafter or mmproj that does not fit its target', async () => {
+    const wide = await makeTestkitModel('cycle', { dir, hiddenSize: 128 });
+    const tiny = await makeTestkitModel('tiny', { dir });
+    const drafter = await makeTestkitModel('tiny-assistant', { dir });
+    const mmproj = await makeTestkitModel('tiny-mmproj', { dir });
+    await validateGgufFile(drafter, { architecture: 'gemma4-assistant', target: tiny });
+    await validateGgufFile(mmproj, { architecture: 'clip', target: tiny });
+    const wideDrafter = await makeTestkitModel('cycle-assistant', { dir, hiddenSize: 128 });
+    await validateGgufFile(wideDrafter, { target: wide });
+    // llama.node aborts the process (GGML_ASSERT in mul_mat) on this pairing.
+    await expectRejected(
+      drafter,
+      ['"gemma4-assistant.embedding_length_out" is 64', `the target ${wide} needs 128`],
+      { key: 'gemma4-assistant.embedding_length_out' },
+      { target: wide },
+    );
+    await expectRejected(
+      mmproj,
+      ['"clip.vision.projection_dim" is 64', 'needs 128'],
+      { key: 'clip.vision.projection_dim' },
+      {
+        target: wide,
+      },
     );
   });
 

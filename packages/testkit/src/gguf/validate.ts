@@ -6,6 +6,11 @@ import type { GgufFileInfo, GgufTypeName, GgufValue } from './types.js';
 export interface GgufExpectation {
   /** `general.architecture` must equal this (e.g. `gemma4`, `gemma4-assistant`, `clip`). */
   architecture?: string;
+  /**
+   * Path of the `gemma4` target this drafter or mmproj will be attached to. A drafter that does not
+   * fit its target aborts llama.cpp at the first decode; an mmproj of the wrong width is refused.
+   */
+  target?: string;
 }
 
 interface TensorSpec {
@@ -99,9 +104,12 @@ function checkTokenizer(m: MetadataReader): number {
   }
   const scores = m.array('tokenizer.ggml.scores', ['array<f32>'], false);
   if (scores && scores.length !== tokens.length) {
-    m.fail(`"tokenizer.ggml.scores" has ${scores.length} entries, expected one per token (${tokens.length})`, {
-      key: 'tokenizer.ggml.scores',
-    });
+    m.fail(
+      `"tokenizer.ggml.scores" has ${scores.length} entries, expected one per token (${tokens.length})`,
+      {
+        key: 'tokenizer.ggml.scores',
+      },
+    );
   }
   if (model === 'gemma4' || model === 'gpt2') {
     m.array('tokenizer.ggml.merges', ['array<string>']);
@@ -485,5 +493,48 @@ export async function validateGgufFile(
     checkTokenizer(m);
   }
   if (specs) checkTensors(m, info, specs);
+  if (expectation.target !== undefined) await checkPairing(m, info, architecture, expectation.target);
   return info;
+}
+
+/** The drafter or mmproj must match the target's widths (and, for a drafter, its attention layout). */
+async function checkPairing(m: MetadataReader, info: GgufFileInfo, architecture: string, targetPath: string) {
+  const target = await validateGgufFile(targetPath, { architecture: 'gemma4' });
+  const t = target.metadata;
+  const width = t['gemma4.embedding_length'];
+  const mismatch = (key: string, found: unknown, expected: unknown) =>
+    m.fail(
+      `"${key}" is ${JSON.stringify(found)} but the target ${targetPath} needs ${JSON.stringify(expected)}`,
+      { key },
+    );
+  if (architecture === 'gemma4-assistant') {
+    const p = 'gemma4-assistant';
+    const same: [string, string][] = [
+      [`${p}.embedding_length_out`, 'gemma4.embedding_length'],
+      [`${p}.attention.head_count_kv`, 'gemma4.attention.head_count_kv'],
+      [`${p}.attention.key_length`, 'gemma4.attention.key_length'],
+      [`${p}.attention.key_length_swa`, 'gemma4.attention.key_length_swa'],
+      [`${p}.rope.dimension_count`, 'gemma4.rope.dimension_count'],
+      [`${p}.rope.dimension_count_swa`, 'gemma4.rope.dimension_count_swa'],
+    ];
+    for (const [own, theirs] of same) {
+      if (JSON.stringify(info.metadata[own]) !== JSON.stringify(t[theirs]))
+        mismatch(own, info.metadata[own], t[theirs]);
+    }
+    const vocab = (info.metadata['tokenizer.ggml.tokens'] as unknown[]).length;
+    const targetVocab = (t['tokenizer.ggml.tokens'] as unknown[]).length;
+    if (vocab !== targetVocab) mismatch('tokenizer.ggml.tokens', `${vocab} tokens`, `${targetVocab} tokens`);
+    const pattern = t['gemma4.attention.sliding_window_pattern'] as boolean[];
+    if (pattern.at(-2) !== true || pattern.at(-1) !== false) {
+      m.fail(
+        `the target ${targetPath} must end with a sliding then a full attention layer (the drafter reads their KV cache); its pattern ends ${JSON.stringify(pattern.slice(-2))}`,
+        { key: 'gemma4.attention.sliding_window_pattern' },
+      );
+    }
+  } else if (architecture === 'clip') {
+    for (const section of ['vision', 'audio']) {
+      const key = `clip.${section}.projection_dim`;
+      if (key in info.metadata && info.metadata[key] !== width) mismatch(key, info.metadata[key], width);
+    }
+  }
 }

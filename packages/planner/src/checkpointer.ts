@@ -1,0 +1,33 @@
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { type BaseCheckpointSaver, MemorySaver } from '@langchain/langgraph';
+import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
+
+/** Where runs are checkpointed unless told otherwise: `$HEARTH_HOME/checkpoints.sqlite` (HEARTH_HOME defaults to `~/.cache/hearth`). */
+export function defaultCheckpointPath(): string {
+  const home = process.env.HEARTH_HOME || join(homedir(), '.cache', 'hearth');
+  return resolve(home, 'checkpoints.sqlite');
+}
+
+/** A checkpointer, a path to an SQLite file, or `memory` (nothing survives the process). */
+export type CheckpointerOption = BaseCheckpointSaver | string;
+
+const openSavers = new Map<string, BaseCheckpointSaver>();
+
+/**
+ * Opens (once per process and path) the checkpointer a run writes to after every step.
+ * SQLite by default, so a run killed mid-way resumes from its thread id in a new process.
+ */
+export function openCheckpointer(option: CheckpointerOption = defaultCheckpointPath()): BaseCheckpointSaver {
+  if (typeof option !== 'string') return option;
+  if (option === 'memory') return new MemorySaver();
+  const path = resolve(option);
+  let saver = openSavers.get(path);
+  if (!saver) {
+    mkdirSync(dirname(path), { recursive: true });
+    saver = SqliteSaver.fromConnString(path);
+    openSavers.set(path, saver);
+  }
+  return saver;
+}

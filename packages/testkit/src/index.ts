@@ -17,4 +17,6 @@ export type {
   GgufValue,
 } from './gguf/types.js';
 export { type GgufExpectation, validateGgufFile } from './gguf/validate.js';
+// Media fixtures and codecs (PNG/WAV, Chromium launcher, espeak-ng speech): see src/media/index.ts.
+export * from './media/index.js';
 export { expectedCycleText } from './models/cycle.js';

@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { defaultTestkitDir } from '../family.js';
 
 /**
- * Where media fixtures are cached: `$HEARTH_HOME/testkit/media`, with HEARTH_HOME defaulting to
- * `~/.cache/hearth` (the same root as the testkit's models).
+ * Where media fixtures are cached: `media/` under the testkit's model cache, i.e.
+ * `$HEARTH_HOME/testkit/media` with HEARTH_HOME defaulting to `~/.cache/hearth`.
  */
 export function defaultMediaDir(): string {
-  const home = process.env.HEARTH_HOME || join(homedir(), '.cache', 'hearth');
-  return join(home, 'testkit', 'media');
+  return join(defaultTestkitDir(), 'media');
 }
 
 /** A unique temporary name next to `path`, with `path`'s extension kept (sox picks formats by extension). */

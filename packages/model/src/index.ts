@@ -3,6 +3,15 @@ export {
   loadNodeLlamaCppEngine,
   type NodeLlamaCppEngineOptions,
 } from './engine/node-llama-cpp/node-llama-cpp-engine.js';
+export {
+  LlamaNodeEngine,
+  type LlamaNodeEngineOptions,
+} from './engine/llama-node/llama-node-engine.js';
+export { parseGemma4ToolCall } from './engine/llama-node/gemma4-output.js';
+export { GenerationFailedError } from './errors/generation-failed-error.js';
+export { MediaInputError } from './errors/media-input-error.js';
+export { ModelCrashedError } from './errors/model-crashed-error.js';
+export { HostedEngine, type HostedEngineOptions } from './host/hosted-engine.js';
 export { type EngineCapability, EngineCapabilityError } from './errors/engine-capability-error.js';
 export { EngineLoadError } from './errors/engine-load-error.js';
 export { ModelDownloadError, type ModelDownloadFailure } from './errors/model-download-error.js';

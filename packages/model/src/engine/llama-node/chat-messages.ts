@@ -1,0 +1,76 @@
+import type { ChatMessage, MessagePart } from '@fugood/llama.node';
+import type { ContentPart, Message } from '../types.js';
+import { toMediaDataUrl } from './media.js';
+
+/** The chat in llama.node's (OpenAI-style) shape, and which media kinds it carries. */
+export interface LlamaChat {
+  messages: ChatMessage[];
+  images: number;
+  audios: number;
+}
+
+async function toParts(content: string | ContentPart[], counts: { images: number; audios: number }) {
+  if (typeof content === 'string') return content;
+  const parts: MessagePart[] = [];
+  for (const part of content) {
+    if (part.type === 'text') parts.push({ type: 'text', text: part.text });
+    else if (part.type === 'image') {
+      counts.images++;
+      parts.push({ type: 'image_url', image_url: { url: await toMediaDataUrl(part.image, 'image') } });
+    } else {
+      counts.audios++;
+      const url = await toMediaDataUrl(part.audio, 'audio');
+      // llama.node only accepts audio as `data:audio/...;base64,` in `data` (raw base64 fails).
+      parts.push({
+        type: 'input_audio',
+        input_audio: { format: url.startsWith('data:audio/wav') ? 'wav' : 'mp3', data: url },
+      });
+    }
+  }
+  return parts;
+}
+
+/**
+ * Converts Hearth messages to llama.node's chat messages: media parts become data URLs (checked
+ * first, see `toMediaDataUrl`), tool calls become OpenAI `tool_calls` with JSON-string arguments
+ * (the Gemma 4 template renders them in Gemma's own syntax), tool results become `tool` messages.
+ */
+export async function toLlamaChat(messages: readonly Message[]): Promise<LlamaChat> {
+  const counts = { images: 0, audios: 0 };
+  const converted: ChatMessage[] = [];
+  for (const message of messages) {
+    switch (message.role) {
+      case 'system':
+        converted.push({ role: 'system', content: message.content });
+        break;
+      case 'user':
+        converted.push({ role: 'user', content: await toParts(message.content, counts) });
+        break;
+      case 'assistant': {
+        const assistant: ChatMessage & Record<string, unknown> = {
+          role: 'assistant',
+          content: message.content,
+        };
+        if (message.reasoning) assistant.reasoning_content = message.reasoning;
+        if (message.toolCalls?.length) {
+          assistant.tool_calls = message.toolCalls.map((call) => ({
+            type: 'function',
+            id: call.id,
+            function: { name: call.name, arguments: JSON.stringify(call.args) },
+          }));
+        }
+        converted.push(assistant);
+        break;
+      }
+      case 'tool':
+        converted.push({
+          role: 'tool',
+          tool_call_id: message.toolCallId,
+          name: message.name,
+          content: await toParts(message.content, counts),
+        } as ChatMessage);
+        break;
+    }
+  }
+  return { messages: converted, ...counts };
+}

@@ -1,0 +1,520 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import {
+  type LlamaParallelCompletionOptions,
+  type LlamaParallelCompletionResult,
+  loadModel,
+  type Tool,
+} from '@fugood/llama.node';
+import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
+import { EngineLoadError } from '../../errors/engine-load-error.js';
+import { GenerationFailedError } from '../../errors/generation-failed-error.js';
+import { validateModelSet } from '../../files/validate-set.js';
+import type {
+  Engine,
+  EngineInfo,
+  FinishReason,
+  GenerateDelta,
+  GenerateRequest,
+  GenerateResult,
+  MtpStats,
+  ToolCall,
+} from '../types.js';
+import { toLlamaChat } from './chat-messages.js';
+import { Gemma4OutputSplitter, parseGemma4ToolCall } from './gemma4-output.js';
+import { toLlamaSampling } from './sampling.js';
+
+const ENGINE = 'llama-node';
+
+/** How to load a model set into the `llama-node` engine. Paths must be local GGUF files. */
+export interface LlamaNodeEngineOptions {
+  /** Target model (`gemma4`) GGUF. */
+  model: string;
+  /** MTP drafter (`gemma4-assistant`) GGUF; enables `draft-mtp` speculative decoding. */
+  drafter?: string;
+  /** Unified multimodal projector (`clip`, `gemma4uv` + `gemma4ua`) GGUF; enables image and audio parts. */
+  mmproj?: string;
+  /** Name reported in `info.model` and results; default: the target's file name. */
+  name?: string;
+  /** KV-cache size in tokens; default 8192. */
+  contextSize?: number;
+  /** CPU threads; default: all cores but one (at least 1). */
+  threads?: number;
+  /** Prompt batch size; default 512. */
+  batchSize?: number;
+  /** Tokens the drafter proposes per step; default 4. */
+  draftMax?: number;
+  /**
+   * Keep the KV cache of the last call and reuse its common prefix (default true), so a growing
+   * conversation evaluates only its new tokens.
+   */
+  prefixCache?: boolean;
+}
+
+type LlamaContext = Awaited<ReturnType<typeof loadModel>>;
+
+/** The native request callback payload: a streamed token, or the final result. */
+type NativeEvent = LlamaParallelCompletionResult & { token?: string; error?: string };
+
+/** What a native completion reported, before Hearth turns it into a `GenerateResult`. */
+interface NativeOutcome {
+  result: NativeEvent;
+  aborted: boolean;
+}
+
+/**
+ * The default engine: Gemma 4 through `@fugood/llama.node`, in this process. Text, image and audio
+ * parts, tools in Gemma 4's native call syntax, JSON-schema output, thinking, MTP, prefix reuse.
+ *
+ * How it avoids llama.node's pitfalls (see the facts file; each has a regression test):
+ * - completions go through the parallel (slot) API with one slot: plain `completion()` can wedge
+ *   forever in "Another completion is in progress" after a fast or failed call;
+ * - the slot API does not add BOS, so the engine formats the chat itself and prepends it;
+ * - greedy decoding turns XTC and DRY off and fixes the seed (`toLlamaSampling`);
+ * - JSON output uses `response_format` (the addon ignores `json_schema`);
+ * - `speculative` is passed on every call (an override sticks to the context otherwise), and MTP
+ *   is left off for turns with media (the slot API refuses MTP with media);
+ * - media are checked and turned into data URLs before the native side sees them (a missing file
+ *   aborts the process, audio must be a data URL);
+ * - prefix reuse: the slot API only reuses a KV prefix loaded from a state file, so the engine
+ *   saves the slot's state after each call and loads it before the next (a tmpfs file when there
+ *   is one); llama.node then evaluates only the tokens after the common prefix.
+ * Calls are served one at a time in arrival order.
+ */
+export class LlamaNodeEngine implements Engine {
+  readonly info: EngineInfo;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly context: LlamaContext,
+    private readonly options: LlamaNodeEngineOptions,
+    private readonly bosText: string,
+    private readonly stateDir: string | undefined,
+    info: EngineInfo,
+  ) {
+    this.info = info;
+  }
+
+  /**
+   * Validates the files (GGUF structure; drafter and mmproj must match the target) and loads them.
+   * Load in a child process (`HostedEngine`) unless a native crash may take this process down.
+   *
+   * @throws GgufValidationError or ModelSetMismatchError naming the bad file (nothing is loaded).
+   * @throws EngineLoadError when llama.node refuses the multimodal projector.
+   */
+  static async load(options: LlamaNodeEngineOptions): Promise<LlamaNodeEngine> {
+    const name = options.name ?? basename(options.model);
+    await validateModelSet({
+      name,
+      target: options.model,
+      ...(options.drafter ? { drafter: options.drafter } : {}),
+      ...(options.mmproj ? { mmproj: options.mmproj } : {}),
+    });
+    const contextSize = options.contextSize ?? 8192;
+    const batchSize = options.batchSize ?? 512;
+    const context = await loadModel({
+      model: options.model,
+      n_ctx: contextSize,
+      n_batch: batchSize,
+      n_threads: options.threads ?? Math.max(1, availableParallelism() - 1),
+      n_parallel: 1,
+      // MTP needs the drafter at load time; per call it is switched with `speculative`.
+      ...(options.drafter
+        ? {
+            speculative: {
+              type: 'draft-mtp',
+              n_max: options.draftMax ?? 4,
+              draft: { model: options.drafter },
+            },
+          }
+        : {}),
+    });
+    let media = { vision: false, audio: false };
+    if (options.mmproj) {
+      if (!context.initMultimodal({ path: options.mmproj, use_gpu: false })) {
+        await context.release();
+        throw new EngineLoadError(
+          ENGINE,
+          options.mmproj,
+          'llama.node could not initialise the multimodal projector (its reason is printed on stderr)',
+        );
+      }
+      media = context.getMultimodalSupport();
+    }
+    await context.parallel.enable({ n_parallel: 1, n_batch: batchSize });
+    const metadata = context.getModelInfo().metadata;
+    const bosId = Number(metadata['tokenizer.ggml.bos_token_id']);
+    const addBos = metadata['tokenizer.ggml.add_bos_token'] !== 'false' && Number.isInteger(bosId);
+    const bosText = addBos ? await context.detokenize([bosId]) : '';
+    const stateDir =
+      options.prefixCache === false
+        ? undefined
+        : await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'hearth-kv-'));
+    return new LlamaNodeEngine(context, options, bosText, stateDir, {
+      engine: ENGINE,
+      model: name,
+      contextSize,
+      capabilities: {
+        image: media.vision,
+        audio: media.audio,
+        tools: true,
+        jsonSchema: true,
+        thinking: true,
+        mtp: Boolean(options.drafter),
+      },
+    });
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.enqueue(() => this.run(request, () => {}));
+  }
+
+  async *stream(request: GenerateRequest): AsyncIterable<GenerateDelta> {
+    const buffered: GenerateDelta[] = [];
+    let wake: (() => void) | undefined;
+    let failure: { error: unknown } | undefined;
+    let finished = false;
+    const done = this.enqueue(() =>
+      this.run(request, (delta) => {
+        buffered.push(delta);
+        wake?.();
+      }),
+    ).then(
+      (result) => {
+        buffered.push({ type: 'done', result });
+        finished = true;
+        wake?.();
+      },
+      (error: unknown) => {
+        failure = { error };
+        finished = true;
+        wake?.();
+      },
+    );
+    while (true) {
+      const next = buffered.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (failure) throw failure.error;
+      if (finished) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+    await done;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.catch(() => {});
+    this.context.parallel.disable();
+    await this.context.release();
+    if (this.stateDir) await rm(this.stateDir, { recursive: true, force: true });
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('This llama-node engine is closed'));
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async run(
+    request: GenerateRequest,
+    onDelta: (delta: GenerateDelta) => void,
+  ): Promise<GenerateResult> {
+    const chat = await toLlamaChat(request.messages);
+    const { capabilities } = this.info;
+    if (chat.images > 0 && !capabilities.image) {
+      throw new EngineCapabilityError(ENGINE, 'image', this.mediaHint('vision'));
+    }
+    if (chat.audios > 0 && !capabilities.audio) {
+      throw new EngineCapabilityError(ENGINE, 'audio', this.mediaHint('audio'));
+    }
+    const hasMedia = chat.images + chat.audios > 0;
+    const tools: Tool[] | undefined =
+      request.tools?.length && request.toolChoice !== 'none'
+        ? request.tools.map((tool) => ({
+            type: 'function',
+            function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+          }))
+        : undefined;
+    const responseFormat = request.responseFormat
+      ? { type: 'json_schema' as const, json_schema: { strict: true, schema: request.responseFormat.schema } }
+      : undefined;
+    const thinking = request.thinking ?? false;
+    let formatted: ReturnType<LlamaContext['getFormattedChat']>;
+    try {
+      formatted = this.context.getFormattedChat(chat.messages, undefined, {
+        jinja: true,
+        ...(tools ? { tools, tool_choice: request.toolChoice ?? 'auto', parallel_tool_calls: true } : {}),
+        ...(responseFormat ? { response_format: responseFormat } : {}),
+        enable_thinking: thinking,
+      });
+    } catch (error) {
+      throw new GenerationFailedError(ENGINE, `the chat template failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    if (formatted.type !== 'jinja') {
+      throw new GenerationFailedError(ENGINE, 'the model has no usable Jinja chat template');
+    }
+    const useMtp = Boolean(this.options.drafter) && request.mtp !== false && !hasMedia;
+    const stop = [...(request.stop ?? []), ...formatted.additional_stops];
+    const completion: LlamaParallelCompletionOptions = {
+      prompt: this.withBos(formatted.prompt),
+      ...(formatted.media_paths?.length ? { media_paths: formatted.media_paths } : {}),
+      // Tool calls need the template's (lazy) tool grammar; JSON output gets a plain schema grammar
+      // from `response_format`, which always starts at the reply (the template grammar may re-open
+      // a thought channel first).
+      ...(tools && formatted.grammar
+        ? {
+            grammar: formatted.grammar,
+            grammar_lazy: formatted.grammar_lazy,
+            grammar_triggers: formatted.grammar_triggers,
+          }
+        : {}),
+      ...(responseFormat && !tools ? { response_format: responseFormat } : {}),
+      preserved_tokens: formatted.preserved_tokens,
+      n_predict: request.maxTokens ?? -1,
+      ...(stop.length ? { stop } : {}),
+      ...toLlamaSampling(request.sampling),
+      speculative: useMtp
+        ? { type: 'draft-mtp', n_max: this.options.draftMax ?? 4, draft: { model: this.options.drafter } }
+        : false,
+    };
+
+    const splitter = new Gemma4OutputSplitter(request.stop ?? []);
+    const toolCallSources: string[] = [];
+    let text = '';
+    let reasoning = '';
+    const take = (pieces: ReturnType<Gemma4OutputSplitter['push']>) => {
+      for (const piece of pieces) {
+        if (piece.type === 'text') {
+          text += piece.text;
+          if (!responseFormat) onDelta({ type: 'text', text: piece.text });
+        } else if (piece.type === 'reasoning') {
+          reasoning += piece.text;
+          onDelta({ type: 'reasoning', text: piece.text });
+        } else {
+          toolCallSources.push(piece.source);
+        }
+      }
+    };
+    const outcome = await this.complete(completion, request.signal, (token) => take(splitter.push(token)));
+    take(splitter.finish());
+
+    const toolCalls: ToolCall[] = [];
+    for (const source of toolCallSources) {
+      try {
+        const call: ToolCall = { id: `call_${toolCalls.length}`, ...parseGemma4ToolCall(source) };
+        toolCalls.push(call);
+        onDelta({ type: 'tool-call', toolCall: call });
+      } catch {
+        // A malformed call (small models make them) stays visible as text rather than vanishing.
+        text += `<|tool_call>${source}`;
+      }
+    }
+    if (responseFormat) {
+      text = stripJsonFence(text);
+      onDelta({ type: 'text', text });
+    }
+    const { result, aborted } = outcome;
+    const finishReason: FinishReason = aborted
+      ? 'abort'
+      : toolCalls.length > 0
+        ? 'tool_calls'
+        : result.stopped_limit && !splitter.hitStopSequence
+          ? 'length'
+          : 'stop';
+    const timings = result.timings;
+    let mtp: MtpStats | null = null;
+    if (this.options.drafter) {
+      if (useMtp) {
+        const drafted = result.draft_tokens ?? 0;
+        const accepted = result.draft_tokens_accepted ?? 0;
+        mtp = { used: true, drafted, accepted, acceptanceRate: drafted > 0 ? accepted / drafted : 0 };
+      } else {
+        mtp = {
+          used: false,
+          reason: hasMedia
+            ? 'the turn carries media, and llama.node decodes media turns without MTP'
+            : 'MTP was turned off for this request',
+        };
+      }
+    }
+    return {
+      text: text.trim(),
+      ...(reasoning.trim() ? { reasoning: reasoning.trim() } : {}),
+      toolCalls,
+      finishReason,
+      usage: {
+        promptTokens: timings.cache_n + timings.prompt_n,
+        completionTokens: result.tokens_predicted,
+        cachedPromptTokens: timings.cache_n,
+      },
+      timings: {
+        prefillMs: timings.prompt_ms,
+        decodeMs: timings.predicted_ms,
+        prefillTokensPerSecond: timings.prompt_per_second,
+        decodeTokensPerSecond: timings.predicted_per_second,
+      },
+      mtp,
+      model: this.info.model,
+    };
+  }
+
+  private mediaHint(kind: 'vision' | 'audio'): string {
+    return this.options.mmproj
+      ? `the projector ${this.options.mmproj} has no ${kind} encoder`
+      : 'load the model with an mmproj file (--mmproj) to give it images and audio';
+  }
+
+  private withBos(prompt: string): string {
+    return this.bosText && !prompt.startsWith(this.bosText) ? this.bosText + prompt : prompt;
+  }
+
+  /** Runs one slot completion, with the prefix cache, abort and a retry without a stale state file. */
+  private async complete(
+    options: LlamaParallelCompletionOptions,
+    signal: AbortSignal | undefined,
+    onToken: (token: string) => void,
+  ): Promise<NativeOutcome> {
+    const statePath = this.stateDir ? join(this.stateDir, 'slot.bin') : undefined;
+    // The slot API refuses to load a state into an MTP completion, so MTP turns start from an empty
+    // cache; they still save theirs, for the next plain turn to reuse.
+    const mtp = options.speculative !== false;
+    const withState = (load: boolean): LlamaParallelCompletionOptions =>
+      statePath
+        ? {
+            ...options,
+            save_state_path: statePath,
+            ...(load && !mtp && existsSync(statePath) ? { load_state_path: statePath } : {}),
+          }
+        : options;
+    try {
+      return await this.queueNative(withState(true), signal, onToken);
+    } catch (error) {
+      if (!statePath || !/load state/i.test((error as Error).message)) throw error;
+      await rm(statePath, { force: true });
+      await rm(`${statePath}.meta`, { force: true });
+      return this.queueNative(withState(false), signal, onToken);
+    }
+  }
+
+  private queueNative(
+    options: LlamaParallelCompletionOptions,
+    signal: AbortSignal | undefined,
+    onToken: (token: string) => void,
+  ): Promise<NativeOutcome> {
+    return new Promise<NativeOutcome>((resolve, reject) => {
+      let requestId: number | undefined;
+      let settled = false;
+      let tokens = 0;
+      const settle = () => {
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+      };
+      // A cancelled request gets no final callback, so the outcome is what streamed so far; the
+      // slot finishes (and saves its state) before it takes the next request.
+      const onAbort = () => {
+        if (requestId === undefined || settled) return;
+        this.context.ctx.cancelRequest(requestId);
+        settle();
+        resolve({ result: abortedResult(requestId, tokens), aborted: true });
+      };
+      // One request at a time, so a callback without a request id still belongs to this one.
+      const callback = (error: unknown, event: NativeEvent | undefined) => {
+        if (settled) return;
+        if (error) {
+          settle();
+          reject(new GenerationFailedError(ENGINE, errorMessage(error), { cause: error }));
+          return;
+        }
+        if (!event) return;
+        if (event.token !== undefined) {
+          tokens++;
+          onToken(event.token);
+          return;
+        }
+        settle();
+        if (event.error) {
+          reject(new GenerationFailedError(ENGINE, event.error));
+          return;
+        }
+        // A slot that failed (e.g. the MTP draft context could not be made) reports an empty result
+        // with no stop reason instead of an error; its reason is only logged to stderr.
+        if (
+          event.tokens_predicted === 0 &&
+          !event.stopped_eos &&
+          !event.stopped_word &&
+          !event.stopped_limit
+        ) {
+          reject(
+            new GenerationFailedError(
+              ENGINE,
+              'llama.node stopped without output (its reason is printed on stderr)',
+            ),
+          );
+          return;
+        }
+        resolve({ result: event, aborted: false });
+      };
+      if (signal?.aborted) {
+        reject(signal.reason ?? new Error('aborted'));
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        requestId = this.context.ctx.queueCompletion(options, callback as never).requestId;
+      } catch (error) {
+        settle();
+        reject(new GenerationFailedError(ENGINE, errorMessage(error), { cause: error }));
+      }
+    });
+  }
+}
+
+/** The result of a cancelled request, which llama.node does not report: tokens streamed, no timings. */
+function abortedResult(requestId: number, tokens: number): NativeEvent {
+  return {
+    requestId,
+    text: '',
+    chat_format: 0,
+    stopped_eos: false,
+    stopped_limit: false,
+    stopped_word: false,
+    context_full: false,
+    tokens_evaluated: 0,
+    tokens_predicted: tokens,
+    timings: {
+      cache_n: 0,
+      prompt_n: 0,
+      prompt_ms: 0,
+      prompt_per_token_ms: 0,
+      prompt_per_second: 0,
+      predicted_n: tokens,
+      predicted_ms: 0,
+      predicted_per_token_ms: 0,
+      predicted_per_second: 0,
+    },
+  };
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
+/** The reply of a JSON-schema request, without the Markdown fence a template grammar may add. */
+function stripJsonFence(text: string): string {
+  const match = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(text);
+  return match?.[1] ?? text.trim();
+}

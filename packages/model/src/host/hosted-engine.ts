@@ -1,0 +1,304 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LlamaNodeEngineOptions } from '../engine/llama-node/llama-node-engine.js';
+import type { Engine, EngineInfo, GenerateDelta, GenerateRequest, GenerateResult } from '../engine/types.js';
+import { ModelCrashedError } from '../errors/model-crashed-error.js';
+import { validateModelSet } from '../files/validate-set.js';
+import { type ChildMessage, deserializeError, type ParentMessage } from './protocol.js';
+
+/** How much of the host's stderr is kept for crash reports. */
+const STDERR_TAIL_BYTES = 16 * 1024;
+/** How long `close` waits for the host to exit before killing it. */
+const CLOSE_TIMEOUT_MS = 5000;
+
+export interface HostedEngineOptions extends LlamaNodeEngineOptions {
+  /** Copy the host's native log (stderr) to this process's stderr; default: only when HEARTH_DEBUG is set. */
+  forwardNativeLog?: boolean;
+}
+
+interface PendingCall {
+  onDelta: (delta: GenerateDelta) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Where the host entry is: built JS next to this file, or the TypeScript source under tsx (tests). */
+function hostEntry(): { path: string; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts'))
+    return { path: here.replace(/hosted-engine\.ts$/, 'host-entry.ts'), execArgv: ['--import', 'tsx'] };
+  return { path: here.replace(/hosted-engine\.js$/, 'host-entry.js'), execArgv: [] };
+}
+
+/**
+ * The last lines llama.cpp printed before dying, without the routine `[INFO]`/load chatter: usually
+ * a `GGML_ASSERT`, a `terminate called after throwing ...` with its `what():`, or a load error.
+ */
+export function nativeReason(stderrTail: string): string {
+  const lines = stderrTail
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(
+      (line) =>
+        line &&
+        !line.startsWith('[INFO]') &&
+        !/^(print_info|load_tensors|llama_|sched_|graph_|set_|adapters_|attach_|detach_|~llama_)/.test(line),
+    );
+  return lines.slice(-6).join(' | ').slice(-1500);
+}
+
+/** One running host process. */
+class HostProcess {
+  readonly ready: Promise<EngineInfo>;
+  private readonly calls = new Map<number, PendingCall>();
+  private nextId = 1;
+  private stderrTail = '';
+  private exited = false;
+  private activity = 'loading the model';
+
+  constructor(
+    options: HostedEngineOptions,
+    private readonly modelName: string,
+    private readonly onExit: (host: HostProcess) => void,
+  ) {
+    const entry = hostEntry();
+    const child: ChildProcess = fork(entry.path, [], {
+      execArgv: entry.execArgv,
+      serialization: 'advanced',
+      // llama.node prints its [INFO] log on stdout: keep it away from ours (e.g. `--json` output).
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    const forward = options.forwardNativeLog ?? Boolean(process.env.HEARTH_DEBUG);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+      if (forward) process.stderr.write(chunk);
+    });
+    this.ready = new Promise<EngineInfo>((resolve, reject) => {
+      this.settleLoad = { resolve, reject };
+    });
+    child.on('message', (message: ChildMessage) => this.receive(message));
+    child.on('exit', (code, signal) => this.handleExit(code, signal));
+    child.on('error', (error) => {
+      // fork failed outright (e.g. no such entry): treat like an exit with the error as reason.
+      this.stderrTail += `\n${error.message}`;
+    });
+    const { forwardNativeLog: _forward, ...engineOptions } = options;
+    this.post({ type: 'load', options: engineOptions });
+  }
+
+  private readonly child: ChildProcess;
+  private settleLoad: { resolve: (info: EngineInfo) => void; reject: (error: unknown) => void } | undefined;
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  call(request: GenerateRequest, onDelta: (delta: GenerateDelta) => void): Promise<void> {
+    const id = this.nextId++;
+    const { signal, ...payload } = request;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => this.post({ type: 'abort', id });
+      const finish = () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.calls.delete(id);
+        this.updateRef();
+      };
+      this.calls.set(id, {
+        onDelta: (delta) => {
+          onDelta(delta);
+          if (delta.type === 'done') {
+            finish();
+            resolve();
+          }
+        },
+        reject: (error) => {
+          finish();
+          reject(error);
+        },
+      });
+      this.activity = 'generating';
+      this.updateRef();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.post({ type: 'generate', id, request: payload });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.exited) return;
+    this.activity = 'closing';
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.post({ type: 'close' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private post(message: ParentMessage): void {
+    if (this.exited || !this.child.connected) return;
+    this.child.send(message);
+  }
+
+  /** An idle host must not keep the parent process alive. */
+  private updateRef(): void {
+    const busy = this.calls.size > 0 || this.settleLoad !== undefined;
+    const channel = this.child as unknown as { channel?: { ref(): void; unref(): void } };
+    if (busy) {
+      this.child.ref();
+      channel.channel?.ref();
+    } else {
+      this.child.unref();
+      channel.channel?.unref();
+    }
+  }
+
+  private receive(message: ChildMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.settleLoad?.resolve(message.info);
+        this.settleLoad = undefined;
+        this.activity = 'idle';
+        this.updateRef();
+        break;
+      case 'load-failed':
+        this.settleLoad?.reject(deserializeError(message.error));
+        this.settleLoad = undefined;
+        void this.close();
+        break;
+      case 'delta':
+        this.calls.get(message.id)?.onDelta(message.delta);
+        break;
+      case 'result':
+        this.calls.get(message.id)?.onDelta({ type: 'done', result: message.result });
+        break;
+      case 'failed':
+        this.calls.get(message.id)?.reject(deserializeError(message.error));
+        break;
+    }
+  }
+
+  private handleExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exited = true;
+    const during = this.activity;
+    if (during !== 'closing' || this.calls.size > 0 || this.settleLoad) {
+      const crash = () =>
+        new ModelCrashedError({
+          model: this.modelName,
+          reason: nativeReason(this.stderrTail),
+          signal,
+          exitCode: code,
+          during,
+        });
+      this.settleLoad?.reject(crash());
+      this.settleLoad = undefined;
+      for (const call of [...this.calls.values()]) call.reject(crash());
+    }
+    this.onExit(this);
+  }
+}
+
+/**
+ * The `llama-node` engine in a child process that Hearth owns: the same `Engine` contract, but a
+ * native crash (which llama.cpp turns into SIGSEGV/SIGABRT, uncatchable in-process) rejects the calls
+ * in flight with `ModelCrashedError` instead of killing this process, and the next call starts a
+ * fresh host. Files are validated here, before any process or native load starts.
+ */
+export class HostedEngine implements Engine {
+  private host: HostProcess | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly options: HostedEngineOptions,
+    readonly info: EngineInfo,
+    host: HostProcess,
+  ) {
+    this.host = host;
+  }
+
+  /**
+   * Validates the model files, starts a host and loads the model in it.
+   *
+   * @throws GgufValidationError or ModelSetMismatchError naming the bad file (no process started).
+   * @throws ModelCrashedError when the native loader kills the host; EngineLoadError when it refuses.
+   */
+  static async start(options: HostedEngineOptions): Promise<HostedEngine> {
+    const name = options.name ?? basename(options.model);
+    await validateModelSet({
+      name,
+      target: options.model,
+      ...(options.drafter ? { drafter: options.drafter } : {}),
+      ...(options.mmproj ? { mmproj: options.mmproj } : {}),
+    });
+    let engine: HostedEngine | undefined;
+    const host = new HostProcess({ ...options, name }, name, (exited) => engine?.forget(exited));
+    const info = await host.ready;
+    engine = new HostedEngine({ ...options, name }, info, host);
+    return engine;
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    let result: GenerateResult | undefined;
+    for await (const delta of this.stream(request)) if (delta.type === 'done') result = delta.result;
+    if (!result) throw new Error('The model host ended a generation without a result');
+    return result;
+  }
+
+  async *stream(request: GenerateRequest): AsyncIterable<GenerateDelta> {
+    const host = await this.liveHost();
+    const buffered: GenerateDelta[] = [];
+    let wake: (() => void) | undefined;
+    let outcome: { error?: unknown } | undefined;
+    host
+      .call(request, (delta) => {
+        buffered.push(delta);
+        wake?.();
+      })
+      .then(
+        () => {
+          outcome = {};
+          wake?.();
+        },
+        (error: unknown) => {
+          outcome = { error };
+          wake?.();
+        },
+      );
+    while (true) {
+      const next = buffered.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (outcome) {
+        if ('error' in outcome) throw outcome.error;
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const host = this.host;
+    this.host = undefined;
+    await host?.close();
+  }
+
+  /** The current host, or a fresh one if the last one died. */
+  private async liveHost(): Promise<HostProcess> {
+    if (this.closed) throw new Error('This hosted engine is closed');
+    if (!this.host?.alive) {
+      this.host = new HostProcess(this.options, this.info.model, (exited) => this.forget(exited));
+    }
+    const host = this.host;
+    await host.ready;
+    return host;
+  }
+
+  private forget(host: HostProcess): void {
+    if (this.host === host) this.host = undefined;
+  }
+}

@@ -108,10 +108,10 @@ function cycleShapes(options: CycleOptions): { target: Gemma4TargetShape; assist
     hiddenSize,
     layers,
     feedForwardLength,
-    heads: Math.max(2, hiddenSize / 32),
+    heads: Math.max(2, Math.floor(hiddenSize / 32)),
   };
   // The drafter must be narrower than the target (llama.cpp refuses equal sizes) yet hold the 26 classes.
-  const draftHidden = hiddenSize >= 64 ? Math.max(MIN_CYCLE_HIDDEN, hiddenSize / 2) : 48;
+  const draftHidden = hiddenSize >= 64 ? hiddenSize / 2 : hiddenSize === 32 ? 48 : 32;
   return { target, assistant: { hiddenSize: draftHidden, heads: 2, feedForwardLength: 2 * draftHidden } };
 }
 

@@ -165,6 +165,20 @@ describe('generated family', () => {
     await validateGgufFile(paths[0] ?? '', { architecture: 'gemma4' });
   });
 
+  it('makes valid, matching cycle pairs at other sizes', async () => {
+    for (const hiddenSize of [32, 48, 80, 256]) {
+      const sizes = { dir, hiddenSize, layers: 3, feedForwardLength: hiddenSize * 3 };
+      const target = await makeTestkitModel('cycle', sizes);
+      const drafter = await makeTestkitModel('cycle-assistant', sizes);
+      await validateGgufFile(target, { architecture: 'gemma4' });
+      await validateGgufFile(drafter, { architecture: 'gemma4-assistant', target });
+    }
+    await expect(makeTestkitModel('cycle', { dir, hiddenSize: 40 })).rejects.toThrow('multiple of 16');
+    await expect(makeTestkitModel('cycle', { dir, layers: 1 })).rejects.toThrow(
+      'layers must be an integer >= 2',
+    );
+  });
+
   it('has the Gemma 4 tokenizer, chat template and untied head', async () => {
     const info = await readGgufFile(await makeTestkitModel('tiny', { dir }));
     const tokens = info.metadata['tokenizer.ggml.tokens'] as string[];

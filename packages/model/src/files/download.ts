@@ -269,11 +269,12 @@ export async function downloadModelFile(
   const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
   const startedAt = Date.now();
   let lastProgressAt = startedAt;
-  let lastDownloaded = -1;
+  let mostDownloaded = -1;
   let downloader: ModelDownloader | undefined;
   const report = (downloadedBytes: number, totalBytes: number) => {
-    if (downloadedBytes !== lastDownloaded) {
-      lastDownloaded = downloadedBytes;
+    // Only new bytes count as progress: a retry loop re-fetching the same range does not.
+    if (downloadedBytes > mostDownloaded) {
+      mostDownloaded = downloadedBytes;
       lastProgressAt = Date.now();
     }
     const seconds = (Date.now() - startedAt) / 1000;
@@ -306,7 +307,7 @@ export async function downloadModelFile(
         new ModelDownloadError(
           uri,
           'stalled',
-          `no data for ${Math.round(stallTimeoutMs / 1000)} s after ${Math.max(lastDownloaded, 0)} of ${total} bytes ` +
+          `no data for ${Math.round(stallTimeoutMs / 1000)} s after ${Math.max(mostDownloaded, 0)} of ${total} bytes ` +
             '(the connection dropped, or the server announces a wrong size); the partial file is kept, ' +
             'run the command again to resume',
         ),
@@ -318,6 +319,8 @@ export async function downloadModelFile(
   try {
     report(downloader.downloadedSize, downloader.totalSize);
     path = await downloader.download({ signal });
+    // A stall or an abort closes the downloader, which then returns instead of throwing.
+    if (signal.aborted) throw signal.reason;
   } finally {
     clearInterval(watchdog);
   }

@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeTestkitModel } from '@hearth/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ModelDownloadError } from '../errors/model-download-error.js';
+import { ModelOfflineError } from '../errors/model-offline-error.js';
+import { type DownloadProgress, downloadModelFile, expectedCachePath } from './download.js';
+import { ModelFileServer } from './test-support/model-file-server.js';
+
+const MiB = 1024 * 1024;
+/** node-llama-cpp's downloader (ipull) saves progress per 5 MiB chunk: a resume starts at a chunk boundary. */
+const CHUNK = 5 * MiB;
+
+let fixtures: string;
+let bigModel: Buffer;
+let server: ModelFileServer;
+let cache: string;
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+beforeAll(async () => {
+  fixtures = await mkdtemp(join(tmpdir(), 'hearth-download-fixtures-'));
+  // A real Gemma 4 GGUF of ~26 MB: big enough for several download chunks.
+  const path = await makeTestkitModel('cycle', {
+    dir: fixtures,
+    hiddenSize: 128,
+    layers: 4,
+    feedForwardLength: 4096,
+  });
+  bigModel = await readFile(path);
+});
+
+afterAll(async () => {
+  await rm(fixtures, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  server = await new ModelFileServer().start();
+  cache = await mkdtemp(join(tmpdir(), 'hearth-model-cache-'));
+});
+
+afterEach(async () => {
+  await server.stop();
+  await rm(cache, { recursive: true, force: true });
+});
+
+const rangeRequests = () => server.requests.filter((request) => request.range !== undefined);
+
+describe('downloadModelFile', () => {
+  it('downloads a URL into the cache with progress, then serves it from the cache offline', async () => {
+    await server.serve('files/cycle-big.gguf', bigModel);
+    const uri = `${server.url}files/cycle-big.gguf`;
+    const events: DownloadProgress[] = [];
+    const started = performance.now();
+    const path = await downloadModelFile(uri, {
+      directory: cache,
+      onProgress: (event) => events.push(event),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `download: ${(bigModel.length / MiB).toFixed(1)} MiB in ${seconds.toFixed(2)} s = ${(bigModel.length / MiB / seconds).toFixed(0)} MiB/s`,
+    );
+
+    expect(path).toBe(expectedCachePath(uri, cache));
+    expect(sha256(await readFile(path))).toBe(sha256(bigModel));
+    expect(events.length).toBeGreaterThan(1);
+    const downloaded = events.map((event) => event.downloadedBytes);
+    expect(downloaded).toEqual([...downloaded].sort((a, b) => a - b));
+    expect(events.at(-1)).toMatchObject({
+      uri,
+      downloadedBytes: bigModel.length,
+      totalBytes: bigModel.length,
+    });
+    expect(await readdir(cache)).toEqual([path.split('/').pop()]);
+
+    const requestsBefore = server.requests.length;
+    expect(await downloadModelFile(uri, { directory: cache, offline: true })).toBe(path);
+    expect(await downloadModelFile(uri, { directory: cache })).toBe(path);
+    expect(server.requests.length).toBe(requestsBefore);
+  });
+
+  it('resumes after the server cuts the connection mid-file, without starting over', async () => {
+    const cutAt = CHUNK + 2 * MiB;
+    await server.serve('cycle-big.gguf', bigModel, { cutOnceAfterBytes: cutAt });
+    const path = await downloadModelFile(`${server.url}cycle-big.gguf`, { directory: cache });
+
+    expect(sha256(await readFile(path))).toBe(sha256(bigModel));
+    const ranged = rangeRequests();
+    const cut = ranged.find((request) => request.bytesSent === cutAt);
+    const [, start, end] = /^bytes=(\d+)-(\d+)$/.exec(cut?.range ?? '') ?? [];
+    expect(cut).toBeDefined();
+    // The retry asks for the rest of that range from the first chunk it did not save, not from its start.
+    expect(ranged.map((request) => request.range)).toContain(`bytes=${Number(start) + CHUNK}-${end}`);
+    // Bytes fetched twice: the unsaved 2 MiB of the cut chunk, plus the downloader's small overlapping
+    // tail request (< 1 MiB). Restarting the range would waste all 7 MiB sent before the cut.
+    const wasted = ranged.reduce((sum, request) => sum + request.bytesSent, 0) - bigModel.length;
+    expect(wasted).toBeGreaterThanOrEqual(cutAt - CHUNK);
+    expect(wasted).toBeLessThan(cutAt - CHUNK + MiB);
+  });
+
+  it('gives up on a stalled transfer, keeps the partial file, and the next call resumes it', async () => {
+    // The stream for bytes 5-15 MiB saves its first chunk, then the server goes silent inside the second.
+    await server.serve('cycle-big.gguf', bigModel, { holdAfterBytes: 2 * CHUNK + 2 * MiB });
+    const uri = `${server.url}cycle-big.gguf`;
+    const stalled = await downloadModelFile(uri, { directory: cache, stallTimeoutMs: 1000 }).catch((e) => e);
+    expect(ModelDownloadError.isInstance(stalled)).toBe(true);
+    expect(stalled.failure).toBe('stalled');
+    expect(stalled.message).toMatch(/run the command again to resume/);
+    const partial = (await readdir(cache)).filter((name) => name.endsWith('.ipull'));
+    expect(partial).toHaveLength(1);
+
+    server.setFaults('cycle-big.gguf', {});
+    const before = rangeRequests().length;
+    const path = await downloadModelFile(uri, { directory: cache });
+    expect(sha256(await readFile(path))).toBe(sha256(bigModel));
+    const resumed = rangeRequests().slice(before);
+    // The saved chunk (5-10 MiB) is not fetched again.
+    const ranges = resumed.map(
+      (request) =>
+        /^bytes=(\d+)-(\d+)$/
+          .exec(request.range ?? '')
+          ?.slice(1)
+          .map(Number) ?? [],
+    );
+    expect(ranges.some(([start = 0, end = 0]) => start < 2 * CHUNK && end >= CHUNK)).toBe(false);
+    expect(resumed.reduce((sum, request) => sum + request.bytesSent, 0)).toBe(bigModel.length - CHUNK);
+    expect((await readdir(cache)).filter((name) => name.endsWith('.ipull'))).toEqual([]);
+  });
+
+  it('refuses a server that announces more bytes than it sends', async () => {
+    await server.serve('liar.gguf', bigModel, { extraAnnouncedBytes: 1000 });
+    const uri = `${server.url}liar.gguf`;
+    const error = await downloadModelFile(uri, { directory: cache, stallTimeoutMs: 1500 }).catch((e) => e);
+    expect(ModelDownloadError.isInstance(error)).toBe(true);
+    expect(error.failure).toBe('stalled');
+    expect(error.message).toContain(`of ${bigModel.length + 1000} bytes`);
+    expect(await readdir(cache)).not.toContain(expectedCachePath(uri, cache).split('/').pop());
+  });
+
+  it('deletes a truncated GGUF instead of caching it', async () => {
+    const truncated = bigModel.subarray(0, bigModel.length - 4096);
+    await server.serve('truncated.gguf', truncated);
+    const uri = `${server.url}truncated.gguf`;
+    const error = await downloadModelFile(uri, { directory: cache }).catch((e) => e);
+    expect(ModelDownloadError.isInstance(error)).toBe(true);
+    expect(error.failure).toBe('invalid-gguf');
+    expect(error.message).toMatch(/truncated/);
+    expect(await readdir(cache)).toEqual([]);
+  });
+
+  it('enforces an exact size and SHA-256 when they are known', async () => {
+    await server.serve('model.gguf', bigModel);
+    const uri = `${server.url}model.gguf`;
+    const wrongSize = await downloadModelFile(uri, {
+      directory: cache,
+      expected: { bytes: bigModel.length + 1 },
+    }).catch((e) => e);
+    expect(wrongSize.failure).toBe('size-mismatch');
+    const wrongHash = await downloadModelFile(uri, {
+      directory: cache,
+      expected: { sha256: '0'.repeat(64) },
+    }).catch((e) => e);
+    expect(wrongHash.failure).toBe('checksum-mismatch');
+    expect(wrongHash.message).toContain(sha256(bigModel));
+    expect(await readdir(cache)).toEqual([]);
+    const path = await downloadModelFile(uri, { directory: cache, expected: { sha256: sha256(bigModel) } });
+    expect(sha256(await readFile(path))).toBe(sha256(bigModel));
+  });
+
+  it('reports a missing file as HTTP 404', async () => {
+    const error = await downloadModelFile(`${server.url}nope.gguf`, { directory: cache }).catch((e) => e);
+    expect(ModelDownloadError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ failure: 'http-status', status: 404 });
+  });
+
+  it('says "offline" with a hint when the server cannot be reached', async () => {
+    const port = server.port;
+    await server.stop();
+    const uri = `http://127.0.0.1:${port}/model.gguf`;
+    const started = performance.now();
+    const error = await downloadModelFile(uri, { directory: cache }).catch((e) => e);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(ModelOfflineError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/appear to be offline/);
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.message).toContain(`Copy the file to ${expectedCachePath(uri, cache)}`);
+    expect(error.message).toContain('--model <path>');
+
+    const offline = await downloadModelFile(uri, { directory: cache, offline: true }).catch((e) => e);
+    expect(ModelOfflineError.isInstance(offline)).toBe(true);
+    expect(offline.message).toMatch(/Offline mode is on/);
+  });
+});

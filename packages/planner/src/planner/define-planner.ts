@@ -77,7 +77,7 @@ const stepAnswerSchema = z.object({
 const plannerState = new StateSchema({
   goal: z.string(),
   attachments: z.array(attachmentSchema).default(() => []),
-  plan: z.object({ steps: z.array(z.custom<PlanStep>()) }).default(() => ({ steps: [] })),
+  currentPlan: z.object({ steps: z.array(z.custom<PlanStep>()) }).default(() => ({ steps: [] })),
   revision: z.number().default(0),
   results: new ReducedValue(
     z.record(z.string(), z.custom<StepResult>()).default(() => ({})),
@@ -96,7 +96,7 @@ const plannerState = new StateSchema({
     },
   ),
   replans: z.number().default(0),
-  answer: z.string().optional(),
+  finalAnswer: z.string().optional(),
   citedSteps: z.array(z.string()).default(() => []),
 });
 type PlannerState = typeof plannerState.State;
@@ -187,7 +187,7 @@ export function definePlanner(definition: PlannerDefinition): Runnable<PlannerIn
       [],
     );
     emit(config, { type: 'plan', plan: { steps }, revision: 1 });
-    return { plan: { steps }, revision: 1 };
+    return { currentPlan: { steps }, revision: 1 };
   };
 
   const unreviewed = (state: PlannerState): StepResult[] =>
@@ -199,7 +199,9 @@ export function definePlanner(definition: PlannerDefinition): Runnable<PlannerIn
     const triggers = unreviewed(state);
     if (triggers.length > 0 && state.replans < maxReplans) return 'replan';
     const done = (id: string) => state.results[id]?.status === 'done';
-    const ready = state.plan.steps.filter((step) => !state.results[step.id] && step.dependsOn.every(done));
+    const ready = state.currentPlan.steps.filter(
+      (step) => !state.results[step.id] && step.dependsOn.every(done),
+    );
     if (ready.length === 0) return 'answer';
     const results = Object.values(state.results);
     return ready.slice(0, maxParallel).map((step) => {
@@ -247,30 +249,35 @@ export function definePlanner(definition: PlannerDefinition): Runnable<PlannerIn
     const results = Object.values(state.results);
     const finished = results.filter((result) => result.status === 'done').map((result) => result.id);
     const prompt =
-      `Goal: ${state.goal}\nTools: ${toolList(config)}\nCurrent plan:\n${state.plan.steps.map((s) => `[${s.id}] ${s.task}`).join('\n')}\n` +
+      `Goal: ${state.goal}\nTools: ${toolList(config)}\nCurrent plan:\n${state.currentPlan.steps.map((s) => `[${s.id}] ${s.task}`).join('\n')}\n` +
       `Results so far:\n${describeResults(results)}\nThese need a new plan: ${triggers.map((t) => t.id).join(', ')}.\n` +
       `Plan only the remaining work; new steps may depend on finished steps (${finished.join(', ') || 'none'}).`;
     const newSteps = await decodePlan(
       state,
       config,
       prompt,
-      [...state.plan.steps.map((s) => s.id)],
+      [...state.currentPlan.steps.map((s) => s.id)],
       latestObservations(results),
     );
     // Finished steps stay in the plan and are never run again; unfinished old steps are replaced.
-    const kept = state.plan.steps.filter((step) => finished.includes(step.id));
+    const kept = state.currentPlan.steps.filter((step) => finished.includes(step.id));
     const steps = [
       ...kept,
       ...newSteps.map((step) => ({
         ...step,
         dependsOn: step.dependsOn.filter(
-          (id) => !state.plan.steps.some((s) => s.id === id) || finished.includes(id),
+          (id) => !state.currentPlan.steps.some((s) => s.id === id) || finished.includes(id),
         ),
       })),
     ];
     const revision = state.revision + 1;
     emit(config, { type: 'plan', plan: { steps }, revision });
-    return { plan: { steps }, revision, replans: state.replans + 1, reviewed: triggers.map((t) => t.id) };
+    return {
+      currentPlan: { steps },
+      revision,
+      replans: state.replans + 1,
+      reviewed: triggers.map((t) => t.id),
+    };
   };
 
   const answer = async (state: PlannerState, config: LangGraphRunnableConfig) => {
@@ -314,10 +321,10 @@ export function definePlanner(definition: PlannerDefinition): Runnable<PlannerIn
       .safeParse(safeJson(result.text));
     if (!parsed.success) {
       // The model's reply was unusable: answer with the step results themselves, citing all of them.
-      return { answer: describeResults(results), citedSteps: citable };
+      return { finalAnswer: describeResults(results), citedSteps: citable };
     }
     return {
-      answer: parsed.data.answer,
+      finalAnswer: parsed.data.answer,
       citedSteps: [...new Set(parsed.data.citedSteps)].filter((id) => citable.includes(id)),
     };
   };
@@ -346,10 +353,12 @@ export function definePlanner(definition: PlannerDefinition): Runnable<PlannerIn
     fromState: (values) => {
       const state = values as unknown as PlannerState;
       return {
-        answer: state.answer ?? '',
+        answer: state.finalAnswer ?? '',
         citedSteps: state.citedSteps,
-        plan: state.plan,
-        steps: state.plan.steps.map((step) => state.results[step.id]).filter((r): r is StepResult => !!r),
+        plan: state.currentPlan,
+        steps: state.currentPlan.steps
+          .map((step) => state.results[step.id])
+          .filter((r): r is StepResult => !!r),
         replans: state.replans,
       };
     },

@@ -127,6 +127,13 @@ export function defineWorkflow<
     for (const target of 'to' in edge ? [edge.to].flat() : edge.targets)
       check(target, `an edge from "${edge.from}"`);
   }
+  const stateKeys = Object.keys(definition.state.shape);
+  const clash = nodeNames.find((node) => stateKeys.includes(node));
+  if (clash) {
+    throw new WorkflowDefinitionError(
+      `workflow "${name}": "${clash}" is both a node and a state key; LangGraph needs distinct names, rename one`,
+    );
+  }
   if (!definition.edges.some((edge) => edge.from === START))
     throw new WorkflowDefinitionError(
       `workflow "${name}" has no edge from START; add { from: START, to: '<first node>' }`,
@@ -207,6 +214,9 @@ export function defineWorkflow<
         ? {
             retryPolicy: {
               maxAttempts: spec.retry.maxAttempts,
+              // Local work has no thundering herd to spread, and retries are reported as node events.
+              jitter: false,
+              logWarning: false,
               ...(spec.retry.initialIntervalMs !== undefined
                 ? { initialInterval: spec.retry.initialIntervalMs }
                 : {}),

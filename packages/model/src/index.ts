@@ -20,6 +20,7 @@ export { type OpenAIServer, type OpenAIServerOptions, startOpenAIServer } from '
 export { ServeConfigError } from './errors/serve-config-error.js';
 export { ServeRequestError } from './errors/serve-request-error.js';
 export { ModelDownloadError, type ModelDownloadFailure } from './errors/model-download-error.js';
+export { ModelMemoryError } from './errors/model-memory-error.js';
 export { ModelNotFoundError } from './errors/model-not-found-error.js';
 export { ModelOfflineError } from './errors/model-offline-error.js';
 export { type ModelFileRole, ModelSetMismatchError } from './errors/model-set-mismatch-error.js';

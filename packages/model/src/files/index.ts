@@ -20,6 +20,18 @@ export {
 export type { ModelFileSummary } from './gguf-summary.js';
 export { hearthHome, modelCacheDir } from './home.js';
 export {
+  checkModelSetFits,
+  estimateModelSetMemory,
+  estimatePresetMemory,
+  formatBytes,
+  judgeMemoryFit,
+  type MemoryEstimate,
+  type MemoryEstimateSource,
+  type MemoryFit,
+  type MemoryVerdict,
+  machineMemory,
+} from './memory-fit.js';
+export {
   type ModelSpec,
   type PresetFiles,
   presetFiles,

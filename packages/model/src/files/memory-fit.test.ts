@@ -1,0 +1,99 @@
+import { makeTestkitModel } from '@hearth/testkit';
+import { describe, expect, it } from 'vitest';
+import { ModelMemoryError } from '../errors/model-memory-error.js';
+import { type DownloadPreset, findModelPreset } from './catalog.js';
+import {
+  checkModelSetFits,
+  estimateModelSetMemory,
+  estimatePresetMemory,
+  formatBytes,
+  judgeMemoryFit,
+} from './memory-fit.js';
+import { resolveModelSet } from './resolve.js';
+
+const preset = (name: string) => findModelPreset(name) as DownloadPreset;
+
+describe('estimateModelSetMemory', () => {
+  it('sizes the KV cache from the GGUF attention shape: sliding layers keep a window, full layers the context', async () => {
+    // tiny: 4 layers, pattern [sliding x3, full], 1 KV head, head size 16 (sliding) / 32 (full), window 512.
+    const target = await makeTestkitModel('tiny');
+    const at4k = await estimateModelSetMemory({ target }, { contextSize: 4096 });
+    const slidingLayer = (tokens: number) => tokens * 1 * (16 + 16) * 2;
+    const fullLayer = (tokens: number) => tokens * 1 * (32 + 32) * 2;
+    expect(at4k.kvCacheBytes).toBe(3 * slidingLayer(512 + 512) + fullLayer(4096));
+    const at8k = await estimateModelSetMemory({ target }, { contextSize: 8192 });
+    // Doubling the context grows only the full-attention layer.
+    expect(at8k.kvCacheBytes - at4k.kvCacheBytes).toBe(fullLayer(4096));
+    expect(at4k.source).toBe('gguf');
+  });
+
+  it('adds every file of the set; weights are the tensor bytes of each file', async () => {
+    const set = await resolveModelSet({ model: 'tiny' });
+    const alone = await estimateModelSetMemory({ target: set.target }, { contextSize: 2048 });
+    const full = await estimateModelSetMemory(set, { contextSize: 2048 });
+    expect(full.weights.target).toBe(alone.weights.target);
+    expect(full.weights.drafter).toBeGreaterThan(0);
+    expect(full.weights.mmproj).toBeGreaterThan(0);
+    expect(full.totalBytes - alone.totalBytes).toBe(full.weights.drafter + full.weights.mmproj);
+    expect(full.totalBytes).toBe(
+      full.weights.target +
+        full.weights.drafter +
+        full.weights.mmproj +
+        full.kvCacheBytes +
+        full.computeBytes +
+        full.runtimeBytes,
+    );
+    console.log(
+      `fit tiny (target+drafter+mmproj) @2048: ${formatBytes(full.totalBytes)} ${JSON.stringify(full)}`,
+    );
+  });
+
+  it('defaults the context to the training length, capped at 32768', async () => {
+    const estimate = await estimateModelSetMemory({ target: await makeTestkitModel('tiny') });
+    expect(estimate.contextSize).toBe(8192);
+  });
+});
+
+describe('estimatePresetMemory', () => {
+  it('estimates a preset from the catalog before any download', () => {
+    const q4 = estimatePresetMemory(preset('gemma-4-12b'), { contextSize: 32768 });
+    // 48 layers: 40 sliding (window 1024 + batch 512 tokens), 8 full; 8 KV heads of 256 for K and V; f16.
+    expect(q4.kvCacheBytes).toBe(40 * 1536 * 8 * 512 * 2 + 8 * 32768 * 8 * 512 * 2);
+    expect(q4.source).toBe('catalog');
+    const q8 = estimatePresetMemory(preset('gemma-4-12b'), { contextSize: 32768, quantization: 'Q8_0' });
+    expect(q8.weights.target).toBeGreaterThan(q4.weights.target);
+    const textOnly = estimatePresetMemory(preset('gemma-4-12b-mtp'), { contextSize: 32768 });
+    expect(textOnly.totalBytes).toBe(q4.totalBytes - q4.weights.mmproj);
+    for (const name of ['gemma-4-12b', 'gemma-4-26b-a4b', 'gemma-4-e4b']) {
+      const estimate = estimatePresetMemory(preset(name), { contextSize: 32768 });
+      console.log(
+        `fit ${name} @32768: ${formatBytes(estimate.totalBytes)} (KV ${formatBytes(estimate.kvCacheBytes)})`,
+      );
+    }
+  });
+});
+
+describe('judgeMemoryFit / checkModelSetFits', () => {
+  it('says fits / tight / too-big against a given machine', async () => {
+    const estimate = await estimateModelSetMemory(
+      { target: await makeTestkitModel('tiny') },
+      { contextSize: 1024 },
+    );
+    const n = estimate.totalBytes;
+    expect(judgeMemoryFit(estimate, { totalBytes: 2 * n, availableBytes: n }).verdict).toBe('fits');
+    expect(judgeMemoryFit(estimate, { totalBytes: 2 * n, availableBytes: n - 1 }).verdict).toBe('tight');
+    expect(judgeMemoryFit(estimate, { totalBytes: n - 1, availableBytes: n - 1 }).verdict).toBe('too-big');
+  });
+
+  it('refuses, before loading, a set larger than the machine', async () => {
+    const target = await makeTestkitModel('tiny');
+    const error = await checkModelSetFits(
+      { target },
+      { machine: { totalBytes: 64 * 1024 * 1024, availableBytes: 0 } },
+    ).catch((e) => e);
+    expect(ModelMemoryError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/needs about .* but this machine has 64.0 MiB/);
+    const fit = await checkModelSetFits({ target }, { contextSize: 1024 });
+    expect(fit.verdict).toBe('fits');
+  });
+});

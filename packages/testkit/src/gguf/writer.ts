@@ -129,9 +129,11 @@ class ByteSink {
 }
 
 /** Converts an F32 value to IEEE half precision bits (round to nearest even). */
+const floatScratch = new Float32Array(1);
+const bitsScratch = new Uint32Array(floatScratch.buffer);
 function toHalfBits(value: number): number {
-  const f32 = new Float32Array([value]);
-  const bits = new Uint32Array(f32.buffer)[0] ?? 0;
+  floatScratch[0] = value;
+  const bits = bitsScratch[0] ?? 0;
   const sign = (bits >>> 16) & 0x8000;
   const exponent = (bits >>> 23) & 0xff;
   let mantissa = bits & 0x7fffff;
@@ -160,9 +162,10 @@ function encodeTensor(tensor: GgufTensorInput): Uint8Array {
   const values = tensor.data;
   if (type === 'F32') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   if (type === 'F16') {
-    const out = Buffer.alloc(values.length * 2);
-    for (let i = 0; i < values.length; i++) out.writeUInt16LE(toHalfBits(values[i] ?? 0), i * 2);
-    return out;
+    // Uint16Array is little-endian on every platform Node supports, as GGUF requires.
+    const out = new Uint16Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = toHalfBits(values[i] ?? 0);
+    return new Uint8Array(out.buffer);
   }
   // Q8_0: blocks of 32 values = one f16 scale + 32 int8 quants.
   const firstDimension = tensor.dimensions[0] ?? 0;

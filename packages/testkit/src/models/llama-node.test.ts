@@ -250,18 +250,23 @@ describe('cycle (designed weights)', () => {
     });
   });
 
-  it('keeps its output when its layers grow (a heavier target for benchmarks)', async () => {
-    const heavy = await makeTestkitModel('cycle', {
-      dir,
-      hiddenSize: 128,
-      layers: 6,
-      feedForwardLength: 2048,
-    });
-    await validateGgufFile(heavy, { architecture: 'gemma4' });
-    await withContext({ model: heavy }, async (context) => {
-      const result = await context.completion({ prompt: 'the quick brown fox', n_predict: 30, ...greedy });
-      expect(result.text).toBe(expectedCycleText('the quick brown fox', 30));
-    });
+  it('keeps its output when its layers grow or are quantised (heavier targets for benchmarks)', async () => {
+    for (const weightType of ['F32', 'F16', 'Q8_0'] as const) {
+      const heavy = await makeTestkitModel('cycle', {
+        dir,
+        hiddenSize: 128,
+        layers: 6,
+        feedForwardLength: 2048,
+        weightType,
+      });
+      const info = await validateGgufFile(heavy, { architecture: 'gemma4' });
+      const ffnUp = info.tensors.find((tensor) => tensor.name === 'blk.0.ffn_up.weight');
+      expect(ffnUp?.type).toBe({ F32: 0, F16: 1, Q8_0: 8 }[weightType]);
+      await withContext({ model: heavy }, async (context) => {
+        const result = await context.completion({ prompt: 'the quick brown fox', n_predict: 30, ...greedy });
+        expect(result.text, weightType).toBe(expectedCycleText('the quick brown fox', 30));
+      });
+    }
   });
 
   it('with cycle-assistant: MTP output identical to plain decoding, most drafts accepted', async () => {

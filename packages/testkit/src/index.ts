@@ -10,6 +10,7 @@ export {
 export { GgufValidationError } from './gguf/gguf-validation-error.js';
 export { readGgufFile } from './gguf/reader.js';
 export type {
+  GgmlTypeName,
   GgufFileInfo,
   GgufScalar,
   GgufTensorInfo,

@@ -9,7 +9,13 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { defineWorkflow, END, START } from '../workflow/define-workflow.js';
 
-const [store, counter, threadId, mode, blockAt] = process.argv.slice(2) as [string, string, string, string, string?];
+const [store, counter, threadId, mode, blockAt] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string?,
+];
 const steps = ['s1', 's2', 's3', 's4', 's5'];
 
 const count = {
@@ -33,10 +39,7 @@ const workflow = defineWorkflow({
   state: z.object({ done: z.array(z.string()).default([]) }),
   reducers: { done: (current, update) => [...current, ...update] },
   nodes: Object.fromEntries(
-    steps.map((step) => [
-      step,
-      { tool: 'count', args: () => ({ step }), output: () => ({ done: [step] }) },
-    ]),
+    steps.map((step) => [step, { tool: 'count', args: () => ({ step }), output: () => ({ done: [step] }) }]),
   ),
   edges: [
     { from: START, to: 's1' },
@@ -49,4 +52,6 @@ const result =
   mode === 'start'
     ? await workflow.run({}, { threadId, checkpointer: store })
     : await workflow.resume(threadId, undefined, { checkpointer: store });
-process.stdout.write(`${JSON.stringify({ status: result.status, output: result.output, ran: result.steps.map((s) => s.node) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ status: result.status, output: result.output, ran: result.steps.map((s) => s.node) })}\n`,
+);

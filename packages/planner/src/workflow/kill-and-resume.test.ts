@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 const script = fileURLToPath(new URL('../test-support/counted-run.ts', import.meta.url));
 
 function start(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {

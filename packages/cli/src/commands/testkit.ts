@@ -24,7 +24,7 @@ export function registerTestkitCommand(program: Command): void {
         'existing files with the same options are reused',
     )
     .option('--dir <dir>', `directory for the files (default: ${defaultTestkitDir()})`)
-    .option('--seed <n>', 'seed of the random weights; same seed, same bytes', parseSeed)
+    .option('--seed <n>', 'seed of the random weights; same seed, same bytes (default: 1)', parseSeed)
     .option('--json', 'print {"name": "path"} as JSON')
     .action(async (options: { dir?: string; seed?: number; json?: boolean }) => {
       const family = await makeTestkitFamily({ dir: options.dir, seed: options.seed });

@@ -19,8 +19,10 @@ import type {
   GenerateDelta,
   GenerateRequest,
   GenerateResult,
+  JsonSchema,
   MtpStats,
   ToolCall,
+  ToolSpec,
 } from '../types.js';
 import { toLlamaChat } from './chat-messages.js';
 import { Gemma4OutputSplitter, parseGemma4ToolCall } from './gemma4-output.js';
@@ -230,14 +232,21 @@ export class LlamaNodeEngine implements Engine {
     request: GenerateRequest,
     onDelta: (delta: GenerateDelta) => void,
   ): Promise<GenerateResult> {
-    const chat = await toLlamaChat(request.messages);
     const { capabilities } = this.info;
-    if (chat.images > 0 && !capabilities.image) {
+    const parts = request.messages.flatMap((message) =>
+      message.role === 'user' || message.role === 'tool'
+        ? typeof message.content === 'string'
+          ? []
+          : message.content
+        : [],
+    );
+    if (!capabilities.image && parts.some((part) => part.type === 'image')) {
       throw new EngineCapabilityError(ENGINE, 'image', this.mediaHint('vision'));
     }
-    if (chat.audios > 0 && !capabilities.audio) {
+    if (!capabilities.audio && parts.some((part) => part.type === 'audio')) {
       throw new EngineCapabilityError(ENGINE, 'audio', this.mediaHint('audio'));
     }
+    const chat = await toLlamaChat(request.messages);
     const hasMedia = chat.images + chat.audios > 0;
     const tools: Tool[] | undefined =
       request.tools?.length && request.toolChoice !== 'none'
@@ -246,16 +255,20 @@ export class LlamaNodeEngine implements Engine {
             function: { name: tool.name, description: tool.description, parameters: tool.parameters },
           }))
         : undefined;
-    const responseFormat = request.responseFormat
-      ? { type: 'json_schema' as const, json_schema: { strict: true, schema: request.responseFormat.schema } }
+    // `toolChoice: 'required'`: llama.cpp's Gemma 4 grammar lets the model write any text before
+    // the call (and leaves argument keys free), so Hearth forces the reply instead: a JSON object
+    // `{name, arguments}` under a schema that is the union of the tools' own schemas.
+    const forcedTools = tools && request.toolChoice === 'required' ? request.tools : undefined;
+    const schema = forcedTools ? forcedToolCallSchema(forcedTools) : request.responseFormat?.schema;
+    const responseFormat = schema
+      ? { type: 'json_schema' as const, json_schema: { strict: true, schema } }
       : undefined;
     const thinking = request.thinking ?? false;
     let formatted: ReturnType<LlamaContext['getFormattedChat']>;
     try {
       formatted = this.context.getFormattedChat(chat.messages, undefined, {
         jinja: true,
-        ...(tools ? { tools, tool_choice: request.toolChoice ?? 'auto', parallel_tool_calls: true } : {}),
-        ...(responseFormat ? { response_format: responseFormat } : {}),
+        ...(tools ? { tools, tool_choice: 'auto', parallel_tool_calls: true } : {}),
         enable_thinking: thinking,
       });
     } catch (error) {
@@ -271,17 +284,17 @@ export class LlamaNodeEngine implements Engine {
     const completion: LlamaParallelCompletionOptions = {
       prompt: this.withBos(formatted.prompt),
       ...(formatted.media_paths?.length ? { media_paths: formatted.media_paths } : {}),
-      // Tool calls need the template's (lazy) tool grammar; JSON output gets a plain schema grammar
-      // from `response_format`, which always starts at the reply (the template grammar may re-open
-      // a thought channel first).
-      ...(tools && formatted.grammar
-        ? {
-            grammar: formatted.grammar,
-            grammar_lazy: formatted.grammar_lazy,
-            grammar_triggers: formatted.grammar_triggers,
-          }
-        : {}),
-      ...(responseFormat && !tools ? { response_format: responseFormat } : {}),
+      // JSON output gets a plain schema grammar from `response_format`, which starts right at the
+      // reply; free tool calls get the template's lazy grammar, armed by `<|tool_call>`.
+      ...(responseFormat
+        ? { response_format: responseFormat }
+        : tools && formatted.grammar
+          ? {
+              grammar: formatted.grammar,
+              grammar_lazy: formatted.grammar_lazy,
+              grammar_triggers: formatted.grammar_triggers,
+            }
+          : {}),
       preserved_tokens: formatted.preserved_tokens,
       n_predict: request.maxTokens ?? -1,
       ...(stop.length ? { stop } : {}),
@@ -295,11 +308,18 @@ export class LlamaNodeEngine implements Engine {
     const toolCallSources: string[] = [];
     let text = '';
     let reasoning = '';
+    // The answer is trimmed, and what streams must add up to it: leading whitespace is dropped and
+    // trailing whitespace held back until more text follows.
+    let heldWhitespace = '';
     const take = (pieces: ReturnType<Gemma4OutputSplitter['push']>) => {
       for (const piece of pieces) {
         if (piece.type === 'text') {
-          text += piece.text;
-          if (!responseFormat) onDelta({ type: 'text', text: piece.text });
+          const body = (heldWhitespace + piece.text).trimEnd();
+          const chunk = text ? body : body.trimStart();
+          heldWhitespace = (heldWhitespace + piece.text).slice(body.length);
+          if (!chunk) continue;
+          text += chunk;
+          if (!responseFormat) onDelta({ type: 'text', text: chunk });
         } else if (piece.type === 'reasoning') {
           reasoning += piece.text;
           onDelta({ type: 'reasoning', text: piece.text });
@@ -312,19 +332,28 @@ export class LlamaNodeEngine implements Engine {
     take(splitter.finish());
 
     const toolCalls: ToolCall[] = [];
+    const addCall = (call: { name: string; args: Record<string, unknown> }) => {
+      const toolCall: ToolCall = { id: `call_${toolCalls.length}`, ...call };
+      toolCalls.push(toolCall);
+      onDelta({ type: 'tool-call', toolCall });
+    };
     for (const source of toolCallSources) {
       try {
-        const call: ToolCall = { id: `call_${toolCalls.length}`, ...parseGemma4ToolCall(source) };
-        toolCalls.push(call);
-        onDelta({ type: 'tool-call', toolCall: call });
+        addCall(parseGemma4ToolCall(source));
       } catch {
         // A malformed call (small models make them) stays visible as text rather than vanishing.
-        text += `<|tool_call>${source}`;
+        const raw = `${text ? heldWhitespace : ''}<|tool_call>${source}`.trimEnd();
+        text += raw;
+        if (!responseFormat) onDelta({ type: 'text', text: raw });
       }
     }
     if (responseFormat) {
       text = stripJsonFence(text);
-      onDelta({ type: 'text', text });
+      const forced = forcedTools ? parseForcedToolCall(text) : undefined;
+      if (forced) {
+        addCall(forced);
+        text = '';
+      } else if (text) onDelta({ type: 'text', text });
     }
     const { result, aborted } = outcome;
     const finishReason: FinishReason = aborted
@@ -351,7 +380,7 @@ export class LlamaNodeEngine implements Engine {
       }
     }
     return {
-      text: text.trim(),
+      text,
       ...(reasoning.trim() ? { reasoning: reasoning.trim() } : {}),
       toolCalls,
       finishReason,
@@ -511,6 +540,29 @@ function abortedResult(requestId: number, tokens: number): NativeEvent {
 function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
+/** JSON schema of "one call of one of these tools": `{name: <tool>, arguments: <its parameters>}`. */
+function forcedToolCallSchema(tools: readonly ToolSpec[]): JsonSchema {
+  const variants = tools.map((tool) => ({
+    type: 'object',
+    properties: { name: { const: tool.name }, arguments: tool.parameters },
+    required: ['name', 'arguments'],
+    additionalProperties: false,
+  }));
+  return variants.length === 1 ? (variants[0] as JsonSchema) : { anyOf: variants };
+}
+
+/** Reads a forced tool call; `undefined` when the reply was cut off before the JSON was complete. */
+function parseForcedToolCall(text: string): { name: string; args: Record<string, unknown> } | undefined {
+  try {
+    const value = JSON.parse(text) as { name?: unknown; arguments?: unknown };
+    if (typeof value.name !== 'string' || typeof value.arguments !== 'object' || value.arguments === null)
+      return undefined;
+    return { name: value.name, args: value.arguments as Record<string, unknown> };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The reply of a JSON-schema request, without the Markdown fence a template grammar may add. */

@@ -1,0 +1,137 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodePng, GgufValidationError, makeMediaFixtures, makeTestkitModel } from '@hearth/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEngineConformance } from '../engine/test-support/engine-conformance.js';
+import { MediaInputError } from '../errors/media-input-error.js';
+import { ModelCrashedError } from '../errors/model-crashed-error.js';
+import { ModelSetMismatchError } from '../errors/model-set-mismatch-error.js';
+import { HostedEngine } from './hosted-engine.js';
+import { deserializeError, serializeError } from './protocol.js';
+
+describeEngineConformance(
+  'llama-node in the model host (tiny + tiny-mmproj)',
+  async () =>
+    HostedEngine.start({
+      model: await makeTestkitModel('tiny'),
+      mmproj: await makeTestkitModel('tiny-mmproj'),
+      threads: 1,
+    }),
+  {
+    tools: true,
+    jsonSchema: true,
+    image: true,
+    audio: true,
+    media: async () => {
+      const media = await makeMediaFixtures();
+      return {
+        image: { type: 'image', image: media.screenshotPng },
+        audio: { type: 'audio', audio: media.speechWav },
+      };
+    },
+  },
+);
+
+describe('HostedEngine: crash isolation and file validation', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hearth-host-test-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('turns a native crash into ModelCrashedError with llama.cpp reason, then starts a fresh host', async () => {
+    const engine = await HostedEngine.start({
+      model: await makeTestkitModel('tiny'),
+      mmproj: await makeTestkitModel('tiny-mmproj'),
+      threads: 1,
+    });
+    try {
+      // A PNG signature over garbage passes Hearth's format check; llama.cpp's decoder then throws
+      // a C++ exception nobody catches, which aborts the process hosting it.
+      const png = encodePng({ width: 160, height: 120, rgba: new Uint8Array(160 * 120 * 4).fill(200) });
+      const broken = Buffer.concat([png.subarray(0, 40), Buffer.alloc(200, 7)]);
+      const crash = engine.generate({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image', image: broken },
+              { type: 'text', text: 'hi' },
+            ],
+          },
+        ],
+        maxTokens: 4,
+      });
+      const error = await crash.then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(ModelCrashedError.isInstance(error)).toBe(true);
+      if (!ModelCrashedError.isInstance(error)) throw error;
+      expect(error.signal).toBe('SIGABRT');
+      expect(error.reason).toMatch(/Failed to load base64 media/);
+      expect(error.message).toMatch(
+        /killed by SIGABRT while generating; native reason: .*Failed to load base64 media/,
+      );
+
+      const after = await engine.generate({
+        messages: [{ role: 'user', content: 'Still there?' }],
+        maxTokens: 3,
+      });
+      expect(after.usage.completionTokens).toBeGreaterThan(0);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('refuses a non-GGUF file by name before starting any process', async () => {
+    const notGguf = join(dir, 'notes.gguf');
+    await writeFile(notGguf, 'just some text, not a model\n'.repeat(10));
+    const start = HostedEngine.start({ model: notGguf, threads: 1 });
+    await expect(start).rejects.toSatisfy(
+      (error) => GgufValidationError.isInstance(error) && error.message.includes(notGguf),
+    );
+  });
+
+  it('refuses a drafter that does not match the target, naming the drafter', async () => {
+    const target = await makeTestkitModel('cycle', { hiddenSize: 128 });
+    const drafter = await makeTestkitModel('tiny-assistant');
+    const start = HostedEngine.start({ model: target, drafter, threads: 1 });
+    await expect(start).rejects.toSatisfy(
+      (error) => ModelSetMismatchError.isInstance(error) && error.message.includes(drafter),
+    );
+  });
+
+  it('keeps typed errors typed across the process boundary', async () => {
+    const engine = await HostedEngine.start({
+      model: await makeTestkitModel('tiny'),
+      mmproj: await makeTestkitModel('tiny-mmproj'),
+      threads: 1,
+    });
+    try {
+      const wav = await readFile((await makeMediaFixtures()).toneWav);
+      const call = engine.generate({
+        messages: [{ role: 'user', content: [{ type: 'image', image: wav }] }],
+        maxTokens: 2,
+      });
+      await expect(call).rejects.toSatisfy(
+        (error) => MediaInputError.isInstance(error) && /looks like audio\/wav/.test(error.message),
+      );
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('serializes errors with their fields and markers', () => {
+    const original = new MediaInputError('x is not an image', { hint: 'use a PNG' });
+    const copy = deserializeError(structuredClone(serializeError(original)));
+    expect(MediaInputError.isInstance(copy)).toBe(true);
+    expect(copy.name).toBe('MediaInputError');
+    expect(copy.message).toBe(original.message);
+    expect((copy as unknown as { exitCode: number }).exitCode).toBe(2);
+    expect(ModelCrashedError.isInstance(copy)).toBe(false);
+  });
+});

@@ -78,21 +78,45 @@ export function cycleTargetOverrides(
   ]);
 }
 
-/** Designed pre-projection and tied output head for the drafter. */
+/**
+ * Classes the drafter gets wrong so that about `1 - accuracy` of its guesses miss: evenly spaced,
+ * never adjacent (at most 13 of 26), so each miss is a single redirected class.
+ */
+export function missedClasses(accuracy: number): number[] {
+  if (!(accuracy >= 0.5 && accuracy <= 1)) {
+    throw new RangeError(`cycle draftAccuracy must be between 0.5 and 1, got ${accuracy}`);
+  }
+  const misses = Math.round(CLASS_COUNT * (1 - accuracy));
+  return Array.from({ length: misses }, (_, i) => Math.floor((i * CLASS_COUNT) / misses));
+}
+
+/**
+ * Designed pre-projection and tied output head for the drafter. For a missed class k the drafter
+ * answers the letter after the right one: row k+1 of its head reads class k as well, row k reads
+ * nothing. The target then rejects that draft, so acceptance drops while the output stays exact.
+ */
 export function cycleAssistantOverrides(
   vocabulary: Gemma4Vocabulary,
   targetHiddenSize: number,
   hiddenSize: number,
+  accuracy = 1,
 ): Map<string, Float32Array> {
   const vocab = vocabulary.tokens.length;
   // pre_projection [2D, d]: row i (one per drafter dimension) reads input column i (embedding half).
   const inputs = 2 * targetHiddenSize;
   const preProjection = new Float32Array(inputs * hiddenSize);
   for (let i = 0; i < CLASS_COUNT; i++) preProjection[i * inputs + i] = 1;
+  const ids = letterIds(vocabulary);
   const output = new Float32Array(vocab * hiddenSize);
-  letterIds(vocabulary).forEach((id, letter) => {
+  ids.forEach((id, letter) => {
     output[id * hiddenSize + letter] = 1;
   });
+  for (const missed of missedClasses(accuracy)) {
+    const right = ids[missed] ?? 0;
+    const wrong = ids[(missed + 1) % CLASS_COUNT] ?? 0;
+    output[right * hiddenSize + missed] = 0;
+    output[wrong * hiddenSize + missed] = 1;
+  }
   return new Map([
     ['nextn.pre_projection.weight', preProjection],
     ['token_embd.weight', output],

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { registerModelsCommand } from './commands/models.js';
 import { registerTestkitCommand } from './commands/testkit.js';
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -13,6 +14,7 @@ export function createProgram(): Command {
     .description('Hearth: local-first agent workflows on Gemma 4')
     .version(packageJson.version, '-v, --version')
     .showHelpAfterError('(run with --help for usage)');
+  registerModelsCommand(program);
   registerTestkitCommand(program);
   return program;
 }

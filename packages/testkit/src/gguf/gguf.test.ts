@@ -177,6 +177,16 @@ describe('generated family', () => {
     await expect(makeTestkitModel('cycle', { dir, layers: 1 })).rejects.toThrow(
       'layers must be an integer >= 2',
     );
+    await expect(makeTestkitModel('cycle-assistant', { dir, draftAccuracy: 0.3 })).rejects.toThrow(
+      'draftAccuracy must be between 0.5 and 1',
+    );
+    // The accuracy only changes the drafter.
+    expect(await makeTestkitModel('cycle', { dir, draftAccuracy: 0.7 })).toBe(
+      await makeTestkitModel('cycle', { dir }),
+    );
+    expect(await makeTestkitModel('cycle-assistant', { dir, draftAccuracy: 0.7 })).not.toBe(
+      await makeTestkitModel('cycle-assistant', { dir }),
+    );
   });
 
   it('has the Gemma 4 tokenizer, chat template and untied head', async () => {

@@ -8,6 +8,7 @@ export {
   type LlamaNodeEngineOptions,
 } from './engine/llama-node/llama-node-engine.js';
 export { parseGemma4ToolCall } from './engine/llama-node/gemma4-output.js';
+export { type CreateEngineOptions, createEngine } from './engine/create-engine.js';
 export { GenerationFailedError } from './errors/generation-failed-error.js';
 export { MediaInputError } from './errors/media-input-error.js';
 export { ModelCrashedError } from './errors/model-crashed-error.js';
@@ -19,6 +20,7 @@ export { OpenAIRequestError } from './errors/openai-request-error.js';
 export { type OpenAIServer, type OpenAIServerOptions, startOpenAIServer } from './serve/openai-server.js';
 export { ServeConfigError } from './errors/serve-config-error.js';
 export { ServeRequestError } from './errors/serve-request-error.js';
+export { ChatHearth, type ChatHearthCallOptions, type ChatHearthInput } from './langchain/chat-hearth.js';
 export { ModelDownloadError, type ModelDownloadFailure } from './errors/model-download-error.js';
 export { ModelMemoryError } from './errors/model-memory-error.js';
 export { ModelNotFoundError } from './errors/model-not-found-error.js';

@@ -1,0 +1,50 @@
+import { HostedEngine, type HostedEngineOptions } from '../host/hosted-engine.js';
+import { LlamaNodeEngine } from './llama-node/llama-node-engine.js';
+import {
+  loadNodeLlamaCppEngine,
+  type NodeLlamaCppEngineOptions,
+} from './node-llama-cpp/node-llama-cpp-engine.js';
+import { connectOpenAIEngine, type OpenAIEngineOptions } from './openai/openai-engine.js';
+import type { Engine } from './types.js';
+
+/** Which engine to make, with that engine's options. */
+export type CreateEngineOptions =
+  | ({
+      engine?: 'llama-node';
+      /**
+       * `process` (default): run llama.node in a child process Hearth owns, so a native crash is a
+       * `ModelCrashedError` and not the end of this process. `in-process`: load it here (faster
+       * start, no IPC; for benchmarks and code that runs its own isolation).
+       */
+      isolation?: 'process' | 'in-process';
+    } & HostedEngineOptions)
+  | ({ engine: 'node-llama-cpp' } & NodeLlamaCppEngineOptions)
+  | ({ engine: 'openai' } & OpenAIEngineOptions);
+
+/**
+ * Makes an engine: `llama-node` (default; Gemma 4 with media, tools, JSON, MTP, in a model host
+ * process), `node-llama-cpp` (text, any GGUF) or `openai` (any OpenAI-compatible server).
+ * Model files must be local paths here; resolve presets first with `resolveModelSet`.
+ *
+ * @throws the chosen engine's load errors (invalid files are refused before any native load).
+ */
+export async function createEngine(options: CreateEngineOptions): Promise<Engine> {
+  switch (options.engine) {
+    case 'node-llama-cpp': {
+      const { engine: _engine, ...rest } = options;
+      return loadNodeLlamaCppEngine(rest);
+    }
+    case 'openai': {
+      const { engine: _engine, ...rest } = options;
+      return connectOpenAIEngine(rest);
+    }
+    default: {
+      const { engine: _engine, isolation, ...rest } = options;
+      if (isolation === 'in-process') {
+        const { forwardNativeLog: _forward, ...engineOptions } = rest;
+        return LlamaNodeEngine.load(engineOptions);
+      }
+      return HostedEngine.start(rest);
+    }
+  }
+}

@@ -52,6 +52,7 @@ function progressBar(): { onProgress: (event: DownloadProgress) => void; done: (
   let lastDraw = 0;
   let drawn = false;
   let current = '';
+  const completed = new Set<string>();
   const draw = (event: DownloadProgress, force: boolean) => {
     const now = Date.now();
     if (!force && now - lastDraw < 100) return;
@@ -69,9 +70,13 @@ function progressBar(): { onProgress: (event: DownloadProgress) => void; done: (
   };
   return {
     onProgress: (event) => {
+      const complete = event.totalBytes > 0 && event.downloadedBytes >= event.totalBytes;
+      // The downloader keeps reporting after the end; draw 100% once per file.
+      if (complete && completed.has(event.uri)) return;
+      if (complete) completed.add(event.uri);
       if (current && current !== event.uri && drawn) process.stderr.write('\n');
       current = event.uri;
-      draw(event, event.totalBytes > 0 && event.downloadedBytes >= event.totalBytes);
+      draw(event, complete);
     },
     done: () => {
       if (drawn) process.stderr.write('\n');

@@ -92,6 +92,31 @@ describe('node-llama-cpp engine', () => {
     }
   });
 
+  it('writes integers without exponents under an integer schema', async () => {
+    const engine = await loadTiny();
+    try {
+      const schema = {
+        type: 'object',
+        properties: { a: { type: 'integer' }, b: { type: 'integer' }, c: { type: 'integer' } },
+        required: ['a', 'b', 'c'],
+      };
+      for (const content of ['Three numbers', 'Add 1836281973 and 19973286', 'zzz']) {
+        const result = await engine.generate({
+          messages: [{ role: 'user', content }],
+          responseFormat: { type: 'json_schema', schema },
+          maxTokens: 120,
+          sampling: { greedy: true },
+        });
+        expect(result.text).not.toMatch(/[eE]/);
+        const value = JSON.parse(result.text) as Record<string, number>;
+        for (const key of ['a', 'b', 'c'])
+          expect(Number.isSafeInteger(value[key]) || Number.isInteger(value[key])).toBe(true);
+      }
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('decodes with tools offered under toolChoice auto', async () => {
     const engine = await loadTiny();
     try {

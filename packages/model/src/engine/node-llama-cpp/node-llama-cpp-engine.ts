@@ -331,9 +331,22 @@ type SharedGenerateOptions = Omit<
   | 'onFunctionCallParamsChunk'
 >;
 
-function jsonGrammar(llama: Llama, schema: JsonSchema): Promise<LlamaGrammar> {
+/**
+ * node-llama-cpp 3.21.1 lets JSON integers carry an exponent (`5e-3`, `9E99999`), which parse to
+ * fractions or Infinity; the exponent is cut from its integer rule so an `integer` is an integer.
+ */
+const INTEGER_EXPONENT = /^(integer-number-rule ::= .*?) \(\[eE\] [^\n]*\)\?$/m;
+
+async function jsonGrammar(llama: Llama, schema: JsonSchema): Promise<LlamaGrammar> {
   // The converter's output is a valid GbnfJsonSchema; the generic signature wants a literal type.
-  return llama.createGrammarForJsonSchema(toGbnfJsonSchema(schema) as never);
+  const generated = await llama.createGrammarForJsonSchema(toGbnfJsonSchema(schema) as never);
+  if (!INTEGER_EXPONENT.test(generated.grammar)) return generated;
+  return llama.createGrammar({
+    grammar: generated.grammar.replace(INTEGER_EXPONENT, '$1'),
+    rootRuleName: generated.rootRuleName,
+    stopGenerationTriggers: generated.stopGenerationTriggers,
+    trimWhitespaceSuffix: generated.trimWhitespaceSuffix,
+  });
 }
 
 function finishReason(outcome: RawOutcome): FinishReason {

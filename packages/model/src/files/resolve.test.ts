@@ -140,6 +140,30 @@ describe('resolveModelSet', () => {
     }
   });
 
+  it('resolves the hf:<user>/<repo>:<QUANT> form through the Hub manifest API', async () => {
+    const fixtures = await mkdtemp(join(tmpdir(), 'hearth-hf-quant-'));
+    const server = await new ModelFileServer().start();
+    try {
+      const manifest = { ggufFile: { rfilename: 'tiny-Q8_0.gguf' } };
+      await server.serve('v2/acme/tiny-GGUF/manifests/Q8_0', Buffer.from(JSON.stringify(manifest)));
+      await server.serve(
+        'acme/tiny-GGUF/resolve/main/tiny-Q8_0.gguf',
+        await makeTestkitModel('tiny', { dir: fixtures }),
+      );
+      const options = { download: { huggingFaceEndpoint: server.url } };
+      const set = await resolveModelSet({ model: 'hf:acme/tiny-GGUF:Q8_0' }, options);
+      expect(set.target).toBe(join(home, 'models', 'hf_acme_tiny.Q8_0.gguf'));
+      expect((await validateModelSet(set)).target.architecture).toBe('gemma4');
+      await server.stop();
+      expect(
+        (await resolveModelSet({ model: 'hf:acme/tiny-GGUF:Q8_0' }, { ...options, offline: true })).target,
+      ).toBe(set.target);
+    } finally {
+      await server.stop();
+      await rm(fixtures, { recursive: true, force: true });
+    }
+  });
+
   it('uses a hand-copied file at the path the offline hint gives', async () => {
     const uri = 'hf:example/copied-GGUF/copied-Q4_0.gguf';
     await mkdir(modelCacheDir(), { recursive: true });

@@ -1,13 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { hearthHome } from '@hearth/model';
 import { type BaseCheckpointSaver, MemorySaver } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 
 /** Where runs are checkpointed unless told otherwise: `$HEARTH_HOME/checkpoints.sqlite` (HEARTH_HOME defaults to `~/.cache/hearth`). */
 export function defaultCheckpointPath(): string {
-  const home = process.env.HEARTH_HOME || join(homedir(), '.cache', 'hearth');
-  return resolve(home, 'checkpoints.sqlite');
+  return join(hearthHome(), 'checkpoints.sqlite');
 }
 
 /** A checkpointer, a path to an SQLite file, or `memory` (nothing survives the process). */

@@ -5,6 +5,8 @@ export const ExitCode = {
   usage: 2,
   /** A model file or model process failed (bad file, native crash). */
   model: 3,
+  /** `hearth run` paused: a tool call waits for `--resume <thread> --approve|--deny`. */
+  approvalNeeded: 4,
 } as const;
 
 /** Prints an error for a person (message only, stack with HEARTH_DEBUG=1) and returns its exit code. */

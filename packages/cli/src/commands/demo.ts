@@ -1,0 +1,47 @@
+import { join, resolve } from 'node:path';
+import { hearthHome } from '@hearth/model';
+import { attachmentFromFile } from '@hearth/planner';
+import { makeMediaFixtures } from '@hearth/testkit';
+import type { Command } from 'commander';
+import { executeRun, loadRunnable } from './run.js';
+
+interface DemoOptions {
+  json?: boolean;
+  stream?: boolean;
+  workdir?: string;
+}
+
+/**
+ * `hearth demo`: the bug-report workflow, fully offline, on the testkit's tiny Gemma 4 (random weights:
+ * the text is gibberish, the path is real) with the testkit's screenshot and spoken note as media.
+ */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'Run the bug-report example workflow offline: a screenshot and a spoken note -> plan -> browser inspection -> report file, on the tiny testkit model',
+    )
+    .option('--workdir <dir>', 'where the report is written (default: $HEARTH_HOME/demo)')
+    .option('--json', 'print one JSON object: thread, status, plan, steps, tool calls, result')
+    .option('--stream', 'print every event as one JSON line')
+    .action(async (options: DemoOptions) => {
+      // Everything the demo needs is generated locally; never reach for the network.
+      process.env.HEARTH_OFFLINE = '1';
+      const fixtures = await makeMediaFixtures();
+      const { runnable, target } = await loadRunnable('bug-report');
+      process.exitCode = await executeRun({
+        runnable,
+        target,
+        model: 'tiny',
+        workdir: resolve(options.workdir ?? join(hearthHome(), 'demo')),
+        json: options.json,
+        stream: options.stream,
+        input: {
+          attachments: [
+            await attachmentFromFile(fixtures.screenshotPng, 'image'),
+            await attachmentFromFile(fixtures.speechWav, 'audio'),
+          ],
+        },
+      });
+    });
+}

@@ -14,17 +14,17 @@
 
 import { makeTestkitModel } from '@hearth/testkit';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
+import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import {
   AIMessage,
   AIMessageChunk,
-  type BaseMessageChunk,
   getBufferString,
   HumanMessage,
   SystemMessage,
   ToolMessage,
 } from '@langchain/core/messages';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
-import { RunnableLambda } from '@langchain/core/runnables';
+import { type Runnable, type RunnableConfig, RunnableLambda } from '@langchain/core/runnables';
 import { StructuredTool, type StructuredToolParams, tool } from '@langchain/core/tools';
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import { concat } from '@langchain/core/utils/stream';
@@ -32,7 +32,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod/v3';
 import { loadNodeLlamaCppEngine } from '../engine/node-llama-cpp/node-llama-cpp-engine.js';
 import type { Engine } from '../engine/types.js';
-import { ChatHearth, type ChatHearthInput } from './chat-hearth.js';
+import { ChatHearth, type ChatHearthCallOptions, type ChatHearthInput } from './chat-hearth.js';
 
 let engine: Engine;
 let args: ChatHearthInput;
@@ -51,7 +51,8 @@ afterAll(async () => {
   await engine?.close();
 });
 
-const forceTool = { tool_choice: 'any' } as const; // adapted: see the header
+// adapted: see the header
+const forceTool = { tool_choice: 'any' } as Partial<ChatHearthCallOptions> & RunnableConfig;
 
 const adderSchema = z
   .object({
@@ -95,10 +96,6 @@ class OptionsRecorder extends BaseCallbackHandler {
   ) {
     this.extraParams = extraParams ?? {};
   }
-}
-
-function textOf(message: BaseMessageChunk | AIMessage): string {
-  return message.text;
 }
 
 describe('LangChain standard unit checks', () => {
@@ -344,10 +341,10 @@ describe('LangChain standard integration checks', () => {
   for (const includeRaw of [false, true]) {
     it(includeRaw ? 'testWithStructuredOutputIncludeRaw' : 'testWithStructuredOutput', async () => {
       const handler = new OptionsRecorder();
-      const structured = new ChatHearth(args).withStructuredOutput(adderSchema, {
-        name: 'math_addition',
-        includeRaw,
-      });
+      const model = new ChatHearth(args);
+      const structured: Runnable<BaseLanguageModelInput, Record<string, unknown>> = includeRaw
+        ? model.withStructuredOutput(adderSchema, { name: 'math_addition', includeRaw: true })
+        : model.withStructuredOutput(adderSchema, { name: 'math_addition' });
       const result = (await MATH_ADDITION_PROMPT.pipe(structured).invoke(
         { toolName: 'math_addition' },
         { callbacks: [handler] },
@@ -375,7 +372,8 @@ describe('LangChain standard integration checks', () => {
     await model.invoke([humanMessage]);
     const cached = await model.cache.lookup(prompt, llmKey);
     expect(cached).toHaveLength(1);
-    const cachedMessage = (cached?.[0] as { message: AIMessage }).message;
+    if (!cached?.[0] || !('message' in cached[0])) throw new Error('the cached generation has no message');
+    const cachedMessage = cached[0].message;
     const result = await model.invoke([humanMessage]);
     expect(result).toEqual(cachedMessage);
     expect(await model.cache.lookup(prompt, llmKey)).toEqual(cached);

@@ -20,7 +20,14 @@ import {
 } from '@langchain/core/runnables';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
-import { type InteropZodType, interopParseAsync, isInteropZodSchema } from '@langchain/core/utils/types';
+import { isSerializableSchema, type SerializableSchema } from '@langchain/core/utils/standard_schema';
+import {
+  type InteropZodType,
+  interopParseAsync,
+  isInteropZodSchema,
+  type ZodV3Like,
+  type ZodV4Like,
+} from '@langchain/core/utils/types';
 import type { Engine, GenerateRequest, GenerateResult, JsonSchema, ToolSpec } from '../engine/types.js';
 import { toHearthMessages } from './messages.js';
 
@@ -53,6 +60,9 @@ export interface ChatHearthInput extends BaseChatModelParams {
   /** Use the MTP drafter when the engine has one (default true). */
   mtp?: boolean;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: LangChain's structured-output overloads use this exact type
+type StructuredRecord = Record<string, any>;
 
 function toToolSpec(tool: BindToolsInput): ToolSpec {
   const converted = convertToOpenAITool(tool as Parameters<typeof convertToOpenAITool>[0]);
@@ -312,22 +322,53 @@ export class ChatHearth extends BaseChatModel<ChatHearthCallOptions, AIMessageCh
    * tests expect) forces a call of a tool whose parameters are the schema; `jsonSchema` (or
    * `jsonMode`) constrains the reply text itself. Zod schemas also validate the parsed value.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: mirrors BaseChatModel's overloads
-  override withStructuredOutput<RunOutput extends Record<string, any> = Record<string, any>>(
-    // biome-ignore lint/suspicious/noExplicitAny: LangChain accepts zod v3/v4 or plain JSON Schema
-    outputSchema: InteropZodType<RunOutput> | Record<string, any>,
+  override withStructuredOutput<RunOutput extends StructuredRecord = StructuredRecord>(
+    outputSchema: SerializableSchema<RunOutput>,
+    config?: StructuredOutputMethodOptions<false>,
+  ): Runnable<BaseLanguageModelInput, RunOutput>;
+  override withStructuredOutput<RunOutput extends StructuredRecord = StructuredRecord>(
+    outputSchema: SerializableSchema<RunOutput>,
+    config?: StructuredOutputMethodOptions<true>,
+  ): Runnable<BaseLanguageModelInput, { raw: BaseMessage; parsed: RunOutput }>;
+  override withStructuredOutput<RunOutput extends StructuredRecord = StructuredRecord>(
+    outputSchema: ZodV4Like<RunOutput> | StructuredRecord,
+    config?: StructuredOutputMethodOptions<false>,
+  ): Runnable<BaseLanguageModelInput, RunOutput>;
+  override withStructuredOutput<RunOutput extends StructuredRecord = StructuredRecord>(
+    outputSchema: ZodV4Like<RunOutput> | StructuredRecord,
+    config?: StructuredOutputMethodOptions<true>,
+  ): Runnable<BaseLanguageModelInput, { raw: BaseMessage; parsed: RunOutput }>;
+  override withStructuredOutput<RunOutput extends StructuredRecord = StructuredRecord>(
+    outputSchema: ZodV3Like<RunOutput> | StructuredRecord,
+    config?: StructuredOutputMethodOptions<false>,
+  ): Runnable<BaseLanguageModelInput, RunOutput>;
+  override withStructuredOutput<RunOutput extends StructuredRecord = StructuredRecord>(
+    outputSchema: ZodV3Like<RunOutput> | StructuredRecord,
+    config?: StructuredOutputMethodOptions<true>,
+  ): Runnable<BaseLanguageModelInput, { raw: BaseMessage; parsed: RunOutput }>;
+  override withStructuredOutput<RunOutput extends StructuredRecord = StructuredRecord>(
+    outputSchema: InteropZodType<RunOutput> | SerializableSchema<RunOutput> | StructuredRecord,
     config?: StructuredOutputMethodOptions<boolean>,
   ):
     | Runnable<BaseLanguageModelInput, RunOutput>
     | Runnable<BaseLanguageModelInput, { raw: BaseMessage; parsed: RunOutput }> {
     const isZod = isInteropZodSchema(outputSchema);
-    const schema = (isZod ? toJsonSchema(outputSchema) : outputSchema) as JsonSchema;
+    const isStandard = !isZod && isSerializableSchema(outputSchema);
+    const schema = (
+      isZod || isStandard ? toJsonSchema(outputSchema as InteropZodType) : outputSchema
+    ) as JsonSchema;
     const name = config?.name ?? (typeof schema.title === 'string' ? schema.title : 'extract');
     const method =
       config?.method === 'jsonSchema' || config?.method === 'jsonMode' ? 'jsonSchema' : 'functionCalling';
     const traced = { ls_structured_output_format: { kwargs: { method }, schema } };
-    const validate = async (value: unknown): Promise<RunOutput> =>
-      isZod ? interopParseAsync(outputSchema as InteropZodType<RunOutput>, value) : (value as RunOutput);
+    const validate = async (value: unknown): Promise<RunOutput> => {
+      if (isZod) return interopParseAsync(outputSchema as InteropZodType<RunOutput>, value);
+      if (!isStandard) return value as RunOutput;
+      const checked = await (outputSchema as SerializableSchema<RunOutput>)['~standard'].validate(value);
+      if (checked.issues)
+        throw new Error(`The ${name} output does not match its schema: ${checked.issues[0]?.message}`);
+      return checked.value;
+    };
 
     let model: Runnable<BaseLanguageModelInput, AIMessageChunk>;
     let parser: RunnableLambda<AIMessageChunk, RunOutput>;

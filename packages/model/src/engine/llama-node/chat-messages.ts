@@ -1,5 +1,5 @@
-import type { ChatMessage, MessagePart } from '@fugood/llama.node';
 import type { ContentPart, Message } from '../types.js';
+import type { ChatMessage, MessagePart } from './binding.js';
 import { toMediaDataUrl } from './media.js';
 
 /** The chat in llama.node's (OpenAI-style) shape, and which media kinds it carries. */

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { loadModel } from '@fugood/llama.node';
 import { type MediaFixtures, makeMediaFixtures, makeTestkitModel } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaInputError } from '../../errors/media-input-error.js';
 import type { GenerateRequest, Message } from '../types.js';
+import { loadLlamaContext, type SlotCompletionOptions } from './binding.js';
 import { LlamaNodeEngine } from './llama-node-engine.js';
 
 // Every test runs the real llama.node on the testkit's generated Gemma 4 models, one thread.
@@ -59,19 +59,29 @@ describe('LlamaNodeEngine: llama.node pitfalls', () => {
   });
 
   it('adds BOS, which the slot API leaves out of chat prompts', async () => {
-    const raw = await loadModel({
+    const raw = await loadLlamaContext({
       model: await makeTestkitModel('tiny'),
       n_ctx: 1024,
+      n_batch: 512,
       n_threads: 1,
       n_parallel: 1,
     });
     try {
-      await raw.parallel.enable({ n_parallel: 1 });
-      const { promise } = await raw.parallel.completion(
-        { messages: hello, jinja: true, enable_thinking: false, n_predict: 1 },
-        () => {},
-      );
-      const withoutBos = ((await promise) as { timings: { prompt_n: number } }).timings.prompt_n;
+      await raw.parallel.enable({ n_parallel: 1, n_batch: 512 });
+      // The slot API's own chat path: messages in, no BOS added.
+      const chatOptions = {
+        messages: hello,
+        jinja: true,
+        enable_thinking: false,
+        n_predict: 1,
+        speculative: false,
+      };
+      const withoutBos = await new Promise<number>((resolve, reject) => {
+        raw.ctx.queueCompletion(chatOptions as unknown as SlotCompletionOptions, (error, event) => {
+          if (error) reject(error);
+          else if (event && 'timings' in event) resolve(event.timings.prompt_n);
+        });
+      });
       const ours = await engine.generate({ messages: hello, maxTokens: 1, sampling: greedy });
       expect(ours.usage.promptTokens).toBe(withoutBos + 1);
     } finally {

@@ -2,12 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import {
-  type LlamaParallelCompletionOptions,
-  type LlamaParallelCompletionResult,
-  loadModel,
-  type Tool,
-} from '@fugood/llama.node';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { GenerationFailedError } from '../../errors/generation-failed-error.js';
@@ -24,6 +18,14 @@ import type {
   ToolCall,
   ToolSpec,
 } from '../types.js';
+import {
+  type LlamaContext,
+  loadLlamaContext,
+  type SlotCompletionOptions,
+  type SlotCompletionResult,
+  type SlotEvent,
+  type Tool,
+} from './binding.js';
 import { toLlamaChat } from './chat-messages.js';
 import { Gemma4OutputSplitter, parseGemma4ToolCall } from './gemma4-output.js';
 import { toLlamaSampling } from './sampling.js';
@@ -55,14 +57,9 @@ export interface LlamaNodeEngineOptions {
   prefixCache?: boolean;
 }
 
-type LlamaContext = Awaited<ReturnType<typeof loadModel>>;
-
-/** The native request callback payload: a streamed token, or the final result. */
-type NativeEvent = LlamaParallelCompletionResult & { token?: string; error?: string };
-
 /** What a native completion reported, before Hearth turns it into a `GenerateResult`. */
 interface NativeOutcome {
-  result: NativeEvent;
+  result: SlotCompletionResult;
   aborted: boolean;
 }
 
@@ -117,7 +114,7 @@ export class LlamaNodeEngine implements Engine {
     });
     const contextSize = options.contextSize ?? 8192;
     const batchSize = options.batchSize ?? 512;
-    const context = await loadModel({
+    const context = await loadLlamaContext({
       model: options.model,
       n_ctx: contextSize,
       n_batch: batchSize,
@@ -281,7 +278,7 @@ export class LlamaNodeEngine implements Engine {
     }
     const useMtp = Boolean(this.options.drafter) && request.mtp !== false && !hasMedia;
     const stop = [...(request.stop ?? []), ...formatted.additional_stops];
-    const completion: LlamaParallelCompletionOptions = {
+    const completion: SlotCompletionOptions = {
       prompt: this.withBos(formatted.prompt),
       ...(formatted.media_paths?.length ? { media_paths: formatted.media_paths } : {}),
       // JSON output gets a plain schema grammar from `response_format`, which starts right at the
@@ -412,7 +409,7 @@ export class LlamaNodeEngine implements Engine {
 
   /** Runs one slot completion, with the prefix cache, abort and a retry without a stale state file. */
   private async complete(
-    options: LlamaParallelCompletionOptions,
+    options: SlotCompletionOptions,
     signal: AbortSignal | undefined,
     onToken: (token: string) => void,
   ): Promise<NativeOutcome> {
@@ -420,7 +417,7 @@ export class LlamaNodeEngine implements Engine {
     // The slot API refuses to load a state into an MTP completion, so MTP turns start from an empty
     // cache; they still save theirs, for the next plain turn to reuse.
     const mtp = options.speculative !== false;
-    const withState = (load: boolean): LlamaParallelCompletionOptions =>
+    const withState = (load: boolean): SlotCompletionOptions =>
       statePath
         ? {
             ...options,
@@ -439,7 +436,7 @@ export class LlamaNodeEngine implements Engine {
   }
 
   private queueNative(
-    options: LlamaParallelCompletionOptions,
+    options: SlotCompletionOptions,
     signal: AbortSignal | undefined,
     onToken: (token: string) => void,
   ): Promise<NativeOutcome> {
@@ -460,7 +457,7 @@ export class LlamaNodeEngine implements Engine {
         resolve({ result: abortedResult(requestId, tokens), aborted: true });
       };
       // One request at a time, so a callback without a request id still belongs to this one.
-      const callback = (error: unknown, event: NativeEvent | undefined) => {
+      const callback = (error: unknown, event: SlotEvent | undefined) => {
         if (settled) return;
         if (error) {
           settle();
@@ -468,11 +465,12 @@ export class LlamaNodeEngine implements Engine {
           return;
         }
         if (!event) return;
-        if (event.token !== undefined) {
+        if ('token' in event && event.token !== undefined) {
           tokens++;
           onToken(event.token);
           return;
         }
+        if (!('timings' in event)) return;
         settle();
         if (event.error) {
           reject(new GenerationFailedError(ENGINE, event.error));
@@ -502,7 +500,7 @@ export class LlamaNodeEngine implements Engine {
       }
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        requestId = this.context.ctx.queueCompletion(options, callback as never).requestId;
+        requestId = this.context.ctx.queueCompletion(options, callback).requestId;
       } catch (error) {
         settle();
         reject(new GenerationFailedError(ENGINE, errorMessage(error), { cause: error }));
@@ -512,11 +510,10 @@ export class LlamaNodeEngine implements Engine {
 }
 
 /** The result of a cancelled request, which llama.node does not report: tokens streamed, no timings. */
-function abortedResult(requestId: number, tokens: number): NativeEvent {
+function abortedResult(requestId: number, tokens: number): SlotCompletionResult {
   return {
     requestId,
     text: '',
-    chat_format: 0,
     stopped_eos: false,
     stopped_limit: false,
     stopped_word: false,
@@ -527,11 +524,9 @@ function abortedResult(requestId: number, tokens: number): NativeEvent {
       cache_n: 0,
       prompt_n: 0,
       prompt_ms: 0,
-      prompt_per_token_ms: 0,
       prompt_per_second: 0,
       predicted_n: tokens,
       predicted_ms: 0,
-      predicted_per_token_ms: 0,
       predicted_per_second: 0,
     },
   };

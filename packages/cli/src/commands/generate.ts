@@ -1,0 +1,183 @@
+import {
+  type ContentPart,
+  createEngine,
+  type GenerateRequest,
+  type GenerateResult,
+  resolveModelSet,
+} from '@hearth/model';
+import { GgufValidationError } from '@hearth/testkit';
+import { type Command, InvalidArgumentError } from 'commander';
+import { ExitCode, printJson } from '../output.js';
+
+export interface GenerateCommandOptions {
+  model: string;
+  drafter?: string;
+  mmproj?: string;
+  image: string[];
+  audio: string[];
+  prompt: string;
+  system?: string;
+  maxTokens: number;
+  greedy?: boolean;
+  mtp: boolean;
+  think?: boolean;
+  threads?: number;
+  contextSize?: number;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function positiveInteger(what: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1)
+      throw new InvalidArgumentError(`expected ${what}, a whole number >= 1.`);
+    return number;
+  };
+}
+
+/** The `--json` document: what the issue promises, plus the finish reason and model name. */
+function jsonOutput(result: GenerateResult) {
+  return {
+    text: result.text,
+    ...(result.reasoning ? { reasoning: result.reasoning } : {}),
+    ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}),
+    finishReason: result.finishReason,
+    model: result.model,
+    usage: { promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens },
+    timings: {
+      prefillTokensPerSecond: result.timings.prefillTokensPerSecond,
+      decodeTokensPerSecond: result.timings.decodeTokensPerSecond,
+    },
+    mtp: result.mtp?.used ? { drafted: result.mtp.drafted, accepted: result.mtp.accepted } : null,
+  };
+}
+
+function statsLine(result: GenerateResult): string {
+  const { usage, timings, mtp } = result;
+  const cached = usage.cachedPromptTokens ? ` (${usage.cachedPromptTokens} cached)` : '';
+  const mtpText = !mtp
+    ? ''
+    : mtp.used
+      ? `, MTP ${mtp.accepted}/${mtp.drafted} drafted tokens accepted (${(mtp.acceptanceRate * 100).toFixed(0)}%)`
+      : `, MTP not used: ${mtp.reason}`;
+  return (
+    `[${result.model}: ${usage.promptTokens} prompt tokens${cached} at ${timings.prefillTokensPerSecond.toFixed(0)} tok/s, ` +
+    `${usage.completionTokens} generated at ${timings.decodeTokensPerSecond.toFixed(0)} tok/s${mtpText}; ${result.finishReason}]`
+  );
+}
+
+/** Runs `hearth generate`; exported for tests. */
+export async function generateCommand(options: GenerateCommandOptions): Promise<void> {
+  const set = await resolveModelSet({
+    model: options.model,
+    ...(options.drafter ? { drafter: options.drafter } : {}),
+    ...(options.mmproj ? { mmproj: options.mmproj } : {}),
+  });
+  const content: ContentPart[] = [
+    ...options.image.map((image): ContentPart => ({ type: 'image', image })),
+    ...options.audio.map((audio): ContentPart => ({ type: 'audio', audio })),
+    { type: 'text', text: options.prompt },
+  ];
+  let engine: Awaited<ReturnType<typeof createEngine>>;
+  try {
+    engine = await createEngine({
+      model: set.target,
+      name: set.name,
+      ...(set.drafter ? { drafter: set.drafter } : {}),
+      ...(set.mmproj ? { mmproj: set.mmproj } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.contextSize ? { contextSize: options.contextSize } : {}),
+    });
+  } catch (error) {
+    // A file that is not a usable GGUF is a model failure, like a mismatched set or a crash.
+    if (GgufValidationError.isInstance(error)) throw Object.assign(error, { exitCode: ExitCode.model });
+    throw error;
+  }
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once('SIGINT', interrupt);
+  try {
+    const request: GenerateRequest = {
+      messages: [
+        ...(options.system ? [{ role: 'system' as const, content: options.system }] : []),
+        { role: 'user', content },
+      ],
+      maxTokens: options.maxTokens,
+      sampling: options.greedy ? { greedy: true } : {},
+      mtp: options.mtp,
+      thinking: Boolean(options.think),
+      signal: controller.signal,
+    };
+    if (options.json) {
+      printJson(jsonOutput(await engine.generate(request)));
+      return;
+    }
+    let reasoningOpen = false;
+    for await (const delta of engine.stream(request)) {
+      if (delta.type === 'reasoning') {
+        process.stderr.write(reasoningOpen ? delta.text : `[thinking] ${delta.text}`);
+        reasoningOpen = true;
+      } else if (delta.type === 'text') {
+        if (reasoningOpen) process.stderr.write('\n');
+        reasoningOpen = false;
+        process.stdout.write(delta.text);
+      } else if (delta.type === 'tool-call') {
+        process.stdout.write(`\n[tool call] ${delta.toolCall.name} ${JSON.stringify(delta.toolCall.args)}`);
+      } else {
+        process.stdout.write('\n');
+        process.stderr.write(`${statsLine(delta.result)}\n`);
+      }
+    }
+  } finally {
+    process.off('SIGINT', interrupt);
+    await engine.close();
+  }
+}
+
+/** `hearth generate`: one reply from a local Gemma 4 model through the llama-node engine's model host. */
+export function registerGenerateCommand(program: Command): void {
+  program
+    .command('generate')
+    .description(
+      'generate one reply with the llama-node engine (in a model host process): text, images, audio, MTP. ' +
+        'Streams the text to stdout and statistics to stderr, or prints one JSON object with --json.',
+    )
+    .requiredOption(
+      '--model <model>',
+      'target: a preset (tiny, cycle, gemma-4-12b[:QUANT], ...), hf: URI or .gguf path',
+    )
+    .option(
+      '--drafter <model>',
+      "MTP drafter: path, hf: URI or the preset's drafter name (default: the preset's)",
+    )
+    .option(
+      '--mmproj <model>',
+      "multimodal projector: path, hf: URI or the preset's mmproj name (default: the preset's)",
+    )
+    .option('--image <file>', 'attach an image (PNG, JPEG, GIF, BMP, WebP); repeatable', collect, [])
+    .option('--audio <file>', 'attach an audio clip (WAV, MP3); repeatable', collect, [])
+    .requiredOption('--prompt <text>', 'the user message')
+    .option('--system <text>', 'a system message before it')
+    .option('--max-tokens <n>', 'most tokens to generate', positiveInteger('a token count'), 256)
+    .option('--greedy', 'deterministic decoding (temperature 0, top-k 1, no XTC/DRY)')
+    .option('--no-mtp', 'decode without the MTP drafter even when the model set has one')
+    .option('--think', 'turn Gemma 4 thinking on (the reasoning goes to stderr, or "reasoning" in --json)')
+    .option(
+      '--threads <n>',
+      'CPU threads for llama.cpp (default: all cores but one)',
+      positiveInteger('a thread count'),
+    )
+    .option('--context-size <n>', 'KV cache size in tokens (default 8192)', positiveInteger('a token count'))
+    .option(
+      '--json',
+      'print {text, usage: {promptTokens, completionTokens}, timings: {prefillTokensPerSecond, decodeTokensPerSecond}, mtp: {drafted, accepted} | null}',
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done, 1 failure, 2 bad usage or media, 3 model failure (bad or mismatched file, model host crash).\n' +
+        'Example: hearth generate --model cycle --prompt abc --greedy --json',
+    )
+    .action((options: GenerateCommandOptions) => generateCommand(options));
+}

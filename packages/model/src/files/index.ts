@@ -26,6 +26,7 @@ export {
   formatBytes,
   judgeMemoryFit,
   type MemoryEstimate,
+  type MemoryEstimateOptions,
   type MemoryEstimateSource,
   type MemoryFit,
   type MemoryVerdict,

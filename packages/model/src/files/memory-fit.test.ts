@@ -1,4 +1,5 @@
 import { makeTestkitModel } from '@hearth/testkit';
+import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import { describe, expect, it } from 'vitest';
 import { ModelMemoryError } from '../errors/model-memory-error.js';
 import { type DownloadPreset, findModelPreset } from './catalog.js';
@@ -25,6 +26,47 @@ describe('estimateModelSetMemory', () => {
     // Doubling the context grows only the full-attention layer.
     expect(at8k.kvCacheBytes - at4k.kvCacheBytes).toBe(fullLayer(4096));
     expect(at4k.source).toBe('gguf');
+  });
+
+  it('matches the KV cache llama.cpp allocates (node-llama-cpp, micro-batch 513)', async () => {
+    const log: string[] = [];
+    const llama = await getLlama({
+      gpu: false,
+      logLevel: LlamaLogLevel.info,
+      logger: (_level, message) => log.push(message),
+    });
+    const MiB = 1024 * 1024;
+    for (const target of [
+      await makeTestkitModel('tiny'),
+      await makeTestkitModel('cycle', { hiddenSize: 128 }),
+    ]) {
+      const model = await llama.loadModel({ modelPath: target });
+      try {
+        for (const contextSize of [4096, 8192]) {
+          log.length = 0;
+          const context = await model.createContext({ contextSize, threads: 1 });
+          await context.dispose();
+          // Native log lines reach the logger asynchronously.
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          // node-llama-cpp asks for one more token than its batch size: n_ubatch is 513, not 512.
+          const batch = Number(/n_ubatch\s*=\s*(\d+)/.exec(log.join('\n'))?.[1]);
+          expect(batch).toBeGreaterThan(0);
+          // One line per cache (full and sliding), sizes printed with two decimals.
+          const sizes = log
+            .flatMap((line) => /llama_kv_cache: size =\s*([\d.]+) MiB/.exec(line)?.[1] ?? [])
+            .map(Number);
+          expect(sizes).toHaveLength(2);
+          const allocated = sizes.reduce((sum, size) => sum + size, 0);
+          const estimate = await estimateModelSetMemory({ target }, { contextSize, microBatch: batch });
+          expect(Math.abs(estimate.kvCacheBytes / MiB - allocated)).toBeLessThanOrEqual(0.01);
+          console.log(
+            `KV @${contextSize} (n_ubatch ${batch}): llama.cpp ${allocated} MiB, estimate ${(estimate.kvCacheBytes / MiB).toFixed(3)} MiB`,
+          );
+        }
+      } finally {
+        await model.dispose();
+      }
+    }
   });
 
   it('adds every file of the set; weights are the tensor bytes of each file', async () => {

@@ -6,8 +6,10 @@ import { metadataNumber, metadataPerLayer } from './gguf-summary.js';
 import { presetFiles } from './resolve.js';
 import type { ModelSet } from './validate-set.js';
 
-/** llama.cpp's default micro-batch: compute buffers and the sliding-window cache are sized by it. */
-const MICRO_BATCH = 512;
+/** llama.cpp's default micro-batch (llama.node uses it; node-llama-cpp uses 513). */
+const DEFAULT_MICRO_BATCH = 512;
+/** llama.cpp allocates KV cells in multiples of 256. */
+const KV_CELL_PADDING = 256;
 /** The process around the model: Node, llama.cpp's own allocations, the chat template, etc. */
 const RUNTIME_BYTES = 128 * 1024 * 1024;
 /** Bytes per KV-cache element (f16, llama.cpp's default cache type). */
@@ -15,6 +17,14 @@ const KV_ELEMENT_BYTES = 2;
 
 /** Where an estimate's numbers came from. */
 export type MemoryEstimateSource = 'gguf' | 'catalog';
+
+/** Options of an estimate. */
+export interface MemoryEstimateOptions {
+  /** Context size in tokens; default the training context, capped at 32768. */
+  contextSize?: number;
+  /** The engine's micro-batch (`n_ubatch`); default 512. Sizes the sliding-window cache and compute buffers. */
+  microBatch?: number;
+}
 
 /** Memory a model set needs at a context size, in bytes, by part. */
 export interface MemoryEstimate {
@@ -24,7 +34,7 @@ export interface MemoryEstimate {
   weights: { target: number; drafter: number; mmproj: number };
   /** f16 K and V for every layer that keeps its own cache; sliding layers keep a window, not the context. */
   kvCacheBytes: number;
-  /** Worst-case activations and logits for one micro-batch of 512 tokens. */
+  /** Worst-case logits, activations and attention masks for one micro-batch. */
   computeBytes: number;
   runtimeBytes: number;
   totalBytes: number;
@@ -46,26 +56,42 @@ interface KvShape {
   slidingWindow: number;
 }
 
-function kvCacheBytes(shape: KvShape, contextSize: number): number {
-  const windowTokens = Math.min(contextSize, shape.slidingWindow + MICRO_BATCH);
+const padCells = (cells: number) => Math.ceil(cells / KV_CELL_PADDING) * KV_CELL_PADDING;
+
+/**
+ * KV cells per cache, as llama.cpp sizes them (llama-kv-cache-iswa.cpp): the full cache holds the
+ * context, the sliding one the window plus one micro-batch, both padded to 256 cells.
+ */
+function kvCells(contextSize: number, slidingWindow: number, microBatch: number) {
+  const full = padCells(contextSize);
+  return { full, sliding: padCells(Math.min(full, slidingWindow + microBatch)) };
+}
+
+function kvCacheBytes(shape: KvShape, contextSize: number, microBatch: number): number {
+  const cells = kvCells(contextSize, shape.slidingWindow, microBatch);
   let bytes = 0;
   for (const layer of shape.layers) {
-    const tokens = layer.sliding ? windowTokens : contextSize;
+    const tokens = layer.sliding ? cells.sliding : cells.full;
     bytes += tokens * layer.kvHeads * (layer.keyLength + layer.valueLength) * KV_ELEMENT_BYTES;
   }
   return bytes;
 }
 
 function computeBytes(
-  vocabularySize: number,
-  hiddenSize: number,
-  feedForwardLength: number,
+  shape: KvShape,
+  widths: { vocabulary: number; hidden: number; feedForward: number },
   contextSize: number,
-) {
-  const tokens = Math.min(contextSize, MICRO_BATCH);
-  // f32 logits for every token of the batch (llama.cpp reserves for the worst case), plus the widest
-  // activations of one layer (gate and up of the FFN, a few hidden-size buffers).
-  return tokens * 4 * (vocabularySize + 2 * feedForwardLength + 8 * hiddenSize);
+  microBatch: number,
+): number {
+  const tokens = Math.min(contextSize, microBatch);
+  const cells = kvCells(contextSize, shape.slidingWindow, microBatch);
+  const hasSliding = shape.layers.some((layer) => layer.sliding);
+  // f32 logits for every token of the batch (llama.cpp reserves for the worst case), the widest
+  // activations of one layer (FFN gate and up, a few hidden-size buffers), and an f16 attention
+  // mask per cache (cells x batch), which is what makes compute grow with the context.
+  const activations = tokens * 4 * (widths.vocabulary + 2 * widths.feedForward + 8 * widths.hidden);
+  const masks = (cells.full + (hasSliding ? cells.sliding : 0)) * tokens * 2;
+  return activations + masks;
 }
 
 /** KV shape from a target's metadata (Gemma 4 sliding/full layers; other architectures: all full). */
@@ -129,7 +155,7 @@ function total(estimate: Omit<MemoryEstimate, 'totalBytes'>): MemoryEstimate {
  */
 export async function estimateModelSetMemory(
   set: Pick<ModelSet, 'target' | 'drafter' | 'mmproj'>,
-  options: { contextSize?: number } = {},
+  options: MemoryEstimateOptions = {},
 ): Promise<MemoryEstimate> {
   const target = await readGgufFile(set.target);
   const drafter = set.drafter ? await readGgufFile(set.drafter) : undefined;
@@ -142,12 +168,14 @@ export async function estimateModelSetMemory(
   const feedForward = Math.max(...(metadataPerLayer(target, `${arch}.feed_forward_length`, blocks) ?? [0]));
   const tokens = target.metadata['tokenizer.ggml.tokens'];
   const vocabulary = Array.isArray(tokens) ? tokens.length : 0;
+  const microBatch = options.microBatch ?? DEFAULT_MICRO_BATCH;
+  const shape = kvShapeFromGguf(target);
   return total({
     contextSize,
     source: 'gguf',
     weights: { target: weightsOf(target), drafter: weightsOf(drafter), mmproj: weightsOf(mmproj) },
-    kvCacheBytes: kvCacheBytes(kvShapeFromGguf(target), contextSize),
-    computeBytes: computeBytes(vocabulary, hidden, feedForward, contextSize),
+    kvCacheBytes: kvCacheBytes(shape, contextSize, microBatch),
+    computeBytes: computeBytes(shape, { vocabulary, hidden, feedForward }, contextSize, microBatch),
     runtimeBytes: RUNTIME_BYTES,
   });
 }
@@ -155,11 +183,13 @@ export async function estimateModelSetMemory(
 /** The same estimate for a download preset before anything is downloaded, from the catalog's data. */
 export function estimatePresetMemory(
   preset: DownloadPreset,
-  options: { contextSize?: number; quantization?: string } = {},
+  options: MemoryEstimateOptions & { quantization?: string } = {},
 ): MemoryEstimate {
   const files = presetFiles(preset, options.quantization);
   const contextSize = options.contextSize ?? Math.min(preset.contextLength, 32768);
+  const microBatch = options.microBatch ?? DEFAULT_MICRO_BATCH;
   const { shape } = preset;
+  const kvShape = kvShapeFromPreset(shape);
   return total({
     contextSize,
     source: 'catalog',
@@ -168,12 +198,16 @@ export function estimatePresetMemory(
       drafter: files.drafter?.approximateBytes ?? 0,
       mmproj: files.mmproj?.approximateBytes ?? 0,
     },
-    kvCacheBytes: kvCacheBytes(kvShapeFromPreset(shape), contextSize),
+    kvCacheBytes: kvCacheBytes(kvShape, contextSize, microBatch),
     computeBytes: computeBytes(
-      shape.vocabularySize,
-      shape.embeddingLength,
-      shape.feedForwardLength,
+      kvShape,
+      {
+        vocabulary: shape.vocabularySize,
+        hidden: shape.embeddingLength,
+        feedForward: shape.feedForwardLength,
+      },
       contextSize,
+      microBatch,
     ),
     runtimeBytes: RUNTIME_BYTES,
   });
@@ -224,7 +258,7 @@ export function formatBytes(bytes: number): string {
  */
 export async function checkModelSetFits(
   set: Pick<ModelSet, 'target' | 'drafter' | 'mmproj'>,
-  options: { contextSize?: number; machine?: { totalBytes: number; availableBytes: number } } = {},
+  options: MemoryEstimateOptions & { machine?: { totalBytes: number; availableBytes: number } } = {},
 ): Promise<MemoryFit> {
   const fit = judgeMemoryFit(await estimateModelSetMemory(set, options), options.machine);
   if (fit.verdict === 'too-big') {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { registerGenerateCommand } from './commands/generate.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerTestkitCommand } from './commands/testkit.js';
 
@@ -14,6 +15,7 @@ export function createProgram(): Command {
     .description('Hearth: local-first agent workflows on Gemma 4')
     .version(packageJson.version, '-v, --version')
     .showHelpAfterError('(run with --help for usage)');
+  registerGenerateCommand(program);
   registerModelsCommand(program);
   registerTestkitCommand(program);
   return program;

@@ -1,24 +1,23 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type JinjaFormattedChatResult,
-  type LlamaModelOptions,
-  loadModel,
-  type ToolCall,
-} from '@fugood/llama.node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestkitFamily, makeTestkitModel, type TestkitModelName } from '../family.js';
 import { validateGgufFile } from '../gguf/validate.js';
 import { encodePng } from '../media/png.js';
 import { encodeWav } from '../media/wav.js';
+import {
+  type LlamaContext,
+  type LlamaModelOptions,
+  loadModel,
+  type ToolCall,
+} from '../test-support/llama-node.js';
 import { expectedCycleText } from './cycle.js';
 
 // These tests load every generated file in the real llama.cpp (through @fugood/llama.node). A file
 // llama.cpp rejects kills this test process, which vitest reports as a failed file.
 
 /** llama.node's greedy settings: temperature 0 alone leaves XTC and DRY on with a random seed. */
-type LlamaContext = Awaited<ReturnType<typeof loadModel>>;
 
 const greedy = { temperature: 0, top_k: 1, xtc_probability: 0, dry_multiplier: 0, seed: 1 } as const;
 
@@ -81,13 +80,12 @@ describe('tiny (random gemma4 target) in llama.node', () => {
   it("renders tool declarations and returns a Gemma 4 native tool call through llama.cpp's parser", async () => {
     await withContext({ model: family.tiny }, async (context) => {
       const messages = [{ role: 'user', content: 'Weather in Paris?' }];
-      // The declared return type omits the jinja fields that are there at runtime.
       const formatted = context.getFormattedChat(messages, undefined, {
         jinja: true,
         tools: [weatherTool],
         tool_choice: 'required',
         add_generation_prompt: true,
-      }) as unknown as JinjaFormattedChatResult;
+      });
       expect(formatted.prompt).toContain(
         '<|tool>declaration:get_weather{description:<|"|>Current weather for a city<|"|>,parameters:{properties:{city:{description:<|"|>City name<|"|>,type:<|"|>STRING<|"|>}},required:[<|"|>city<|"|>],type:<|"|>OBJECT<|"|>}}<tool|>',
       );

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerModelsCommand } from './commands/models.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerTestkitCommand } from './commands/testkit.js';
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -17,6 +18,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerGenerateCommand(program);
   registerModelsCommand(program);
+  registerServeCommand(program);
   registerTestkitCommand(program);
   return program;
 }

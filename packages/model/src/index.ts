@@ -17,7 +17,12 @@ export { type EngineCapability, EngineCapabilityError } from './errors/engine-ca
 export { EngineLoadError } from './errors/engine-load-error.js';
 export { connectOpenAIEngine, type OpenAIEngineOptions } from './engine/openai/openai-engine.js';
 export { OpenAIRequestError } from './errors/openai-request-error.js';
-export { type OpenAIServer, type OpenAIServerOptions, startOpenAIServer } from './serve/openai-server.js';
+export {
+  checkServeBinding,
+  type OpenAIServer,
+  type OpenAIServerOptions,
+  startOpenAIServer,
+} from './serve/openai-server.js';
 export { ServeConfigError } from './errors/serve-config-error.js';
 export { ServeRequestError } from './errors/serve-request-error.js';
 export { ChatHearth, type ChatHearthCallOptions, type ChatHearthInput } from './langchain/chat-hearth.js';

@@ -56,15 +56,8 @@ const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
 export async function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIServer> {
   const host = options.host ?? '127.0.0.1';
   const loopback = LOOPBACK.has(host);
-  if (!loopback && !options.token) {
-    throw new ServeConfigError(
-      `Refusing to serve on ${host} without a bearer token: anyone who can reach it could use the model. Pass a token (hearth serve --token <secret>) or bind 127.0.0.1`,
-    );
-  }
   const port = options.port ?? DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ServeConfigError(`Port must be an integer from 0 to 65535, got ${port}`);
-  }
+  checkServeBinding({ host, port, token: options.token });
   const modelId = options.modelId ?? options.engine.info.model;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const running = new Set<AbortController>();
@@ -172,6 +165,29 @@ export async function startOpenAIServer(options: OpenAIServerOptions): Promise<O
       });
     },
   };
+}
+
+/**
+ * Checks where a server may listen, before anything expensive (loading a model) happens: a
+ * non-loopback host needs a bearer token, and the port must be valid.
+ *
+ * @throws {ServeConfigError} naming the problem and the fix.
+ */
+export function checkServeBinding(options: {
+  host?: string;
+  port?: number;
+  token?: string | undefined;
+}): void {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host) && !options.token) {
+    throw new ServeConfigError(
+      `Refusing to serve on ${host} without a bearer token: anyone who can reach it could use the model. Pass a token (hearth serve --token <secret>) or bind 127.0.0.1`,
+    );
+  }
+  const port = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ServeConfigError(`Port must be an integer from 0 to 65535, got ${port}`);
+  }
 }
 
 function requireMethod(req: IncomingMessage, method: string): void {

@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { makeTestkitModel } from '@hearth/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+/** Runs the real `hearth` binary (from source, under tsx). */
+function hearth(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => (stdout += chunk));
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('hearth serve', () => {
+  it('serves a model over the OpenAI API with a token, and stops cleanly on SIGTERM', async () => {
+    const model = await makeTestkitModel('tiny');
+    const run = hearth(
+      [
+        'serve',
+        '--engine',
+        'node-llama-cpp',
+        '--model',
+        model,
+        '--model-id',
+        'tiny',
+        '--port',
+        '0',
+        '--threads',
+        '1',
+        '--context-size',
+        '2048',
+        '--json',
+      ],
+      { HEARTH_SERVE_TOKEN: 'cli-secret' },
+    );
+    const info = await until('the --json line', () => {
+      try {
+        return JSON.parse(run.out()) as { url: string; port: number; engine: string; model: string };
+      } catch {
+        if (run.child.exitCode !== null) throw new Error(`hearth serve exited: ${run.err()}`);
+        return undefined;
+      }
+    });
+    expect(info).toMatchObject({ engine: 'node-llama-cpp', model: 'tiny', host: '127.0.0.1' });
+    expect(info.url).toBe(`http://127.0.0.1:${info.port}/v1`);
+
+    expect((await fetch(`${info.url}/models`)).status).toBe(401);
+    const headers = { authorization: 'Bearer cli-secret', 'content-type': 'application/json' };
+    const models = (await (await fetch(`${info.url}/models`, { headers })).json()) as {
+      data: { id: string }[];
+    };
+    expect(models.data.map((m) => m.id)).toEqual(['tiny']);
+    const completion = (await (
+      await fetch(`${info.url}/chat/completions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model: 'tiny', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }),
+      })
+    ).json()) as { choices: { finish_reason: string }[]; usage: { completion_tokens: number } };
+    expect(completion.choices[0]?.finish_reason).toBe('length');
+    expect(completion.usage.completion_tokens).toBe(4);
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('refuses a public address without a token (exit 2) before loading anything', async () => {
+    const run = hearth(['serve', '--host', '0.0.0.0', '--model', '/does/not/exist.gguf'], {
+      HEARTH_SERVE_TOKEN: '',
+    });
+    expect(await run.exited).toBe(2);
+    expect(run.err()).toMatch(/0\.0\.0\.0 without a bearer token/);
+  });
+
+  it('asks for --base-url with --engine openai (exit 2)', async () => {
+    const run = hearth(['serve', '--engine', 'openai', '--model', 'llama3']);
+    expect(await run.exited).toBe(2);
+    expect(run.err()).toMatch(/--base-url/);
+  });
+});

@@ -46,7 +46,9 @@ afterEach(async () => {
   await rm(cache, { recursive: true, force: true });
 });
 
-const rangeRequests = () => server.requests.filter((request) => request.range !== undefined);
+/** Requests for file data: ranged, except the first-byte probe downloadModelFile makes before downloading. */
+const rangeRequests = () =>
+  server.requests.filter((request) => request.range !== undefined && request.range !== 'bytes=0-0');
 
 describe('downloadModelFile', () => {
   it('downloads a URL into the cache with progress, then serves it from the cache offline', async () => {
@@ -167,6 +169,15 @@ describe('downloadModelFile', () => {
     expect(await readdir(cache)).toEqual([]);
     const path = await downloadModelFile(uri, { directory: cache, expected: { sha256: sha256(bigModel) } });
     expect(sha256(await readFile(path))).toBe(sha256(bigModel));
+  });
+
+  it('fails fast on a server error instead of retrying for minutes', async () => {
+    await server.serve('broken.gguf', bigModel, { status: 500 });
+    const started = performance.now();
+    const error = await downloadModelFile(`${server.url}broken.gguf`, { directory: cache }).catch((e) => e);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(error).toMatchObject({ failure: 'http-status', status: 500 });
+    expect(error.message).toMatch(/try again later/);
   });
 
   it('reports a missing file as HTTP 404', async () => {

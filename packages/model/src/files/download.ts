@@ -138,7 +138,11 @@ export function expectedCachePath(uri: string, directory = modelCacheDir()): str
   return join(directory, `${prefix}${file}`);
 }
 
-/** Checks the server answers and the file exists there, before the downloader (which retries for minutes) starts. */
+/**
+ * Asks the server for the file's first byte before the downloader starts (the downloader retries a
+ * dead or failing server for many minutes): a refused connection becomes a ModelOfflineError at once,
+ * an HTTP error a ModelDownloadError, and the answer gives the file's size.
+ */
 async function probe(
   uri: string,
   endpoint: string,
@@ -151,10 +155,11 @@ async function probe(
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'HEAD',
+      headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' },
       redirect: 'follow',
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
+    await response.body?.cancel();
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     const code = timeout.aborted ? 'ETIMEDOUT' : networkErrorCode(error);
@@ -169,6 +174,7 @@ async function probe(
     }
     throw new ModelDownloadError(uri, 'http-status', `${host}: ${String(error)}`, { cause: error });
   }
+  // The endpoint root of an `hf:user/repo:QUANT` URI only proves the Hub is reachable.
   if (!isFile) return undefined;
   if (response.status === 401 || response.status === 403) {
     throw new ModelDownloadError(
@@ -187,12 +193,18 @@ async function probe(
     );
   }
   if (!response.ok) {
-    throw new ModelDownloadError(uri, 'http-status', `HTTP ${response.status} from ${url}`, {
-      status: response.status,
-    });
+    throw new ModelDownloadError(
+      uri,
+      'http-status',
+      `HTTP ${response.status} from ${url}${response.status >= 500 ? ': the server failed, try again later' : ''}`,
+      { status: response.status },
+    );
   }
-  const length = Number(response.headers.get('content-length'));
-  return Number.isFinite(length) && length > 0 ? length : undefined;
+  const total =
+    response.status === 206
+      ? Number(/\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1])
+      : Number(response.headers.get('content-length'));
+  return Number.isFinite(total) && total > 0 ? total : undefined;
 }
 
 async function sha256Of(path: string): Promise<string> {

@@ -15,6 +15,8 @@ export interface ServedFileFaults {
   holdAfterBytes?: number;
   /** Announce this many more bytes than the file has (Content-Length and Content-Range). */
   extraAnnouncedBytes?: number;
+  /** Answer every request with this HTTP status (e.g. 500). */
+  status?: number;
 }
 
 /** One request the server saw. */
@@ -87,6 +89,10 @@ export class ModelFileServer {
     const file = this.files.get(path);
     if (!file) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    if (file.faults.status !== undefined) {
+      response.writeHead(file.faults.status, { 'content-type': 'text/plain' }).end('failure');
       return;
     }
     const announced = file.bytes.length + (file.faults.extraAnnouncedBytes ?? 0);

@@ -130,7 +130,12 @@ export function expectedCachePath(uri: string, directory = modelCacheDir()): str
   if (!isHuggingFaceUri(uri)) return join(directory, urlCacheFileName(uri));
   const body = uri.replace(/^(hf:\/\/|hf:|huggingface:\/\/|huggingface:)/i, '');
   const [user = '', repo = '', ...rest] = body.split('/');
-  const file = rest.join('/').split('#')[0]?.split('/').pop() || `${repo}.gguf`;
+  if (rest.length === 0) {
+    // `hf:user/repo:QUANT`: node-llama-cpp names the file `hf_<user>_<repo without -GGUF>.<QUANT>.gguf`.
+    const [name = '', tag = 'Q4_K_M'] = repo.split(':');
+    return join(directory, `hf_${user}_${name.replace(/-gguf$/i, '')}.${tag.toUpperCase()}.gguf`);
+  }
+  const file = rest.join('/').split('#')[0]?.split('/').pop() ?? '';
   const repoBase = repo.replace(/-gguf$/i, '');
   const prefix = file.toLowerCase().startsWith(repoBase.toLowerCase())
     ? `hf_${user}_`

@@ -153,6 +153,7 @@ describe('resolveModelSet', () => {
       const options = { download: { huggingFaceEndpoint: server.url } };
       const set = await resolveModelSet({ model: 'hf:acme/tiny-GGUF:Q8_0' }, options);
       expect(set.target).toBe(join(home, 'models', 'hf_acme_tiny.Q8_0.gguf'));
+      expect(expectedCachePath('hf:acme/tiny-GGUF:Q8_0')).toBe(set.target);
       expect((await validateModelSet(set)).target.architecture).toBe('gemma4');
       await server.stop();
       expect(

@@ -123,7 +123,7 @@ describe('ChatHearth on llama-node (tiny + tiny-mmproj)', () => {
     const { raw, parsed } = await structured.invoke('Give a verdict.');
     expect(schema.parse(parsed)).toEqual(parsed);
     expect(JSON.parse(raw.text)).toEqual(parsed);
-    expect(raw.tool_calls ?? []).toEqual([]);
+    expect((raw as AIMessage).tool_calls ?? []).toEqual([]);
   });
 
   it('withStructuredOutput takes a plain JSON Schema too', async () => {

@@ -46,6 +46,7 @@ export {
   type WorkflowDefinition,
 } from './workflow/define-workflow.js';
 export {
+  type AnyRunnable,
   type ApprovalDecision,
   Runnable,
   type RunOptions,

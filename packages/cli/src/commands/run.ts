@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Engine, HostedEngine, hearthHome, resolveModelSet } from '@hearth/model';
+import { createEngine, type Engine, hearthHome, resolveModelSet } from '@hearth/model';
 import {
   type ApprovalDecision,
   type Attachment,
@@ -125,7 +125,7 @@ async function parseInput(raw: string | undefined): Promise<Record<string, unkno
 /** Starts the model a run uses: a preset (`tiny`, `gemma-4-12b`, ...) or a GGUF path, in Hearth's model host. */
 export async function openEngine(model: string): Promise<Engine> {
   const set = await resolveModelSet({ model });
-  return HostedEngine.start({
+  return createEngine({
     model: set.target,
     name: set.name,
     ...(set.mmproj ? { mmproj: set.mmproj } : {}),
@@ -170,6 +170,17 @@ export function liveView(write: (line: string) => void): (event: WorkflowEvent) 
   };
 }
 
+/** Media in results (attachments, tool screenshots) is shown by size, not as pages of base64. */
+function withoutMediaBytes(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (key, inner: unknown) =>
+      key === 'data' && typeof inner === 'string' && inner.length > 200
+        ? `<${Math.floor((inner.length * 3) / 4)} bytes, base64>`
+        : inner,
+    ),
+  );
+}
+
 /** The `--json` document: the plan, the steps, the tool calls, and the result. */
 export function runSummary(name: string, model: string, result: RunResult<unknown>, events: WorkflowEvent[]) {
   const plans = events.filter((event) => event.type === 'plan');
@@ -189,7 +200,7 @@ export function runSummary(name: string, model: string, result: RunResult<unknow
         summary: event.summary,
         media: event.media,
       })),
-    result: result.output ?? null,
+    result: withoutMediaBytes(result.output ?? null),
     pendingApprovals: result.pendingApprovals,
     ...(result.status === 'paused'
       ? { resume: `hearth run --resume ${result.threadId} --approve   (or --deny)` }

@@ -45,6 +45,8 @@ export interface AgentDefinition<Output extends z.ZodType = z.ZodString> {
   description?: string;
   /** The system prompt. */
   instructions: string;
+  /** The prompt when the caller gives only attachments (e.g. `hearth run agent --image shot.png`). */
+  defaultPrompt?: string;
   /** Default model preset or path (the CLI's `--model` overrides it). */
   model?: string;
   tools?: ToolSource;
@@ -63,10 +65,13 @@ export interface AgentDefinition<Output extends z.ZodType = z.ZodString> {
 }
 
 export const agentInputSchema = z.object({
-  prompt: z.string().min(1, 'prompt must not be empty'),
+  prompt: z
+    .string({ error: 'give the agent a prompt, e.g. --input \'{"prompt": "..."}\'' })
+    .min(1, 'prompt must not be empty'),
   attachments: z.array(attachmentSchema).default([]),
 });
-export type AgentInput = z.input<typeof agentInputSchema>;
+/** `prompt` may be left out only when the agent defines a `defaultPrompt`. */
+export type AgentInput = { prompt?: string; attachments?: Attachment[] };
 
 /** One tool call the agent made, with what came back. */
 export interface ToolLogEntry {
@@ -417,14 +422,17 @@ export function defineAgent<Output extends z.ZodType = z.ZodString>(
     ])
     .addEdge('finalize', END);
 
+  const inputSchema = definition.defaultPrompt
+    ? agentInputSchema.extend({ prompt: agentInputSchema.shape.prompt.default(definition.defaultPrompt) })
+    : agentInputSchema;
   const runnable = new Runnable<AgentInput, AgentOutput<z.infer<Output>>>({
     kind: 'agent',
     name,
     description: definition.description ?? definition.instructions.slice(0, 200),
     ...(definition.model ? { model: definition.model } : {}),
-    input: agentInputSchema as z.ZodType<AgentInput>,
+    input: inputSchema as z.ZodType<AgentInput>,
     builder,
-    toState: (input) => agentInputSchema.parse(input),
+    toState: (input) => inputSchema.parse(input),
     fromState: (state) => {
       const final = state as unknown as AgentState;
       return {

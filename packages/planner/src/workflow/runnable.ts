@@ -91,6 +91,10 @@ export interface RunnableSpec<Input, Output> {
 
 const runnableMarker = Symbol.for('hearth.planner.Runnable');
 
+/** Any agent or workflow, whatever its input and output types (for registries and lists). */
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds runnables of every input type
+export type AnyRunnable = Runnable<any, any>;
+
 /**
  * What `defineAgent`, `defineWorkflow` and `definePlanner` return: a checkpointed, resumable,
  * streamable LangGraph graph with a typed input and output.

@@ -159,8 +159,14 @@ async function probe(
   const timeout = AbortSignal.timeout(timeoutMs);
   let response: Response;
   try {
+    // Gated Hub repos need the token (node-llama-cpp's downloader reads the same variable).
+    const token = isHuggingFaceUri(uri) ? process.env.HF_TOKEN : undefined;
     response = await fetch(url, {
-      headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' },
+      headers: {
+        range: 'bytes=0-0',
+        'accept-encoding': 'identity',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       redirect: 'follow',
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });

@@ -165,6 +165,35 @@ describe('resolveModelSet', () => {
     }
   });
 
+  it('downloads from a gated repo with HF_TOKEN, and says to set it when missing', async () => {
+    const fixtures = await mkdtemp(join(tmpdir(), 'hearth-hf-gated-'));
+    const server = await new ModelFileServer().start();
+    const previousToken = process.env.HF_TOKEN;
+    try {
+      await server.serve(
+        'acme/gated-GGUF/resolve/main/gated.gguf',
+        await makeTestkitModel('tiny', { dir: fixtures }),
+        {
+          bearerToken: 'secret-token',
+        },
+      );
+      const spec = { model: 'hf:acme/gated-GGUF/gated.gguf' };
+      const options = { download: { huggingFaceEndpoint: server.url } };
+      delete process.env.HF_TOKEN;
+      const refused = await resolveModelSet(spec, options).catch((e) => e);
+      expect(refused).toMatchObject({ failure: 'http-status', status: 401 });
+      expect(refused.message).toMatch(/set HF_TOKEN/);
+      process.env.HF_TOKEN = 'secret-token';
+      const set = await resolveModelSet(spec, options);
+      expect((await validateModelSet(set)).target.architecture).toBe('gemma4');
+    } finally {
+      if (previousToken === undefined) delete process.env.HF_TOKEN;
+      else process.env.HF_TOKEN = previousToken;
+      await server.stop();
+      await rm(fixtures, { recursive: true, force: true });
+    }
+  });
+
   it('uses a hand-copied file at the path the offline hint gives', async () => {
     const uri = 'hf:example/copied-GGUF/copied-Q4_0.gguf';
     await mkdir(modelCacheDir(), { recursive: true });

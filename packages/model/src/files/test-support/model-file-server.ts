@@ -17,6 +17,8 @@ export interface ServedFileFaults {
   extraAnnouncedBytes?: number;
   /** Answer every request with this HTTP status (e.g. 500). */
   status?: number;
+  /** Answer 401 unless the request carries `Authorization: Bearer <token>` (a gated Hub repo). */
+  bearerToken?: string;
 }
 
 /** One request the server saw. */
@@ -89,6 +91,10 @@ export class ModelFileServer {
     const file = this.files.get(path);
     if (!file) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    if (file.faults.bearerToken && request.headers.authorization !== `Bearer ${file.faults.bearerToken}`) {
+      response.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
       return;
     }
     if (file.faults.status !== undefined) {

@@ -194,6 +194,43 @@ describe('resolveModelSet', () => {
     }
   });
 
+  it('pulls a download preset (target, drafter, mmproj) from the endpoint, with a quantisation choice', async () => {
+    const fixtures = await mkdtemp(join(tmpdir(), 'hearth-preset-'));
+    const server = await new ModelFileServer().start();
+    try {
+      // Stand-ins at the preset's real repository paths: the tiny family has the same roles and checks.
+      const repo = 'unsloth/gemma-4-12B-it-qat-GGUF/resolve/main';
+      await server.serve(
+        `${repo}/gemma-4-12B-it-qat-Q8_0.gguf`,
+        await makeTestkitModel('tiny', { dir: fixtures }),
+      );
+      await server.serve(
+        `${repo}/gemma-4-12B-it-assistant-Q8_0.gguf`,
+        await makeTestkitModel('tiny-assistant', { dir: fixtures }),
+      );
+      await server.serve(`${repo}/mmproj-F16.gguf`, await makeTestkitModel('tiny-mmproj', { dir: fixtures }));
+      const set = await resolveModelSet(
+        { model: 'gemma-4-12b:q8_0' },
+        { download: { huggingFaceEndpoint: server.url } },
+      );
+      expect(set.name).toBe('gemma-4-12b');
+      expect(set.target).toBe(
+        expectedCachePath('hf:unsloth/gemma-4-12B-it-qat-GGUF/gemma-4-12B-it-qat-Q8_0.gguf'),
+      );
+      const info = await validateModelSet(set);
+      expect(info.capabilities).toEqual({ vision: true, audio: true, mtp: true, moe: false });
+      const missing = await resolveModelSet(
+        { model: 'gemma-4-12b' },
+        { download: { huggingFaceEndpoint: server.url } },
+      ).catch((e) => e);
+      expect(missing).toMatchObject({ failure: 'http-status', status: 404 });
+      expect(missing.message).toContain('gemma-4-12B-it-qat-Q4_0.gguf');
+    } finally {
+      await server.stop();
+      await rm(fixtures, { recursive: true, force: true });
+    }
+  });
+
   it('uses a hand-copied file at the path the offline hint gives', async () => {
     const uri = 'hf:example/copied-GGUF/copied-Q4_0.gguf';
     await mkdir(modelCacheDir(), { recursive: true });

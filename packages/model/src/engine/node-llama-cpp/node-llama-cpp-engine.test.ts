@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTestkitModel } from '@hearth/testkit';
+import { GgufValidationError, makeTestkitModel } from '@hearth/testkit';
 import { describe, expect, it } from 'vitest';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
@@ -34,12 +34,21 @@ describe('node-llama-cpp engine', () => {
     expect(error.exitCode).toBe(3);
   });
 
-  it('reports a file llama.cpp refuses as EngineLoadError with the reason', async () => {
+  it('refuses a file that is not GGUF before any native load, naming the file', async () => {
     const path = join(tmpdir(), `hearth-not-a-model-${process.pid}.gguf`);
     await writeFile(path, 'this is not a GGUF file');
     const error = await loadNodeLlamaCppEngine({ model: path, gpu: false }).catch((e) => e);
-    expect(EngineLoadError.isInstance(error)).toBe(true);
+    expect(GgufValidationError.isInstance(error)).toBe(true);
     expect(error.message).toContain(path);
+  });
+
+  it("reports a valid GGUF that llama.cpp refuses as EngineLoadError with llama.cpp's reason", async () => {
+    // A multimodal projector is a valid GGUF but not a language model.
+    const mmproj = await makeTestkitModel('tiny-mmproj');
+    const error = await loadNodeLlamaCppEngine({ model: mmproj, gpu: false }).catch((e) => e);
+    expect(EngineLoadError.isInstance(error)).toBe(true);
+    expect(error.message).toContain(mmproj);
+    expect(error.message).toMatch(/CLIP cannot be used as main model/);
   });
 
   it('reuses the KV cache for a repeated prefix and refuses media with a typed error', async () => {

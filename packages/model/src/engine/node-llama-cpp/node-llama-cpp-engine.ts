@@ -20,6 +20,7 @@ import {
 } from 'node-llama-cpp';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
+import { validateModelSet } from '../../files/validate-set.js';
 import type {
   Engine,
   EngineInfo,
@@ -87,6 +88,7 @@ function defaultThreads(): number {
  * a prefix. Images and audio are refused with {@link EngineCapabilityError} (use `llama-node`).
  *
  * @throws {EngineLoadError} when the file is missing or llama.cpp refuses it (with llama.cpp's reason).
+ * @throws GgufValidationError (from `@hearth/testkit`) when the file is not a complete, valid GGUF.
  */
 export async function loadNodeLlamaCppEngine(options: NodeLlamaCppEngineOptions): Promise<Engine> {
   try {
@@ -96,6 +98,9 @@ export async function loadNodeLlamaCppEngine(options: NodeLlamaCppEngineOptions)
       cause: error,
     });
   }
+  // A truncated or malformed file gets a message naming the bad key or tensor, which llama.cpp's
+  // "Failed to load model" does not.
+  await validateModelSet({ name: options.name ?? basename(options.model), target: options.model });
   const llama = await runtime(options.gpu ?? 'auto');
   const logStart = recentLogLines.length;
   let model: LlamaModel;

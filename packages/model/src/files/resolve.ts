@@ -143,13 +143,15 @@ export async function resolveModelSet(
   if (parsed?.preset.source === 'download') {
     const files = presetFiles(parsed.preset, spec.quantization ?? parsed.quantization);
     const target = await resolveFile(files.target.uri, 'target', options, files.target);
+    // An explicit drafter/mmproj replaces the preset's file, and with it the catalog's checksum.
     const drafter = spec.drafter ?? files.drafter?.uri;
     const mmproj = spec.mmproj ?? files.mmproj?.uri;
+    const catalogFile = (role: 'drafter' | 'mmproj') => (spec[role] ? undefined : files[role]);
     return {
       name: parsed.preset.name,
       target,
-      ...(drafter ? { drafter: await resolveFile(drafter, 'drafter', options, files.drafter) } : {}),
-      ...(mmproj ? { mmproj: await resolveFile(mmproj, 'mmproj', options, files.mmproj) } : {}),
+      ...(drafter ? { drafter: await resolveFile(drafter, 'drafter', options, catalogFile('drafter')) } : {}),
+      ...(mmproj ? { mmproj: await resolveFile(mmproj, 'mmproj', options, catalogFile('mmproj')) } : {}),
     };
   }
   const target = await resolveFile(spec.model, 'model', options);

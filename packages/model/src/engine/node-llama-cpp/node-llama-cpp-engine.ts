@@ -56,8 +56,9 @@ export interface NodeLlamaCppEngineOptions {
   gpu?: 'auto' | false;
 }
 
-// One llama.cpp runtime per process and GPU setting; its log lines feed load-error messages.
-const recentLogLines: string[] = [];
+// One llama.cpp runtime per process and GPU setting; while a model loads, its warnings and errors
+// are collected for the load-error message.
+const loadLogs = new Set<string[]>();
 const runtimes = new Map<string, Promise<Llama>>();
 function runtime(gpu: 'auto' | false): Promise<Llama> {
   const key = String(gpu);
@@ -68,8 +69,7 @@ function runtime(gpu: 'auto' | false): Promise<Llama> {
       logLevel: LlamaLogLevel.warn,
       logger: (level, message) => {
         if (level !== LlamaLogLevel.error && level !== LlamaLogLevel.warn) return;
-        recentLogLines.push(message.trim());
-        if (recentLogLines.length > 20) recentLogLines.shift();
+        for (const lines of loadLogs) if (lines.length < 20) lines.push(message.trim());
       },
     });
     runtimes.set(key, llama);
@@ -102,13 +102,19 @@ export async function loadNodeLlamaCppEngine(options: NodeLlamaCppEngineOptions)
   // "Failed to load model" does not.
   await validateModelSet({ name: options.name ?? basename(options.model), target: options.model });
   const llama = await runtime(options.gpu ?? 'auto');
-  const logStart = recentLogLines.length;
+  const logged: string[] = [];
+  loadLogs.add(logged);
   let model: LlamaModel;
   try {
     model = await llama.loadModel({ modelPath: options.model });
   } catch (error) {
-    const reason = recentLogLines.slice(logStart).join('; ') || (error as Error).message;
-    throw new EngineLoadError(ENGINE, options.model, reason, { cause: error });
+    // Native log lines reach the logger asynchronously; give the last ones a moment to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    throw new EngineLoadError(ENGINE, options.model, logged.join('; ') || (error as Error).message, {
+      cause: error,
+    });
+  } finally {
+    loadLogs.delete(logged);
   }
   try {
     const contextSize = options.contextSize ?? Math.min(model.trainContextSize, 8192);

@@ -151,6 +151,7 @@ describe('openai engine', () => {
         messages: [{ role: 'user', content: 'add' }],
         tools: [{ name: 'add', description: 'adds', parameters: { type: 'object' } }],
         sampling: { greedy: true },
+        thinking: true,
       });
       expect(result.toolCalls).toEqual([{ id: 'c1', name: 'add', args: { a: 2 } }]);
       expect(result.finishReason).toBe('tool_calls');
@@ -165,6 +166,7 @@ describe('openai engine', () => {
       expect(seenBody.temperature).toBe(0);
       expect(seenBody.stream).toBe(true);
       expect(seenBody).not.toHaveProperty('top_k');
+      expect(seenBody.chat_template_kwargs).toEqual({ enable_thinking: true });
     } finally {
       fake.close();
     }

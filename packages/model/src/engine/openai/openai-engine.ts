@@ -470,7 +470,11 @@ export async function toOpenAIRequest(model: string, request: GenerateRequest): 
     if (sampling.minP !== undefined) body.min_p = sampling.minP;
   }
   if (sampling.seed !== undefined) body.seed = sampling.seed;
-  if (request.thinking !== undefined) body.thinking = request.thinking;
+  if (request.thinking !== undefined) {
+    body.thinking = request.thinking;
+    // llama.cpp's server and vLLM switch Gemma/Qwen thinking through the chat template's kwargs.
+    body.chat_template_kwargs = { enable_thinking: request.thinking };
+  }
   if (request.mtp !== undefined) body.mtp = request.mtp;
   return body;
 }

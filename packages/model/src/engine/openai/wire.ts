@@ -64,8 +64,10 @@ export interface OpenAIChatRequest {
   n?: number;
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
-  /** Hearth extension: thinking on/off (llama.cpp's server reads `chat_template_kwargs` instead). */
+  /** Hearth extension: thinking on/off. */
   thinking?: boolean;
+  /** llama.cpp's server and vLLM: variables for the chat template (`enable_thinking`). */
+  chat_template_kwargs?: Record<string, unknown>;
   /** Hearth extension: use the MTP drafter (default true). */
   mtp?: boolean;
 }

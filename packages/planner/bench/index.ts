@@ -14,7 +14,7 @@ import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import { z } from 'zod';
 import { defineAgent } from '../src/agent/define-agent.js';
 import { constrainedStepSchema } from '../src/agent/step-schema.js';
-import { startTinyEngine } from '../src/test-support/tiny-engine.js';
+import { startTinyEngine } from '../src/testing/tiny-engine.js';
 import { defineWorkflow } from '../src/workflow/define-workflow.js';
 
 const steps = Number(process.env.BENCH_STEPS ?? 50);

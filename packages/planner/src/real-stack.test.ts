@@ -10,8 +10,8 @@ import { defineAgent } from './agent/define-agent.js';
 import type { WorkflowEvent } from './events.js';
 import { type Attachment, attachmentFromFile } from './media.js';
 import { definePlanner } from './planner/define-planner.js';
-import { RecordingEngine } from './test-support/recording-engine.js';
-import { startTinyEngine } from './test-support/tiny-engine.js';
+import { RecordingEngine } from './testing/recording-engine.js';
+import { startTinyEngine } from './testing/tiny-engine.js';
 
 // The real stack: llama.cpp (llama.node, in the crash-isolated host) on the testkit's tiny Gemma 4
 // with random weights and its unified mmproj. Answers are gibberish, so these tests check structure

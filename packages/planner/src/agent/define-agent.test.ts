@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PlannerInputError } from '../errors/planner-input-error.js';
 import type { WorkflowEvent } from '../events.js';
-import { ScriptedEngine } from '../test-support/scripted-engine.js';
+import { ScriptedEngine } from '../testing/scripted-engine.js';
 import { defineAgent } from './define-agent.js';
 
 const checkpointer = () => join(mkdtempSync(join(tmpdir(), 'hearth-agent-')), 'checkpoints.sqlite');

@@ -430,9 +430,9 @@ export function defineAgent<Output extends z.ZodType = z.ZodString>(
     name,
     description: definition.description ?? definition.instructions.slice(0, 200),
     ...(definition.model ? { model: definition.model } : {}),
-    input: inputSchema as z.ZodType<AgentInput>,
+    input: inputSchema as z.ZodType<unknown, AgentInput>,
     builder,
-    toState: (input) => inputSchema.parse(input),
+    toState: (parsed) => parsed as Record<string, unknown>,
     fromState: (state) => {
       const final = state as unknown as AgentState;
       return {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { WorkflowEvent } from '../events.js';
 import type { Attachment } from '../media.js';
-import { ScriptedEngine, type ScriptedReply } from '../test-support/scripted-engine.js';
+import { ScriptedEngine, type ScriptedReply } from '../testing/scripted-engine.js';
 import { definePlanner } from './define-planner.js';
 
 const png: Attachment = {

@@ -347,9 +347,9 @@ export function definePlanner(definition: PlannerDefinition): Runnable<PlannerIn
     name,
     description: definition.description ?? `Plans and carries out a goal with tools (${name})`,
     ...(definition.model ? { model: definition.model } : {}),
-    input: plannerInputSchema as z.ZodType<PlannerInput>,
+    input: plannerInputSchema as z.ZodType<unknown, PlannerInput>,
     builder,
-    toState: (input) => plannerInputSchema.parse(input),
+    toState: (parsed) => parsed as Record<string, unknown>,
     fromState: (values) => {
       const state = values as unknown as PlannerState;
       return {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineAgent } from '../agent/define-agent.js';
 import { WorkflowDefinitionError } from '../errors/workflow-definition-error.js';
 import type { WorkflowEvent } from '../events.js';
-import { ScriptedEngine } from '../test-support/scripted-engine.js';
+import { ScriptedEngine } from '../testing/scripted-engine.js';
 import { defineWorkflow, END, fanOut, START } from './define-workflow.js';
 
 const append = <T>(current: T[], update: T[]) => [...current, ...update];

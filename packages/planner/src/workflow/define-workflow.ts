@@ -80,7 +80,7 @@ export type EdgeSpec<S> =
   /** Decide at run time: a node name, END, several names (parallel), or FanOut items (one task each). */
   | { from: string; route: (state: S) => string | string[] | FanOut[]; targets: string[] };
 
-export interface WorkflowDefinition<Shape extends z.ZodRawShape, Input, Output> {
+export interface WorkflowDefinition<Shape extends z.ZodRawShape, InputSchema extends z.ZodType, Output> {
   name: string;
   description: string;
   model?: string;
@@ -91,9 +91,9 @@ export interface WorkflowDefinition<Shape extends z.ZodRawShape, Input, Output> 
     [K in keyof Shape]?: (current: z.infer<Shape[K]>, update: z.infer<Shape[K]>) => z.infer<Shape[K]>;
   };
   /** Input schema; default the state schema. */
-  input?: z.ZodType<Input>;
-  /** Maps input to the first state; default identity. */
-  toState?: (input: Input) => Partial<z.infer<z.ZodObject<Shape>>>;
+  input?: InputSchema;
+  /** Maps the parsed input to the first state; default identity. */
+  toState?: (input: z.output<InputSchema>) => Partial<z.infer<z.ZodObject<Shape>>>;
   /** What the run returns; default the final state. */
   output?: (state: z.infer<z.ZodObject<Shape>>) => Output;
   tools?: ToolSource;
@@ -109,9 +109,10 @@ export interface WorkflowDefinition<Shape extends z.ZodRawShape, Input, Output> 
  */
 export function defineWorkflow<
   Shape extends z.ZodRawShape,
-  Input = z.input<z.ZodObject<Shape>>,
+  InputSchema extends z.ZodType = z.ZodObject<Shape>,
   Output = z.infer<z.ZodObject<Shape>>,
->(definition: WorkflowDefinition<Shape, Input, Output>): Runnable<Input, Output> {
+>(definition: WorkflowDefinition<Shape, InputSchema, Output>): Runnable<z.input<InputSchema>, Output> {
+  type Input = z.input<InputSchema>;
   type S = z.infer<z.ZodObject<Shape>>;
   const { name } = definition;
   const nodeNames = Object.keys(definition.nodes);
@@ -244,14 +245,17 @@ export function defineWorkflow<
     );
   }
 
-  const parseState = (input: Input): Record<string, unknown> =>
-    (definition.toState ? definition.toState(input) : input) as Record<string, unknown>;
+  const parseState = (input: unknown): Record<string, unknown> =>
+    (definition.toState ? definition.toState(input as z.output<InputSchema>) : input) as Record<
+      string,
+      unknown
+    >;
   return new Runnable<Input, Output>({
     kind: 'workflow',
     name,
     description: definition.description,
     ...(definition.model ? { model: definition.model } : {}),
-    input: (definition.input ?? definition.state) as z.ZodType<Input>,
+    input: (definition.input ?? definition.state) as z.ZodType<unknown, Input>,
     builder,
     toState: parseState,
     fromState: (state) => (definition.output ? definition.output(state as S) : (state as Output)),

@@ -83,9 +83,11 @@ export interface RunnableSpec<Input, Output> {
   description: string;
   /** Model preset or path the CLI uses when the user gives no `--model`. */
   model?: string;
-  input: z.ZodType<Input>;
+  /** Validates the caller's input (its input type is `Input`; what it parses to goes to `toState`). */
+  input: z.ZodType<unknown, Input>;
   builder: GraphBuilderLike;
-  toState(input: Input): Record<string, unknown>;
+  /** The first graph state, from the parsed input. */
+  toState(parsed: unknown): Record<string, unknown>;
   fromState(state: Record<string, unknown>): Output;
 }
 
@@ -105,7 +107,7 @@ export class Runnable<Input = unknown, Output = unknown> {
   readonly name: string;
   readonly description: string;
   readonly model: string | undefined;
-  readonly input: z.ZodType<Input>;
+  readonly input: z.ZodType<unknown, Input>;
   private readonly spec: RunnableSpec<Input, Output>;
   private nested: CompiledGraphLike | undefined;
   private readonly compiledBySaver = new WeakMap<BaseCheckpointSaver, CompiledGraphLike>();
@@ -124,7 +126,7 @@ export class Runnable<Input = unknown, Output = unknown> {
   }
 
   /** Checks input against the schema; the error lists every problem with its field path. */
-  parseInput(input: unknown): Input {
+  parseInput(input: unknown): unknown {
     const parsed = this.input.safeParse(input);
     if (parsed.success) return parsed.data;
     const issues = parsed.error.issues

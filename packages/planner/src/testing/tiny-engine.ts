@@ -1,8 +1,9 @@
 import { createEngine, type Engine, resolveModelSet } from '@hearth/model';
 
 /**
- * The real stack for tests: the testkit's tiny random-weight Gemma 4 (with its unified mmproj, so
- * images and audio go into the model) behind the crash-isolated llama.node host, one thread.
+ * The real stack for tests and benches: a testkit preset (default `tiny`: random-weight Gemma 4 with
+ * its unified mmproj, so images and audio go into the model; generated locally, never downloaded)
+ * in the crash-isolated llama.node host, on one thread.
  */
 export async function startTinyEngine(preset = 'tiny'): Promise<Engine> {
   const set = await resolveModelSet({ model: preset });

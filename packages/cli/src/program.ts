@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerModelsCommand } from './commands/models.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTestkitCommand } from './commands/testkit.js';
 
@@ -17,6 +19,8 @@ export function createProgram(): Command {
     .version(packageJson.version, '-v, --version')
     .showHelpAfterError('(run with --help for usage)');
   registerGenerateCommand(program);
+  registerRunCommand(program);
+  registerDemoCommand(program);
   registerModelsCommand(program);
   registerServeCommand(program);
   registerTestkitCommand(program);

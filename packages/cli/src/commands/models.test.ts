@@ -189,6 +189,21 @@ describe('hearth models', () => {
     const selected = JSON.parse(huge.stdout).fits.find((entry: { selected: boolean }) => entry.selected);
     expect(selected).toMatchObject({ label: 'gemma-4-26b-a4b:Q8_0', verdict: 'too-big' });
 
+    const auto = await hearth([
+      'models',
+      'fit',
+      'gemma-4-26b-a4b',
+      '--quant',
+      'auto',
+      '-c',
+      '4194304',
+      '--json',
+    ]);
+    expect(auto.code).toBe(3);
+    const autoFits = JSON.parse(auto.stdout).fits as { selected: boolean; verdict: string }[];
+    expect(autoFits.some((entry) => entry.selected)).toBe(false);
+    expect(autoFits.every((entry) => entry.verdict === 'too-big')).toBe(true);
+
     const bad = await hearth(['models', 'fit', 'tiny', '--context', 'lots']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/expected a whole number of tokens/);

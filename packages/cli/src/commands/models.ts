@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  choosePresetQuantization,
   type DownloadPreset,
   type DownloadProgress,
   estimateModelSetMemory,
@@ -10,6 +11,7 @@ import {
   formatBytes,
   judgeMemoryFit,
   type MemoryFit,
+  ModelMemoryError,
   type ModelPreset,
   type ModelSpec,
   modelCacheDir,
@@ -82,6 +84,24 @@ function progressBar(): { onProgress: (event: DownloadProgress) => void; done: (
       if (drawn) process.stderr.write('\n');
     },
   };
+}
+
+/**
+ * The quantisation a download preset resolves to: the one asked for, the default, or for `auto`
+ * the largest that fits this machine (undefined when none does).
+ */
+function presetQuantization(
+  preset: DownloadPreset,
+  wanted: string | undefined,
+  contextOption: { contextSize?: number },
+): string | undefined {
+  if (wanted?.toLowerCase() !== 'auto') return presetFiles(preset, wanted).quantization;
+  try {
+    return choosePresetQuantization(preset, contextOption).quantization;
+  } catch (error) {
+    if (ModelMemoryError.isInstance(error)) return undefined;
+    throw error;
+  }
 }
 
 interface PresetStatus {
@@ -221,9 +241,11 @@ async function infoCommand(model: string, options: SpecOptions): Promise<void> {
     if (preset?.source !== 'download') throw error;
   }
   if (!set && preset?.source === 'download') {
+    const wanted = options.quant ?? model.split(':')[1];
+    // `auto` with nothing that fits throws the ModelMemoryError that explains it.
     const files = presetFiles(
       preset,
-      options.quant ?? (model.includes(':') ? model.split(':')[1] : undefined),
+      wanted?.toLowerCase() === 'auto' ? choosePresetQuantization(preset).quantization : wanted,
     );
     const description = { preset: { ...preset, selected: files }, downloaded: false };
     if (options.json) {
@@ -307,15 +329,16 @@ async function fitCommand(model: string, options: SpecOptions & { context?: numb
   } else {
     // Not downloaded: compare every quantisation from the catalog, the chosen (or default) one marked.
     const download = preset as DownloadPreset;
-    const chosen = presetFiles(download, options.quant ?? quantInSpec).quantization;
+    const chosen = presetQuantization(download, options.quant ?? quantInSpec, contextOption);
     fits = Object.keys(download.quantizations).map((quantization) => ({
       label: `${download.name}:${quantization}`,
       selected: quantization === chosen,
       fit: judgeMemoryFit(estimatePresetMemory(download, { ...contextOption, quantization })),
     }));
   }
-  const selected = fits.find((entry) => entry.selected) ?? fits[0];
-  if (selected?.fit.verdict === 'too-big') process.exitCode = ExitCode.model;
+  // Nothing selected means `auto` found no quantisation that fits.
+  const selected = fits.find((entry) => entry.selected);
+  if (!selected || selected.fit.verdict === 'too-big') process.exitCode = ExitCode.model;
   if (options.json) {
     printJson({ fits: fits.map(({ label, selected, fit }) => ({ label, selected, ...fit })) });
     return;
@@ -328,6 +351,7 @@ async function fitCommand(model: string, options: SpecOptions & { context?: numb
   }
   for (const entry of fits)
     printFit(`${entry.selected && fits.length > 1 ? '* ' : ''}${entry.label}`, entry.fit);
+  if (!selected) write('no quantisation fits this machine at this context (exit 3)');
 }
 
 /** `hearth models list | pull | info | fit`: the model catalog, the download cache and memory estimates. */
@@ -347,7 +371,10 @@ export function registerModelsCommand(program: Command): void {
 
   const withSpecOptions = (command: Command) =>
     command
-      .option('--quant <name>', "quantisation of a preset's target (Q4_0, Q8_0, ...)")
+      .option(
+        '--quant <name>',
+        "quantisation of a preset's target (Q4_0, Q8_0, ...), or auto: the largest that fits this machine",
+      )
       .option('--drafter <spec>', 'MTP drafter (hf: URI, URL or path) instead of the preset one')
       .option('--mmproj <spec>', 'multimodal projector (hf: URI, URL or path) instead of the preset one');
 

@@ -1,3 +1,5 @@
+import { ModelNotFoundError } from '../errors/model-not-found-error.js';
+
 /**
  * The model catalog: named presets that resolve to a target, an optional MTP drafter and an
  * optional mmproj. Written as data so `hearth models list|info|fit` can describe a preset (and
@@ -248,4 +250,30 @@ export function parsePresetSpec(spec: string): { preset: ModelPreset; quantizati
   if (colon <= 0) return undefined;
   const preset = findModelPreset(spec.slice(0, colon));
   return preset ? { preset, quantization: spec.slice(colon + 1) } : undefined;
+}
+
+/** A preset's files, after quantisation choice: what `list`, `pull` and `fit` talk about. */
+export interface PresetFiles {
+  target: PresetFile;
+  quantization: string;
+  drafter?: PresetFile;
+  mmproj?: PresetFile;
+}
+
+/** Picks a download preset's files for a quantisation (default: the preset's default). */
+export function presetFiles(preset: DownloadPreset, quantization?: string): PresetFiles {
+  const wanted = (quantization ?? preset.defaultQuantization).toUpperCase();
+  const target = preset.quantizations[wanted];
+  if (!target) {
+    throw new ModelNotFoundError(
+      `${preset.name}:${quantization}`,
+      `Preset ${preset.name} has no quantisation "${quantization}"; available: ${Object.keys(preset.quantizations).join(', ')}`,
+    );
+  }
+  return {
+    target,
+    quantization: wanted,
+    ...(preset.drafter ? { drafter: preset.drafter } : {}),
+    ...(preset.mmproj ? { mmproj: preset.mmproj } : {}),
+  };
 }

@@ -5,7 +5,9 @@ export {
   type ModelPreset,
   modelPresets,
   type PresetFile,
+  type PresetFiles,
   type PresetShape,
+  presetFiles,
   type TestkitFileName,
   type TestkitPreset,
 } from './catalog.js';
@@ -21,6 +23,7 @@ export type { ModelFileSummary } from './gguf-summary.js';
 export { hearthHome, modelCacheDir } from './home.js';
 export {
   checkModelSetFits,
+  choosePresetQuantization,
   estimateModelSetMemory,
   estimatePresetMemory,
   formatBytes,
@@ -34,8 +37,6 @@ export {
 } from './memory-fit.js';
 export {
   type ModelSpec,
-  type PresetFiles,
-  presetFiles,
   type ResolveModelSetOptions,
   resolveModelSet,
 } from './resolve.js';

@@ -5,6 +5,7 @@ import { ModelMemoryError } from '../errors/model-memory-error.js';
 import { type DownloadPreset, findModelPreset } from './catalog.js';
 import {
   checkModelSetFits,
+  choosePresetQuantization,
   estimateModelSetMemory,
   estimatePresetMemory,
   formatBytes,
@@ -137,5 +138,54 @@ describe('judgeMemoryFit / checkModelSetFits', () => {
     expect(error.message).toMatch(/needs about .* but this machine has 64.0 MiB/);
     const fit = await checkModelSetFits({ target }, { contextSize: 1024 });
     expect(fit.verdict).toBe('fits');
+  });
+});
+
+describe('choosePresetQuantization (quantisation "auto")', () => {
+  const GiB = 1024 ** 3;
+  const gemma = () => preset('gemma-4-12b');
+
+  it('picks the largest quantisation that fits the memory available now', () => {
+    expect(
+      choosePresetQuantization(gemma(), { machine: { totalBytes: 64 * GiB, availableBytes: 60 * GiB } })
+        .quantization,
+    ).toBe('Q8_0');
+    const small = choosePresetQuantization(gemma(), {
+      machine: { totalBytes: 12 * GiB, availableBytes: 12 * GiB },
+    });
+    expect(small.quantization).toBe('Q4_K_M');
+    expect(small.fit.verdict).toBe('fits');
+    // A shorter context leaves room for a bigger file.
+    const shortContext = choosePresetQuantization(gemma(), {
+      contextSize: 2048,
+      machine: { totalBytes: 14 * GiB, availableBytes: 14 * GiB },
+    });
+    expect(shortContext.quantization).toBe('Q8_0');
+  });
+
+  it('falls back to "tight" (fits total memory only), then refuses', () => {
+    const tight = choosePresetQuantization(gemma(), {
+      machine: { totalBytes: 11 * GiB, availableBytes: 4 * GiB },
+    });
+    expect(tight).toMatchObject({ quantization: 'Q4_K_M', fit: { verdict: 'tight' } });
+    const error = (() => {
+      try {
+        return choosePresetQuantization(gemma(), {
+          machine: { totalBytes: 8 * GiB, availableBytes: 8 * GiB },
+        });
+      } catch (caught) {
+        return caught;
+      }
+    })() as Error;
+    expect(ModelMemoryError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(
+      /No quantisation of gemma-4-12b fits this machine: the smallest \(Q4_0\) needs about/,
+    );
+  });
+
+  it('is what resolveModelSet uses for "name:auto"', async () => {
+    const chosen = choosePresetQuantization(gemma()).quantization;
+    const error = await resolveModelSet({ model: 'gemma-4-12b:auto' }, { offline: true }).catch((e) => e);
+    expect(error.message).toContain(`gemma-4-12B-it-qat-${chosen}.gguf`);
   });
 });

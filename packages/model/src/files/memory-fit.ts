@@ -1,9 +1,8 @@
 import { freemem, totalmem } from 'node:os';
 import { type GgufFileInfo, readGgufFile } from '@hearth/testkit';
 import { ModelMemoryError } from '../errors/model-memory-error.js';
-import type { DownloadPreset, PresetShape } from './catalog.js';
+import { type DownloadPreset, type PresetShape, presetFiles } from './catalog.js';
 import { metadataNumber, metadataPerLayer } from './gguf-summary.js';
-import { presetFiles } from './resolve.js';
 import type { ModelSet } from './validate-set.js';
 
 /** llama.cpp's default micro-batch (llama.node uses it; node-llama-cpp uses 513). */
@@ -272,4 +271,36 @@ export async function checkModelSetFits(
     );
   }
   return fit;
+}
+
+/**
+ * Quantisation `auto`: the largest quantisation of a preset whose catalog estimate fits the memory
+ * available now, else the largest that fits total memory (`tight`).
+ *
+ * @throws ModelMemoryError when even the smallest quantisation is larger than total memory.
+ */
+export function choosePresetQuantization(
+  preset: DownloadPreset,
+  options: MemoryEstimateOptions & { machine?: { totalBytes: number; availableBytes: number } } = {},
+): { quantization: string; fit: MemoryFit } {
+  const machine = options.machine ?? machineMemory();
+  const candidates = Object.entries(preset.quantizations)
+    .sort(([, a], [, b]) => b.approximateBytes - a.approximateBytes)
+    .map(([quantization]) => ({
+      quantization,
+      fit: judgeMemoryFit(estimatePresetMemory(preset, { ...options, quantization }), machine),
+    }));
+  const chosen =
+    candidates.find((candidate) => candidate.fit.verdict === 'fits') ??
+    candidates.find((candidate) => candidate.fit.verdict === 'tight');
+  if (chosen) return chosen;
+  const smallest = candidates.at(-1);
+  const needed = smallest?.fit.totalBytes ?? 0;
+  throw new ModelMemoryError(
+    `No quantisation of ${preset.name} fits this machine: the smallest (${smallest?.quantization}) needs about ` +
+      `${formatBytes(needed)} at a context of ${smallest?.fit.contextSize} tokens, and there are ` +
+      `${formatBytes(machine.totalBytes)}. Try a shorter context or a smaller model.`,
+    needed,
+    machine.totalBytes,
+  );
 }

@@ -2,10 +2,10 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import { ModelNotFoundError } from '../errors/model-not-found-error.js';
 import {
-  type DownloadPreset,
   modelPresets,
   type PresetFile,
   parsePresetSpec,
+  presetFiles,
   type TestkitFileName,
   type TestkitPreset,
 } from './catalog.js';
@@ -15,6 +15,7 @@ import {
   downloadModelFile,
   isRemoteModelUri,
 } from './download.js';
+import { choosePresetQuantization } from './memory-fit.js';
 import type { ModelSet } from './validate-set.js';
 
 /** What to load: a preset (optionally `name:QUANT`), an `hf:` URI, an http(s) URL or a local path. */
@@ -24,7 +25,10 @@ export interface ModelSpec {
   drafter?: string;
   /** Multimodal projector: overrides the preset's. */
   mmproj?: string;
-  /** Quantisation of a preset's target (`Q4_0`, `Q8_0`, ...); same as `model: 'name:QUANT'`. */
+  /**
+   * Quantisation of a preset's target (`Q4_0`, `Q8_0`, ...; same as `model: 'name:QUANT'`), or `auto`:
+   * the largest that fits this machine's memory.
+   */
   quantization?: string;
 }
 
@@ -33,34 +37,10 @@ export interface ResolveModelSetOptions {
   signal?: AbortSignal;
   /** Use only cached and local files (default: `HEARTH_OFFLINE=1`). */
   offline?: boolean;
+  /** Context size the quantisation `auto` is chosen for (default: training context, at most 32768). */
+  contextSize?: number;
   /** Passed to `downloadModelFile` (cache directory, timeouts, Hugging Face endpoint). */
   download?: Omit<DownloadModelFileOptions, 'onProgress' | 'signal' | 'offline' | 'expected'>;
-}
-
-/** A preset's files, after quantisation choice: what `list`, `pull` and `fit` talk about. */
-export interface PresetFiles {
-  target: PresetFile;
-  quantization: string;
-  drafter?: PresetFile;
-  mmproj?: PresetFile;
-}
-
-/** Picks a download preset's files for a quantisation (default: the preset's default). */
-export function presetFiles(preset: DownloadPreset, quantization?: string): PresetFiles {
-  const wanted = (quantization ?? preset.defaultQuantization).toUpperCase();
-  const target = preset.quantizations[wanted];
-  if (!target) {
-    throw new ModelNotFoundError(
-      `${preset.name}:${quantization}`,
-      `Preset ${preset.name} has no quantisation "${quantization}"; available: ${Object.keys(preset.quantizations).join(', ')}`,
-    );
-  }
-  return {
-    target,
-    quantization: wanted,
-    ...(preset.drafter ? { drafter: preset.drafter } : {}),
-    ...(preset.mmproj ? { mmproj: preset.mmproj } : {}),
-  };
 }
 
 /** Generates a testkit file (the only place library code reaches into @hearth/testkit's generators). */
@@ -141,7 +121,15 @@ export async function resolveModelSet(
     return resolveTestkitPreset(parsed.preset, spec, options);
   }
   if (parsed?.preset.source === 'download') {
-    const files = presetFiles(parsed.preset, spec.quantization ?? parsed.quantization);
+    const wanted = spec.quantization ?? parsed.quantization;
+    const quantization =
+      wanted?.toLowerCase() === 'auto'
+        ? choosePresetQuantization(
+            parsed.preset,
+            options.contextSize ? { contextSize: options.contextSize } : {},
+          ).quantization
+        : wanted;
+    const files = presetFiles(parsed.preset, quantization);
     const target = await resolveFile(files.target.uri, 'target', options, files.target);
     // An explicit drafter/mmproj replaces the preset's file, and with it the catalog's checksum.
     const drafter = spec.drafter ?? files.drafter?.uri;

@@ -1,6 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { makeTestkitModel } from '@hearth/testkit';
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelMemoryError } from '../errors/model-memory-error.js';
 import { type DownloadPreset, findModelPreset } from './catalog.js';
 import {
@@ -14,6 +17,17 @@ import {
 import { resolveModelSet } from './resolve.js';
 
 const preset = (name: string) => findModelPreset(name) as DownloadPreset;
+
+// Testkit files and the (empty) model cache go to a temporary HEARTH_HOME.
+const previousHome = process.env.HEARTH_HOME;
+beforeAll(async () => {
+  process.env.HEARTH_HOME = await mkdtemp(join(tmpdir(), 'hearth-fit-'));
+});
+afterAll(async () => {
+  await rm(process.env.HEARTH_HOME as string, { recursive: true, force: true });
+  if (previousHome === undefined) delete process.env.HEARTH_HOME;
+  else process.env.HEARTH_HOME = previousHome;
+});
 
 describe('estimateModelSetMemory', () => {
   it('sizes the KV cache from the GGUF attention shape: sliding layers keep a window, full layers the context', async () => {

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeMediaFixtures } from '@hearth/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
+const workflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
+
+let home: string;
+let workdir: string;
+let png: string;
+
+/** Runs the real `hearth` binary (from source) with its own HEARTH_HOME; file tools write to `workdir`. */
+function hearth(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
+      env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'hearth-run-home-'));
+  workdir = mkdtempSync(join(tmpdir(), 'hearth-run-work-'));
+  png = (await makeMediaFixtures()).screenshotPng;
+});
+
+describe('hearth run', () => {
+  it('pauses for approval (exit 4), then --resume --approve runs the tool once and prints one JSON object', async () => {
+    const first = await hearth([
+      'run',
+      workflow,
+      '--image',
+      png,
+      '--json',
+      '--thread',
+      'cli-approve',
+      '--workdir',
+      workdir,
+    ]);
+    expect(first.code, first.stderr).toBe(4);
+    const paused = JSON.parse(first.stdout);
+    expect(paused).toMatchObject({
+      threadId: 'cli-approve',
+      status: 'paused',
+      runnable: 'approval-demo',
+      model: 'tiny',
+    });
+    expect(paused.pendingApprovals[0].calls[0].tool).toBe('append_note');
+    // The agent's turns (nested under describe), then describe itself, then the paused save.
+    expect(paused.steps.map((s: { node: string }) => s.node).slice(-2)).toEqual(['describe', 'save']);
+    expect(paused.steps.at(-1).status).toBe('paused');
+    expect(existsSync(join(workdir, 'notes.txt'))).toBe(false);
+
+    const second = await hearth(['run', '--resume', 'cli-approve', '--approve', '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    const done = JSON.parse(second.stdout);
+    expect(done).toMatchObject({ status: 'completed', result: { saved: 'appended' } });
+    expect(done.steps.map((s: { node: string }) => s.node)).toEqual(['save']);
+    expect(readFileSync(join(workdir, 'notes.txt'), 'utf8').trim().split('\n')).toHaveLength(1);
+
+    // A finished run is not waiting for anything.
+    const again = await hearth(['run', '--resume', 'cli-approve', '--deny']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/is not waiting for approval \(it has finished\)/);
+  });
+
+  it('--deny skips the call; the live view shows nodes and the pause', async () => {
+    const denyWorkdir = mkdtempSync(join(tmpdir(), 'hearth-run-deny-'));
+    const first = await hearth([
+      'run',
+      workflow,
+      '--image',
+      png,
+      '--thread',
+      'cli-deny',
+      '--workdir',
+      denyWorkdir,
+    ]);
+    expect(first.code).toBe(4);
+    expect(first.stdout).toContain('workflow approval-demo on tiny');
+    expect(first.stdout).toMatch(
+      /> describe\n( {2}> model\n {2}ok model\n)+ok describe\n> save\nwaiting for approval: append_note/,
+    );
+    expect(first.stdout).toContain('hearth run --resume cli-deny --approve');
+    const second = await hearth(['run', '--resume', 'cli-deny', '--deny', '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).result.saved).toMatch(/^Error: a human denied append_note/);
+    expect(existsSync(join(denyWorkdir, 'notes.txt'))).toBe(false);
+  });
+
+  it('explains bad usage with exit code 2', async () => {
+    const missing = await hearth(['run', 'no/such/workflow']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no file or example named "no\/such\/workflow"/);
+    const badInput = await hearth(['run', workflow, '--input', '{nope']);
+    expect(badInput.code).toBe(2);
+    expect(badInput.stderr).toMatch(/--input must be a JSON object or @file.json/);
+    const badImage = await hearth(['run', workflow, '--image', workflow]);
+    expect(badImage.code).toBe(2);
+    expect(badImage.stderr).toMatch(/unknown media type ".ts"/);
+  });
+});

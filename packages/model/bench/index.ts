@@ -1,0 +1,249 @@
+/**
+ * `npm run bench` (in packages/model, or at the root through turbo): three measurements, printed side
+ * by side with their goals. Speeds are not asserted anywhere; this is where they are read.
+ *
+ * 1. Host overhead: decode tokens/s through Hearth's model host (child process, IPC per token) vs
+ *    raw llama.node in this process, on the `cycle` model (fast tokens, so overhead shows most).
+ * 2. MTP: decode tokens/s with and without the drafter on a compute-heavier `cycle` pair.
+ * 3. Prefix reuse: prompt tokens evaluated at turn 10 of a conversation vs the whole context.
+ *
+ * Environment: HEARTH_BENCH_ROUNDS (default 3), HEARTH_BENCH_TOKENS (default 256),
+ * HEARTH_BENCH_MTP_CYCLE (JSON CycleOptions, default F32 hidden 256, FFN 2048, 4 layers),
+ * HEARTH_BENCH_DRAFT_MAX (default 8), HEARTH_BENCH_THREADS (default 1).
+ */
+import { type CycleOptions, makeTestkitModel } from '@hearth/testkit';
+import { loadLlamaContext, type SlotCompletionOptions } from '../src/engine/llama-node/binding.js';
+import { LlamaNodeEngine } from '../src/engine/llama-node/llama-node-engine.js';
+import type { Engine, GenerateRequest, Message } from '../src/engine/types.js';
+import { HostedEngine } from '../src/host/hosted-engine.js';
+
+const rounds = Number(process.env.HEARTH_BENCH_ROUNDS ?? 3);
+const tokens = Number(process.env.HEARTH_BENCH_TOKENS ?? 256);
+const threads = Number(process.env.HEARTH_BENCH_THREADS ?? 1);
+const draftMax = Number(process.env.HEARTH_BENCH_DRAFT_MAX ?? 8);
+const mtpCycle: CycleOptions = JSON.parse(
+  process.env.HEARTH_BENCH_MTP_CYCLE ??
+    '{"hiddenSize":256,"layers":4,"feedForwardLength":2048,"weightType":"F32"}',
+) as CycleOptions;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const greedy = {
+  temperature: 0,
+  top_k: 1,
+  top_p: 1,
+  min_p: 0,
+  xtc_probability: 0,
+  dry_multiplier: 0,
+  seed: 0,
+};
+const prompt: Message[] = [{ role: 'user', content: 'abc' }];
+
+interface DecodeRun {
+  /** Tokens after the first one, per second of wall time from the first token to the end. */
+  streamed: number;
+  /** llama.node's own decode timing. */
+  native: number;
+}
+
+/** Raw llama.node: its slot API, straight from this process, no Hearth code in the loop. */
+async function rawDecode(model: string): Promise<() => Promise<DecodeRun>> {
+  const context = await loadLlamaContext({
+    model,
+    n_ctx: 4096,
+    n_batch: 512,
+    n_threads: threads,
+    n_parallel: 1,
+  });
+  await context.parallel.enable({ n_parallel: 1, n_batch: 512 });
+  const formatted = context.getFormattedChat([{ role: 'user', content: 'abc' }], undefined, {
+    jinja: true,
+    enable_thinking: false,
+  });
+  return () =>
+    new Promise<DecodeRun>((resolve, reject) => {
+      let first = 0;
+      let count = 0;
+      const options: SlotCompletionOptions = {
+        prompt: formatted.prompt,
+        n_predict: tokens,
+        speculative: false,
+        ...greedy,
+      };
+      context.ctx.queueCompletion(options, (error, event) => {
+        if (error) return reject(error);
+        if (!event) return;
+        if ('token' in event && event.token !== undefined) {
+          if (count++ === 0) first = performance.now();
+          return;
+        }
+        if ('timings' in event) {
+          resolve({
+            streamed: ((count - 1) * 1000) / (performance.now() - first),
+            native: event.timings.predicted_per_second,
+          });
+        }
+      });
+    });
+}
+
+/** The same measurement through a Hearth engine's stream. */
+function engineDecode(
+  engine: Engine,
+  request: Partial<GenerateRequest> = {},
+): () => Promise<DecodeRun & { mtp?: { drafted: number; accepted: number } }> {
+  return async () => {
+    let first = 0;
+    let count = 0;
+    for await (const delta of engine.stream({
+      messages: prompt,
+      maxTokens: tokens,
+      sampling: { greedy: true },
+      ...request,
+    })) {
+      if (delta.type === 'text') {
+        if (count === 0) first = performance.now();
+        count += delta.text.length; // the cycle model writes one letter per token
+      } else if (delta.type === 'done') {
+        const { result } = delta;
+        return {
+          streamed: ((result.usage.completionTokens - 1) * 1000) / (performance.now() - first),
+          native: result.timings.decodeTokensPerSecond,
+          ...(result.mtp?.used
+            ? { mtp: { drafted: result.mtp.drafted, accepted: result.mtp.accepted } }
+            : {}),
+        };
+      }
+    }
+    throw new Error('stream ended without a result');
+  };
+}
+
+function table(rows: string[][]): void {
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  for (const row of rows)
+    console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`);
+}
+
+async function hostOverhead(): Promise<number> {
+  console.log(
+    `\n1. Host overhead: cycle (hidden 64), greedy, ${tokens} tokens, median of ${rounds} interleaved rounds`,
+  );
+  const model = await makeTestkitModel('cycle');
+  const raw = await rawDecode(model);
+  const inProcess = await LlamaNodeEngine.load({ model, threads });
+  const hosted = await HostedEngine.start({ model, threads });
+  const runs: Record<'raw' | 'inProcess' | 'hosted', DecodeRun[]> = { raw: [], inProcess: [], hosted: [] };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      runs.raw.push(await raw());
+      runs.inProcess.push(await engineDecode(inProcess)());
+      runs.hosted.push(await engineDecode(hosted)());
+    }
+  } finally {
+    await inProcess.close();
+    await hosted.close();
+  }
+  const summary = (list: DecodeRun[]) => ({
+    streamed: median(list.map((run) => run.streamed)),
+    native: median(list.map((run) => run.native)),
+  });
+  const rawSummary = summary(runs.raw);
+  const rows = [['path', 'streamed tok/s', 'llama.node decode tok/s', 'vs raw']];
+  for (const [name, list] of [
+    ['raw llama.node, in-process', runs.raw],
+    ['Hearth LlamaNodeEngine, in-process', runs.inProcess],
+    ['Hearth HostedEngine (model host)', runs.hosted],
+  ] as const) {
+    const { streamed, native } = summary(list);
+    rows.push([name, fixed(streamed), fixed(native), `${fixed(streamed / rawSummary.streamed, 2)}x`]);
+  }
+  table(rows);
+  return summary(runs.hosted).streamed / rawSummary.streamed;
+}
+
+async function mtpSpeedup(): Promise<{ ratio: number; acceptance: number }> {
+  console.log(
+    `\n2. MTP: cycle + cycle-assistant ${JSON.stringify(mtpCycle)}, draft max ${draftMax}, greedy, ${tokens} tokens, median of ${rounds} interleaved rounds`,
+  );
+  const model = await makeTestkitModel('cycle', mtpCycle);
+  const drafter = await makeTestkitModel('cycle-assistant', mtpCycle);
+  const engine = await HostedEngine.start({ model, drafter, threads, draftMax });
+  const off: DecodeRun[] = [];
+  const on: Awaited<ReturnType<ReturnType<typeof engineDecode>>>[] = [];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      off.push(await engineDecode(engine, { mtp: false })());
+      on.push(await engineDecode(engine, { mtp: true })());
+    }
+  } finally {
+    await engine.close();
+  }
+  const drafted = on.reduce((sum, run) => sum + (run.mtp?.drafted ?? 0), 0);
+  const accepted = on.reduce((sum, run) => sum + (run.mtp?.accepted ?? 0), 0);
+  const offSpeed = median(off.map((run) => run.native));
+  const onSpeed = median(on.map((run) => run.native));
+  table([
+    ['decoding', 'llama.node decode tok/s', 'streamed tok/s', 'drafted', 'accepted'],
+    ['plain', fixed(offSpeed), fixed(median(off.map((run) => run.streamed))), '-', '-'],
+    ['MTP', fixed(onSpeed), fixed(median(on.map((run) => run.streamed))), String(drafted), String(accepted)],
+  ]);
+  return { ratio: onSpeed / offSpeed, acceptance: drafted > 0 ? accepted / drafted : 0 };
+}
+
+async function prefixReuse(): Promise<{ evaluated: number; context: number; newTokens: number }> {
+  console.log('\n3. Prefix reuse: a 10-turn conversation on tiny through the model host');
+  const engine = await HostedEngine.start({ model: await makeTestkitModel('tiny'), threads });
+  const messages: Message[] = [
+    { role: 'system', content: 'You are a terse assistant for a small workshop.' },
+  ];
+  const rows = [['turn', 'prompt tokens', 'cached', 'evaluated', 'new since last turn']];
+  let previousPrompt = 0;
+  let last = { evaluated: 0, context: 0, newTokens: 0 };
+  try {
+    for (let turn = 1; turn <= 10; turn++) {
+      messages.push({ role: 'user', content: `Question ${turn}: what should I check next on the lathe?` });
+      const result = await engine.generate({ messages, maxTokens: 8, sampling: { greedy: true } });
+      const cached = result.usage.cachedPromptTokens ?? 0;
+      const newTokens = result.usage.promptTokens - previousPrompt;
+      last = { evaluated: result.usage.promptTokens - cached, context: result.usage.promptTokens, newTokens };
+      rows.push([
+        String(turn),
+        String(result.usage.promptTokens),
+        String(cached),
+        String(last.evaluated),
+        String(newTokens),
+      ]);
+      previousPrompt = result.usage.promptTokens;
+      messages.push({ role: 'assistant', content: result.text });
+    }
+  } finally {
+    await engine.close();
+  }
+  table(rows);
+  return last;
+}
+
+console.log(`Hearth model benchmarks (llama.node, ${threads} thread(s)); numbers vary with machine load`);
+const hostRatio = await hostOverhead();
+const mtp = await mtpSpeedup();
+const prefix = await prefixReuse();
+console.log('\nSummary');
+table([
+  ['measure', 'value', 'goal'],
+  ['decode tok/s, model host / raw llama.node', `${fixed(hostRatio, 2)}x`, '>= 0.95x'],
+  [
+    'decode tok/s, MTP on / off',
+    `${fixed(mtp.ratio, 2)}x (acceptance ${fixed(mtp.acceptance * 100)}%)`,
+    '>= 1.5x',
+  ],
+  [
+    'prompt tokens evaluated at turn 10 / context',
+    `${prefix.evaluated} / ${prefix.context} (${fixed((prefix.evaluated / prefix.context) * 100, 1)}%; ${prefix.newTokens} new since turn 9)`,
+    'only the new turn + a few',
+  ],
+]);

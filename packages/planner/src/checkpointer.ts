@@ -9,10 +9,11 @@ export function defaultCheckpointPath(): string {
   return join(hearthHome(), 'checkpoints.sqlite');
 }
 
-/** A checkpointer, a path to an SQLite file, or `memory` (nothing survives the process). */
+/** A checkpointer, a path to an SQLite file, or `memory` (one store per process; nothing survives it). */
 export type CheckpointerOption = BaseCheckpointSaver | string;
 
 const openSavers = new Map<string, BaseCheckpointSaver>();
+let memorySaver: MemorySaver | undefined;
 
 /**
  * Opens (once per process and path) the checkpointer a run writes to after every step.
@@ -20,7 +21,10 @@ const openSavers = new Map<string, BaseCheckpointSaver>();
  */
 export function openCheckpointer(option: CheckpointerOption = defaultCheckpointPath()): BaseCheckpointSaver {
   if (typeof option !== 'string') return option;
-  if (option === 'memory') return new MemorySaver();
+  if (option === 'memory') {
+    memorySaver ??= new MemorySaver();
+    return memorySaver;
+  }
   const path = resolve(option);
   let saver = openSavers.get(path);
   if (!saver) {

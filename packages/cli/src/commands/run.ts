@@ -2,8 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { ToolDefinition } from '@hearth/mcp';
 import { createEngine, type Engine, hearthHome, resolveModelSet } from '@hearth/model';
 import {
+  type AnyRunnable,
   type ApprovalDecision,
   type Attachment,
   attachmentFromFile,
@@ -43,8 +45,8 @@ const runRecordPath = (threadId: string) =>
   join(hearthHome(), 'runs', `${threadId.replace(/[^\w.-]/g, '_')}.json`);
 
 /** Registered example names, from the example packages (loaded only when a name is asked for). */
-async function examples(): Promise<Map<string, Runnable>> {
-  const found = new Map<string, Runnable>();
+async function examples(): Promise<Map<string, AnyRunnable>> {
+  const found = new Map<string, AnyRunnable>();
   for (const specifier of ['@hearth/workflows', '@hearth/agents']) {
     try {
       const module = (await import(specifier)) as { examples?: Record<string, unknown> };
@@ -131,6 +133,35 @@ export async function openEngine(model: string): Promise<Engine> {
     ...(set.mmproj ? { mmproj: set.mmproj } : {}),
     ...(set.drafter ? { drafter: set.drafter } : {}),
   });
+}
+
+/**
+ * The example agents and workflows as tools, for `hearth mcp serve`: a call runs the agent or
+ * workflow to completion (or to a pause for approval, reported as an error result naming the thread).
+ * One engine, started on the first call, serves them all; `close` stops it.
+ */
+export async function exampleTools(options: { model?: string; workdir: string }): Promise<{
+  tools: ToolDefinition[];
+  close(): Promise<void>;
+}> {
+  let engine: Promise<Engine> | undefined;
+  const tools = [...(await examples()).values()].map(
+    (runnable): ToolDefinition => ({
+      name: runnable.name,
+      description: `${runnable.kind}: ${runnable.description}`,
+      input: runnable.input,
+      run: async (input, context) => {
+        engine ??= openEngine(options.model ?? defaultModel(runnable));
+        return runnable.asTool({ engine: await engine, workdir: options.workdir }).run(input, context);
+      },
+    }),
+  );
+  return {
+    tools,
+    close: async () => {
+      if (engine) await (await engine).close();
+    },
+  };
 }
 
 /** A readable live view: one line per node and tool call, indented by nesting. */

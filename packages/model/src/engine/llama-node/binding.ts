@@ -135,6 +135,7 @@ export interface LlamaContext {
       enable_thinking: boolean;
     },
   ): FormattedChat;
+  tokenize(text: string, options?: { media_paths?: string[] }): Promise<{ tokens: Int32Array }>;
   detokenize(tokens: number[]): Promise<string>;
   initMultimodal(options: { path: string; use_gpu: boolean }): boolean;
   getMultimodalSupport(): { vision: boolean; audio: boolean };

@@ -120,6 +120,27 @@ describe('LlamaNodeEngine: llama.node pitfalls', () => {
     expect(last.usage.cachedPromptTokens).toBeGreaterThan(last.usage.promptTokens * 0.8);
   });
 
+  it('names a prompt longer than the context (the slot API fails it silently, or aborts on a batch assert)', async () => {
+    const small = await LlamaNodeEngine.load({
+      model: await makeTestkitModel('tiny'),
+      threads: 1,
+      contextSize: 256,
+    });
+    try {
+      for (const words of [400, 100]) {
+        const call = small.generate({
+          messages: [{ role: 'user', content: 'word '.repeat(words) }],
+          maxTokens: 4,
+        });
+        await expect(call).rejects.toThrow(/the prompt is \d+ tokens, more than the 256-token context/);
+      }
+      const fits = await small.generate({ messages: hello, maxTokens: 4 });
+      expect(fits.usage.completionTokens).toBeGreaterThan(0);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('rejects a call whose signal is already aborted, and keeps serving', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -113,7 +113,9 @@ export class LlamaNodeEngine implements Engine {
       ...(options.mmproj ? { mmproj: options.mmproj } : {}),
     });
     const contextSize = options.contextSize ?? 8192;
-    const batchSize = options.batchSize ?? 512;
+    // llama.cpp clamps its batch to the context; the slot manager must use the same batch, or a long
+    // prompt trips GGML_ASSERT(n_tokens_all <= n_batch) and aborts the process.
+    const batchSize = Math.min(options.batchSize ?? 512, contextSize);
     const context = await loadLlamaContext({
       model: options.model,
       n_ctx: contextSize,
@@ -149,9 +151,7 @@ export class LlamaNodeEngine implements Engine {
     const addBos = metadata['tokenizer.ggml.add_bos_token'] !== 'false' && Number.isInteger(bosId);
     const bosText = addBos ? await context.detokenize([bosId]) : '';
     const stateDir =
-      options.prefixCache === false
-        ? undefined
-        : await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'hearth-kv-'));
+      options.prefixCache === false ? undefined : await mkdtemp(join(stateParent(), 'hearth-kv-'));
     return new LlamaNodeEngine(context, options, bosText, stateDir, {
       engine: ENGINE,
       model: name,
@@ -325,7 +325,11 @@ export class LlamaNodeEngine implements Engine {
         }
       }
     };
-    const outcome = await this.complete(completion, request.signal, (token) => take(splitter.push(token)));
+    const outcome = await this.complete(completion, request.signal, (token) =>
+      take(splitter.push(token)),
+    ).catch(async (error: unknown) => {
+      throw (await this.promptTooLong(completion)) ?? error;
+    });
     take(splitter.finish());
 
     const toolCalls: ToolCall[] = [];
@@ -401,6 +405,19 @@ export class LlamaNodeEngine implements Engine {
     return this.options.mmproj
       ? `the projector ${this.options.mmproj} has no ${kind} encoder`
       : 'load the model with an mmproj file (--mmproj) to give it images and audio';
+  }
+
+  /** The slot API fails a prompt longer than the context silently; this names the cause. */
+  private async promptTooLong(completion: SlotCompletionOptions): Promise<GenerationFailedError | undefined> {
+    const { tokens } = await this.context.tokenize(completion.prompt, {
+      ...(completion.media_paths ? { media_paths: completion.media_paths } : {}),
+    });
+    if (tokens.length < this.info.contextSize) return undefined;
+    return new GenerationFailedError(
+      ENGINE,
+      `the prompt is ${tokens.length} tokens, more than the ${this.info.contextSize}-token context; ` +
+        'shorten the conversation or load the model with a larger contextSize',
+    );
   }
 
   private withBos(prompt: string): string {
@@ -530,6 +547,17 @@ function abortedResult(requestId: number, tokens: number): SlotCompletionResult 
       predicted_per_second: 0,
     },
   };
+}
+
+/** Where slot states go: memory-backed /dev/shm when it has room (1 GiB), else the temp dir. */
+function stateParent(): string {
+  try {
+    const { bavail, bsize } = statfsSync('/dev/shm');
+    if (bavail * bsize >= 2 ** 30) return '/dev/shm';
+  } catch {
+    // no /dev/shm on this system
+  }
+  return tmpdir();
 }
 
 function errorMessage(error: unknown): string {

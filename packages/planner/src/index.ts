@@ -10,6 +10,7 @@ export {
 } from './agent/define-agent.js';
 export { constrainedStepSchema } from './agent/step-schema.js';
 export { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from './checkpointer.js';
+export { CheckpointStoreError } from './errors/checkpoint-store-error.js';
 export { MissingEngineError } from './errors/missing-engine-error.js';
 export { PlannerInputError } from './errors/planner-input-error.js';
 export { ToolTimeoutError } from './errors/tool-timeout-error.js';

@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LlamaNodeEngineOptions } from '../engine/llama-node/llama-node-engine.js';
+import { PushIterator } from '../engine/node-llama-cpp/push-iterator.js';
 import type { Engine, EngineInfo, GenerateDelta, GenerateRequest, GenerateResult } from '../engine/types.js';
 import { ModelCrashedError } from '../errors/model-crashed-error.js';
 import { validateModelSet } from '../files/validate-set.js';
@@ -245,38 +246,24 @@ export class HostedEngine implements Engine {
 
   async *stream(request: GenerateRequest): AsyncIterable<GenerateDelta> {
     const host = await this.liveHost();
-    const buffered: GenerateDelta[] = [];
-    let wake: (() => void) | undefined;
-    let outcome: { error?: unknown } | undefined;
+    // A consumer that stops iterating early cancels the generation in the host.
+    const stopped = new AbortController();
+    const signal = request.signal ? AbortSignal.any([request.signal, stopped.signal]) : stopped.signal;
+    const deltas = new PushIterator<GenerateDelta>();
     host
-      .call(request, (delta) => {
-        buffered.push(delta);
-        wake?.();
-      })
+      .call({ ...request, signal }, (delta) => deltas.push(delta))
       .then(
-        () => {
-          outcome = {};
-          wake?.();
-        },
-        (error: unknown) => {
-          outcome = { error };
-          wake?.();
-        },
+        () => deltas.end(),
+        (error: unknown) => deltas.fail(error),
       );
-    while (true) {
-      const next = buffered.shift();
-      if (next) {
-        yield next;
-        continue;
+    let finished = false;
+    try {
+      for await (const delta of deltas) {
+        if (delta.type === 'done') finished = true;
+        yield delta;
       }
-      if (outcome) {
-        if ('error' in outcome) throw outcome.error;
-        return;
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = undefined;
+    } finally {
+      if (!finished) stopped.abort();
     }
   }
 

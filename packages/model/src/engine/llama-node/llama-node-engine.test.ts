@@ -184,6 +184,22 @@ describe('LlamaNodeEngine: MTP on the designed cycle pair', () => {
     expect(onAgain.text).toBe(on.text);
     expect(on.text).toMatch(/^[a-z ]{40,}$/);
   });
+  it('cancels the generation when a stream consumer stops early, freeing the engine', async () => {
+    const request: GenerateRequest = {
+      messages: [{ role: 'user', content: 'abc' }],
+      maxTokens: 100_000, // the cycle model never ends a turn: minutes of decoding if not cancelled
+      sampling: greedy,
+      mtp: false,
+    };
+    let seen = 0;
+    for await (const delta of engine.stream(request)) {
+      if (delta.type === 'text' && ++seen === 3) break;
+    }
+    const started = Date.now();
+    const next = await engine.generate({ ...request, maxTokens: 5 });
+    expect(next.text).toBe('abcde');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
 });
 
 describe('LlamaNodeEngine: images and audio (unified mmproj)', () => {

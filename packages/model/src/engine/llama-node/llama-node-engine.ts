@@ -6,6 +6,7 @@ import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { GenerationFailedError } from '../../errors/generation-failed-error.js';
 import { validateModelSet } from '../../files/validate-set.js';
+import { PushIterator } from '../node-llama-cpp/push-iterator.js';
 import type {
   Engine,
   EngineInfo,
@@ -172,41 +173,26 @@ export class LlamaNodeEngine implements Engine {
   }
 
   async *stream(request: GenerateRequest): AsyncIterable<GenerateDelta> {
-    const buffered: GenerateDelta[] = [];
-    let wake: (() => void) | undefined;
-    let failure: { error: unknown } | undefined;
-    let finished = false;
-    const done = this.enqueue(() =>
-      this.run(request, (delta) => {
-        buffered.push(delta);
-        wake?.();
-      }),
-    ).then(
+    // A consumer that stops iterating early cancels the generation, so the queue moves on.
+    const stopped = new AbortController();
+    const signal = request.signal ? AbortSignal.any([request.signal, stopped.signal]) : stopped.signal;
+    const deltas = new PushIterator<GenerateDelta>();
+    this.enqueue(() => this.run({ ...request, signal }, (delta) => deltas.push(delta))).then(
       (result) => {
-        buffered.push({ type: 'done', result });
-        finished = true;
-        wake?.();
+        deltas.push({ type: 'done', result });
+        deltas.end();
       },
-      (error: unknown) => {
-        failure = { error };
-        finished = true;
-        wake?.();
-      },
+      (error: unknown) => deltas.fail(error),
     );
-    while (true) {
-      const next = buffered.shift();
-      if (next) {
-        yield next;
-        continue;
+    let finished = false;
+    try {
+      for await (const delta of deltas) {
+        if (delta.type === 'done') finished = true;
+        yield delta;
       }
-      if (failure) throw failure.error;
-      if (finished) break;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = undefined;
+    } finally {
+      if (!finished) stopped.abort();
     }
-    await done;
   }
 
   async close(): Promise<void> {

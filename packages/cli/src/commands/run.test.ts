@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeMediaFixtures } from '@hearth/testkit';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { reportFailure as reportExitCode } from '../output.js';
+import { createProgram } from '../program.js';
 
 const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const workflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
@@ -102,14 +104,35 @@ describe('hearth run', () => {
   });
 
   it('explains bad usage with exit code 2', async () => {
-    const missing = await hearth(['run', 'no/such/workflow']);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/no file or example named "no\/such\/workflow"/);
-    const badInput = await hearth(['run', workflow, '--input', '{nope']);
-    expect(badInput.code).toBe(2);
-    expect(badInput.stderr).toMatch(/--input must be a JSON object or @file.json/);
-    const badImage = await hearth(['run', workflow, '--image', workflow]);
-    expect(badImage.code).toBe(2);
-    expect(badImage.stderr).toMatch(/unknown media type ".ts"/);
+    const failure = async (args: string[]) => {
+      const error = await createProgram()
+        .parseAsync(['node', 'hearth', 'run', ...args])
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      return { code: reportExitCode(error), message: (error as Error | undefined)?.message ?? '' };
+    };
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await failure(['no/such/workflow'])).toMatchObject({
+        code: 2,
+        message: expect.stringMatching(/no file or example named "no\/such\/workflow"/),
+      });
+      expect(await failure([workflow, '--input', '{nope'])).toMatchObject({
+        code: 2,
+        message: expect.stringMatching(/--input must be a JSON object or @file.json/),
+      });
+      expect(await failure([workflow, '--image', workflow])).toMatchObject({
+        code: 2,
+        message: expect.stringMatching(/unknown media type ".ts"/),
+      });
+      expect(await failure(['--resume', 'x', '--approve', '--deny'])).toMatchObject({
+        code: 2,
+        message: 'give --approve or --deny, not both',
+      });
+    } finally {
+      stderr.mockRestore();
+    }
   });
 });

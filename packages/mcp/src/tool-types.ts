@@ -7,7 +7,9 @@ import type { z } from 'zod';
 export type ToolResultContent =
   | { type: 'text'; text: string }
   | { type: 'image'; data: string; mimeType: string }
-  | { type: 'audio'; data: string; mimeType: string };
+  | { type: 'audio'; data: string; mimeType: string }
+  /** An embedded resource (remote MCP servers send these); `text` or base64 `blob`. */
+  | { type: 'resource'; resource: { uri: string; mimeType?: string; text?: string; blob?: string } };
 
 export interface ToolResult {
   content: ToolResultContent[];
@@ -20,6 +22,8 @@ export interface ToolRunContext {
   signal: AbortSignal;
   /** Progress for long tools; MCP clients see it as progress notifications. */
   reportProgress(progress: number, total?: number, message?: string): void;
+  /** Log lines for the caller; MCP clients see them as `notifications/message` (when they asked for logs). */
+  log?(level: 'debug' | 'info' | 'warning' | 'error', message: string): void;
 }
 
 export interface ToolDefinition<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
@@ -31,6 +35,11 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType, Output exte
   requiresApproval?: boolean;
   /** Per-call time limit in milliseconds. */
   timeoutMs?: number;
+  /**
+   * The exact JSON Schema to advertise for `input`, when it did not come from zod (remote MCP tools,
+   * LangChain tools). Without it the schema is `z.toJSONSchema(input)`.
+   */
+  inputJsonSchema?: Record<string, unknown>;
   /** Return a string, a JSON value, or a full `ToolResult` (for images and audio). */
   run(input: z.infer<Input>, context: ToolRunContext): Promise<unknown> | unknown;
 }

@@ -1,0 +1,120 @@
+import { createRequire } from 'node:module';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  type LoggingLevel,
+  McpError,
+  SetLevelRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { ToolInputError } from './errors/tool-input-error.js';
+import { ToolNotFoundError } from './errors/tool-not-found-error.js';
+import { ToolTimeoutError } from './errors/tool-timeout-error.js';
+import { errorResult, type ToolRegistry } from './tool-registry.js';
+import { toolInputJsonSchema } from './tool-schema.js';
+
+const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
+const logLevels: LoggingLevel[] = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+];
+
+export interface McpServerOptions {
+  /** Server name reported to clients (default `hearth`). */
+  name?: string;
+  version?: string;
+}
+
+/**
+ * An MCP server (low-level SDK `Server`) exposing every tool of `registry`: `tools/list` and
+ * `tools/call` with progress notifications (when the client sends a progress token), cancellation
+ * (`notifications/cancelled` aborts the tool) and log messages. Any registry works, so agents
+ * registered as tools are served the same way. One server serves one connection.
+ */
+export function createMcpServer(registry: ToolRegistry, options: McpServerOptions = {}): Server {
+  const server = new Server(
+    { name: options.name ?? 'hearth', version: options.version ?? packageJson.version },
+    { capabilities: { tools: { listChanged: false }, logging: {} } },
+  );
+  let minimumLevel: LoggingLevel = 'info';
+  server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+    minimumLevel = request.params.level;
+    return {};
+  });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: registry.list().map((tool) => ({
+      name: tool.name,
+      description: tool.description,
+      inputSchema: toolInputJsonSchema(tool) as { type: 'object' },
+      annotations: {
+        readOnlyHint: !tool.requiresApproval,
+        destructiveHint: tool.requiresApproval === true,
+      },
+    })),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args } = request.params;
+    const progressToken = request.params._meta?.progressToken;
+    try {
+      const result = await registry.call(name, args ?? {}, {
+        signal: extra.signal,
+        onProgress: (progress, total, message) => {
+          if (progressToken === undefined) return;
+          void extra
+            .sendNotification({
+              method: 'notifications/progress',
+              params: {
+                progressToken,
+                progress,
+                ...(total === undefined ? {} : { total }),
+                ...(message ? { message } : {}),
+              },
+            })
+            .catch(() => {});
+        },
+        onLog: (level, message) => {
+          if (logLevels.indexOf(level) < logLevels.indexOf(minimumLevel)) return;
+          void extra
+            .sendNotification({
+              method: 'notifications/message',
+              params: { level, logger: name, data: message },
+            })
+            .catch(() => {});
+        },
+      });
+      return { ...result };
+    } catch (error) {
+      // Unknown tools and bad arguments are protocol errors (the client asked for something invalid);
+      // a timeout is a tool failure the model should see.
+      if (ToolNotFoundError.isInstance(error) || ToolInputError.isInstance(error))
+        throw new McpError(ErrorCode.InvalidParams, error.message);
+      if (ToolTimeoutError.isInstance(error)) return { ...errorResult(error.message) };
+      throw error;
+    }
+  });
+  return server;
+}
+
+/**
+ * Serves a registry over stdio (for Claude Desktop, IDEs, the MCP inspector). Resolves when stdin closes.
+ * Everything the tools log must go to stderr: stdout carries the protocol.
+ */
+export async function serveStdio(registry: ToolRegistry, options: McpServerOptions = {}): Promise<void> {
+  const server = createMcpServer(registry, options);
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    server.onclose = () => resolve();
+    process.stdin.once('end', () => resolve());
+  });
+  await server.connect(transport);
+  await closed;
+  await server.close().catch(() => {});
+}

@@ -218,6 +218,30 @@ describe('approval', () => {
     expect(resumed.output?.toolCalls[0]).toMatchObject({ denied: true, isError: true });
   });
 
+  it('as a tool (what MCP serves): returns the output, or an error result naming the paused thread', async () => {
+    const store = checkpointer();
+    const agent = defineAgent({ name: 'writer', instructions: 'Write.', tools: [writer] });
+    const tool = agent.asTool({ engine: script(), checkpointer: store });
+    const context = { signal: new AbortController().signal, reportProgress: () => {} };
+    const paused = (await tool.run({ prompt: 'write' }, context)) as {
+      isError: boolean;
+      content: Array<{ text: string }>;
+    };
+    expect(paused.isError).toBe(true);
+    expect(paused.content[0]?.text).toMatch(
+      /^paused: write_file\(.*\) need approval; run `hearth run --resume [\w-]+ --approve`/,
+    );
+    const answering = defineAgent({ name: 'answerer', instructions: 'Answer.' });
+    const answer = answering.asTool({
+      engine: new ScriptedEngine([{ json: { action: 'final_answer', answer: 'hi' } }]),
+      checkpointer: 'memory',
+    });
+    expect(await answer.run({ prompt: 'hello' }, context)).toMatchObject({
+      answer: 'hi',
+      stopReason: 'final',
+    });
+  });
+
   it('gives clear errors for unknown threads and decisions nobody asked for', async () => {
     const store = checkpointer();
     const agent = defineAgent({ name: 'writer', instructions: 'Write.', tools: [writer] });

@@ -213,6 +213,42 @@ describe('definePlanner (scripted model)', () => {
     expect(result.output?.citedSteps).toEqual(['s1']);
   });
 
+  it('replans once when a finished step reports new facts', async () => {
+    const engine = new ScriptedEngine((request): ScriptedReply => {
+      const format = request.responseFormat?.name;
+      if (format === 'plan') {
+        const replanning = JSON.stringify(request.messages).includes('These need a new plan: s1');
+        return replanning
+          ? { json: { steps: [{ id: 's3', task: 'check the new mirror', dependsOn: ['s1'] }] } }
+          : {
+              json: {
+                steps: [
+                  { id: 's1', task: 'find the mirror', dependsOn: [] },
+                  { id: 's2', task: 'use the old mirror', dependsOn: ['s1'] },
+                ],
+              },
+            };
+      }
+      if (format === 'answer') return { json: { answer: 'done', citedSteps: ['s1', 's3'] } };
+      const step = stepOf(request);
+      return {
+        json: {
+          action: 'final_answer',
+          answer: { result: `${step} ok`, succeeded: true, newFacts: step === 's1' },
+        },
+      };
+    });
+    const result = await definePlanner({ name: 'facts' }).run(
+      { goal: 'sync' },
+      { engine, checkpointer: 'memory' },
+    );
+    expect(result.output?.replans).toBe(1);
+    // s2 was planned on old assumptions and replaced before it ran; s1 was kept and not re-run.
+    expect(result.output?.steps.map((s) => s.id)).toEqual(['s1', 's3']);
+    expect(engine.requests.some((r) => stepOf(r) === 's2')).toBe(false);
+    expect(result.output?.citedSteps).toEqual(['s1', 's3']);
+  });
+
   it('pauses the whole run when a step wants a tool that needs approval', async () => {
     const ran: string[] = [];
     const shell: ToolDefinition = {

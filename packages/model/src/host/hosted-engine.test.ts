@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,15 @@ import { ModelCrashedError } from '../errors/model-crashed-error.js';
 import { ModelSetMismatchError } from '../errors/model-set-mismatch-error.js';
 import { HostedEngine } from './hosted-engine.js';
 import { deserializeError, serializeError } from './protocol.js';
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describeEngineConformance(
   'llama-node in the model host (tiny + tiny-mmproj)',
@@ -123,6 +133,30 @@ describe('HostedEngine: crash isolation and file validation', () => {
     } finally {
       await engine.close();
     }
+  });
+
+  it('lets the parent exit when idle without close(), and the host then exits too', async () => {
+    const script = join(dir, 'forgets-close.mts');
+    const engineModule = new URL('./hosted-engine.ts', import.meta.url).href;
+    await writeFile(
+      script,
+      `import { HostedEngine } from ${JSON.stringify(engineModule)};\n` +
+        `const engine = await HostedEngine.start({ model: ${JSON.stringify(await makeTestkitModel('tiny'))}, threads: 1 });\n` +
+        "const result = await engine.generate({ messages: [{ role: 'user', content: 'hi' }], maxTokens: 2 });\n" +
+        'console.log(JSON.stringify({ hostPid: engine.hostPid, tokens: result.usage.completionTokens }));\n',
+    );
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
+    const { hostPid, tokens } = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      hostPid: number;
+      tokens: number;
+    };
+    expect(tokens).toBeGreaterThan(0);
+    await expect.poll(() => isRunning(hostPid), { timeout: 10_000 }).toBe(false);
   });
 
   it('serializes errors with their fields and markers', () => {

@@ -95,6 +95,10 @@ class HostProcess {
     return !this.exited;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   call(request: GenerateRequest, onDelta: (delta: GenerateDelta) => void): Promise<void> {
     const id = this.nextId++;
     const { signal, ...payload } = request;
@@ -143,13 +147,13 @@ class HostProcess {
   /** An idle host must not keep the parent process alive. */
   private updateRef(): void {
     const busy = this.calls.size > 0 || this.settleLoad !== undefined;
-    const channel = this.child as unknown as { channel?: { ref(): void; unref(): void } };
-    if (busy) {
-      this.child.ref();
-      channel.channel?.ref();
-    } else {
-      this.child.unref();
-      channel.channel?.unref();
+    // The process, its IPC channel and its stderr pipe each hold the event loop open.
+    type Handle = { ref(): void; unref(): void } | null | undefined;
+    const { channel } = this.child as unknown as { channel?: Handle };
+    const handles: Handle[] = [this.child, channel, this.child.stderr as unknown as Handle];
+    for (const handle of handles) {
+      if (busy) handle?.ref();
+      else handle?.unref();
     }
   }
 
@@ -235,6 +239,11 @@ export class HostedEngine implements Engine {
     const info = await host.ready;
     engine = new HostedEngine({ ...options, name }, info, host);
     return engine;
+  }
+
+  /** Process id of the current model host, if one is running (for diagnostics). */
+  get hostPid(): number | undefined {
+    return this.host?.alive ? this.host.pid : undefined;
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {

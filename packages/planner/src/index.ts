@@ -13,7 +13,6 @@ export { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from
 export { CheckpointStoreError } from './errors/checkpoint-store-error.js';
 export { MissingEngineError } from './errors/missing-engine-error.js';
 export { PlannerInputError } from './errors/planner-input-error.js';
-export { ToolTimeoutError } from './errors/tool-timeout-error.js';
 export { WorkflowDefinitionError } from './errors/workflow-definition-error.js';
 export type { ApprovalRequest, NodeEvent, ToolCallRecord, WorkflowEvent } from './events.js';
 export {

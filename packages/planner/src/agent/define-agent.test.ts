@@ -73,8 +73,8 @@ describe('defineAgent, constrained mode (scripted model)', () => {
     const result = await agent.run({ prompt: 'find x' }, { engine, checkpointer: 'memory' });
     expect(result.output?.answer).toBe('gave up');
     expect(result.output?.toolCalls.map((c) => [c.isError, c.result])).toEqual([
-      [true, 'Error: database offline'],
-      [true, expect.stringContaining('invalid arguments for lookup: key:')],
+      [true, 'The tool failed:\ndatabase offline'],
+      [true, expect.stringContaining('Invalid arguments for tool "lookup": key:')],
     ]);
     expect(JSON.stringify(engine.requests[3]?.messages)).toContain('not complete JSON');
   });
@@ -93,7 +93,7 @@ describe('defineAgent, constrained mode (scripted model)', () => {
     ]);
     const agent = defineAgent({ name: 'waiter', instructions: 'Wait.', tools: [slow], toolTimeoutMs: 50 });
     const result = await agent.run({ prompt: 'wait' }, { engine, checkpointer: 'memory' });
-    expect(result.output?.toolCalls[0]?.result).toMatch(/did not finish within 50 ms/);
+    expect(result.output?.toolCalls[0]?.result).toMatch(/Tool "slow" did not finish within 50 ms/);
   });
 
   it('stops after maxSteps with one forced final turn decoded under the final-answer schema only', async () => {

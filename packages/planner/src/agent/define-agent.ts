@@ -1,4 +1,4 @@
-import type { ToolDefinition } from '@hearth/mcp';
+import { type ToolDefinition, toolSpecFromDefinition } from '@hearth/mcp';
 import type {
   ContentPart,
   GenerateRequest,
@@ -21,13 +21,7 @@ import { WorkflowDefinitionError } from '../errors/workflow-definition-error.js'
 import { emit } from '../events.js';
 import { type Attachment, attachmentSchema, userContent } from '../media.js';
 import { engineOf, environmentOf, resolveTools, type ToolSource } from '../runtime.js';
-import {
-  callTool,
-  defaultToolTimeoutMs,
-  type ToolOutcome,
-  toolErrorOutcome,
-  toolSpec,
-} from '../tool-runner.js';
+import { callTool, defaultToolTimeoutMs, type ToolOutcome, toolErrorOutcome } from '../tool-runner.js';
 import type { ApprovalInterrupt, ApprovalResume } from '../workflow/runnable.js';
 import { Runnable } from '../workflow/runnable.js';
 import { boundSchema, constrainedStepSchema, jsonSchemaOf, parseConstrainedStep } from './step-schema.js';
@@ -255,7 +249,11 @@ export function defineAgent<Output extends z.ZodType = z.ZodString>(
       };
     }
     const result = await generate(
-      { messages, tools: [...tools.values()].map(toolSpec), toolChoice: tools.size > 0 ? 'auto' : 'none' },
+      {
+        messages,
+        tools: [...tools.values()].map(toolSpecFromDefinition),
+        toolChoice: tools.size > 0 ? 'auto' : 'none',
+      },
       config,
     );
     const assistant: Message = {

@@ -1,7 +1,6 @@
-import type { ToolDefinition } from '@hearth/mcp';
+import { type ToolDefinition, toolInputJsonSchema } from '@hearth/mcp';
 import type { JsonSchema } from '@hearth/model';
 import { z } from 'zod';
-import { toolSpec } from '../tool-runner.js';
 
 /**
  * Caps every string and array a schema leaves unbounded. A small model decoding under a grammar can
@@ -65,7 +64,7 @@ export function constrainedStepSchema(
         properties: {
           action: { const: 'call_tool' },
           tool: { const: tool.name },
-          args: toolSpec(tool).parameters,
+          args: toolInputJsonSchema(tool),
         },
         required: ['action', 'tool', 'args'],
         additionalProperties: false,

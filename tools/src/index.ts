@@ -1,1 +1,43 @@
-export {};
+import type { ToolDefinition } from '@hearth/mcp';
+import { type BrowserToolsOptions, browserTools } from './browser.js';
+import { calculatorTool } from './calculator.js';
+import { clockTool } from './clock.js';
+import { fsTools } from './fs.js';
+import { httpFetchTool } from './http-fetch.js';
+import { shellTool } from './shell.js';
+
+export interface BuiltinToolsOptions {
+  /** Root directory of the `fs_*` tools (they cannot see outside it). */
+  fsRoot: string;
+  /** Enables `shell` with these bare command names; without it there is no shell tool. */
+  shell?: { allow: string[]; cwd?: string };
+  /** Hosts `http_fetch` may reach; without it `http_fetch` is left out. */
+  http?: { allowHosts: string[] };
+  browser?: BrowserToolsOptions | false;
+}
+
+/**
+ * Hearth's built-in tools: `fs_read`, `fs_write`, `fs_list`, `fs_search`, `browser_screenshot`,
+ * `browser_text`, `calculator`, `clock`, plus `http_fetch` (with an allow-list) and `shell`
+ * (with an allow-list) when configured.
+ */
+export function builtinTools(options: BuiltinToolsOptions): ToolDefinition[] {
+  const tools = [...fsTools({ root: options.fsRoot })];
+  if (options.browser !== false) tools.push(...browserTools(options.browser ?? {}));
+  if (options.http) tools.push(httpFetchTool({ allowHosts: options.http.allowHosts }));
+  tools.push(calculatorTool(), clockTool());
+  if (options.shell) tools.push(shellTool(options.shell));
+  return tools;
+}
+
+export { type BrowserToolsOptions, browserTools, chromiumArgs, launchBrowser } from './browser.js';
+export { calculatorTool, evaluateExpression } from './calculator.js';
+export { clockTool } from './clock.js';
+export { CommandNotAllowedError } from './errors/command-not-allowed-error.js';
+export { ExpressionError } from './errors/expression-error.js';
+export { HostNotAllowedError } from './errors/host-not-allowed-error.js';
+export { PathOutsideRootError } from './errors/path-outside-root-error.js';
+export { type FsToolsOptions, fsTools, resolveInsideRoot } from './fs.js';
+export { assertUrlAllowed } from './host-allow-list.js';
+export { type HttpFetchOptions, httpFetchTool } from './http-fetch.js';
+export { type ShellToolOptions, shellTool } from './shell.js';

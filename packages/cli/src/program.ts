@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerGenerateCommand } from './commands/generate.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -23,6 +24,7 @@ export function createProgram(): Command {
   registerDemoCommand(program);
   registerModelsCommand(program);
   registerServeCommand(program);
+  registerMcpCommand(program);
   registerTestkitCommand(program);
   return program;
 }

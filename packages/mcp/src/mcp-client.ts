@@ -83,11 +83,7 @@ export function normalizeRemoteSchema(schema: unknown): {
 }
 
 function isConnectionFailure(error: unknown): boolean {
-  if (
-    McpError.prototype.isPrototypeOf(error as object) &&
-    (error as McpError).code === ErrorCode.ConnectionClosed
-  )
-    return true;
+  if (error instanceof McpError && (error as McpError).code === ErrorCode.ConnectionClosed) return true;
   const text = `${(error as { message?: string })?.message ?? ''} ${(error as { code?: unknown })?.code ?? ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
   return /ECONNREFUSED|ECONNRESET|fetch failed|Not connected|Session not found|HTTP 404|socket hang up|Connection closed|EPIPE/i.test(
     text,

@@ -1,0 +1,185 @@
+import {
+  type HearthConfig,
+  HearthConfigError,
+  loadHearthConfig,
+  loadToolsFromDirectory,
+  McpClientConnection,
+  type McpServerConfig,
+  mcpServersFromConfig,
+  serveHttp,
+  serveStdio,
+  ToolRegistry,
+  toolInputJsonSchema,
+} from '@hearth/mcp';
+import { builtinTools } from '@hearth/tools';
+import type { Command } from 'commander';
+import { ExitCode, printJson } from '../output.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+interface ServeOptions {
+  http?: boolean;
+  host: string;
+  port: string;
+  token?: string;
+  tools: string[];
+  fsRoot?: string;
+  shellAllow: string[];
+  httpAllow: string[];
+  browser: boolean;
+  config?: string;
+  maxBodyBytes: string;
+}
+
+async function readConfig(path: string | undefined): Promise<HearthConfig | undefined> {
+  if (path) return loadHearthConfig(path);
+  try {
+    return await loadHearthConfig('hearth.config.json');
+  } catch (error) {
+    // No config file in the current directory is fine; a broken one is not.
+    if (HearthConfigError.isInstance(error) && error.message.startsWith('Cannot read config file'))
+      return undefined;
+    throw error;
+  }
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw Object.assign(new Error(`--port must be an integer from 0 to 65535, got "${value}".`), {
+      exitCode: ExitCode.usage,
+    });
+  return port;
+}
+
+/** `hearth mcp serve` and `hearth mcp tools`. */
+export function registerMcpCommand(program: Command): void {
+  const mcp = program
+    .command('mcp')
+    .description('serve Hearth tools over MCP, or inspect the MCP servers an agent may use');
+
+  mcp
+    .command('serve')
+    .description(
+      'serve the built-in tools (and tool modules from --tools directories) over MCP: stdio by default, Streamable HTTP with --http',
+    )
+    .option('--http', 'serve Streamable HTTP instead of stdio')
+    .option('--host <host>', 'HTTP interface to bind; non-loopback addresses need --token', '127.0.0.1')
+    .option('--port <n>', 'HTTP port (0 picks a free one)', '3333')
+    .option('--token <token>', 'bearer token HTTP clients must send (or HEARTH_MCP_TOKEN)')
+    .option(
+      '--tools <dir>',
+      'also serve the tool modules in this directory (.js, or .ts via tsx); repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--fs-root <dir>',
+      'root directory of the fs_* tools (default: config tools.fsRoot or the current directory)',
+    )
+    .option('--shell-allow <command>', 'enable the shell tool for this command name; repeatable', collect, [])
+    .option('--http-allow <host>', 'enable http_fetch for this host (or *.domain); repeatable', collect, [])
+    .option('--no-browser', 'leave out the browser_screenshot and browser_text tools')
+    .option(
+      '--config <file>',
+      'hearth.config.json to read tool options from (default: ./hearth.config.json if present)',
+    )
+    .option('--max-body-bytes <n>', 'largest HTTP request body accepted', '1048576')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hearth mcp serve                                   # stdio, for Claude Desktop or an IDE\n  hearth mcp serve --http --port 3333                # http://127.0.0.1:3333/mcp\n  hearth mcp serve --http --host 0.0.0.0 --token $T  # network access needs a token\n  npx @modelcontextprotocol/inspector --cli hearth mcp serve --method tools/list',
+    )
+    .action(async (options: ServeOptions) => {
+      const config = await readConfig(options.config);
+      const shellAllow = [...(config?.tools.shell?.allow ?? []), ...options.shellAllow];
+      const httpAllow = [...(config?.tools.http?.allowHosts ?? []), ...options.httpAllow];
+      const registry = new ToolRegistry(
+        builtinTools({
+          fsRoot: options.fsRoot ?? config?.tools.fsRoot ?? process.cwd(),
+          ...(shellAllow.length > 0 ? { shell: { allow: shellAllow } } : {}),
+          ...(httpAllow.length > 0 ? { http: { allowHosts: httpAllow } } : {}),
+          ...(options.browser ? {} : { browser: false as const }),
+        }),
+      );
+      for (const dir of [...(config?.tools.dirs ?? []), ...options.tools])
+        for (const tool of await loadToolsFromDirectory(dir)) registry.register(tool);
+
+      if (!options.http) {
+        await serveStdio(registry);
+        return;
+      }
+      const token = options.token ?? process.env.HEARTH_MCP_TOKEN;
+      const server = await serveHttp(registry, {
+        host: options.host,
+        port: parsePort(options.port),
+        ...(token ? { token } : {}),
+        maxBodyBytes: Number(options.maxBodyBytes),
+      });
+      process.stderr.write(`hearth mcp: serving ${registry.list().length} tools at ${server.url}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
+    });
+
+  mcp
+    .command('tools')
+    .description('connect to the MCP servers in hearth.config.json (or given by flags) and list their tools')
+    .option(
+      '--config <file>',
+      'hearth.config.json listing mcpServers (default: ./hearth.config.json if present)',
+    )
+    .option('--url <url>', 'also an HTTP MCP server at this URL')
+    .option('--token <token>', 'bearer token for --url')
+    .option('--command <command...>', 'also a stdio MCP server started by this command line')
+    .option('--json', 'print JSON')
+    .action(
+      async (options: {
+        config?: string;
+        url?: string;
+        token?: string;
+        command?: string[];
+        json?: boolean;
+      }) => {
+        const config = await readConfig(options.config);
+        const servers: McpServerConfig[] = config ? mcpServersFromConfig(config) : [];
+        if (options.url)
+          servers.push({ name: 'url', url: options.url, ...(options.token ? { token: options.token } : {}) });
+        if (options.command?.[0])
+          servers.push({ name: 'command', command: options.command[0], args: options.command.slice(1) });
+        if (servers.length === 0)
+          throw Object.assign(
+            new Error('No MCP servers: add "mcpServers" to hearth.config.json or pass --url / --command.'),
+            {
+              exitCode: ExitCode.usage,
+            },
+          );
+        const report = [];
+        for (const server of servers) {
+          const connection = new McpClientConnection(server);
+          try {
+            const { tools, warnings } = await connection.tools();
+            report.push({
+              server: server.name,
+              tools: tools.map((tool) => ({
+                name: tool.name,
+                description: tool.description,
+                inputSchema: toolInputJsonSchema(tool),
+              })),
+              warnings,
+            });
+          } finally {
+            await connection.close();
+          }
+        }
+        if (options.json) return printJson(report);
+        for (const entry of report) {
+          process.stdout.write(`${entry.server}: ${entry.tools.length} tools\n`);
+          for (const tool of entry.tools)
+            process.stdout.write(`  ${tool.name}  ${tool.description.split('\n')[0]}\n`);
+          for (const warning of entry.warnings) process.stderr.write(`warning: ${warning}\n`);
+        }
+      },
+    );
+}

@@ -27,7 +27,10 @@ export interface NodeContext {
   engine(): ReturnType<typeof engineOf>;
   /** Reports progress to whoever streams the run (tokens, plan updates...). */
   emit(event: NodeEvent): void;
-  /** Runs one of the workflow's tools by name, with its timeout; errors come back as an error outcome. */
+  /**
+   * Runs one of the workflow's tools by name, with its timeout, reported as events; its failures come
+   * back as an error outcome. Tools that require approval must be called from a tool node instead.
+   */
   callTool(name: string, args: unknown): Promise<ToolOutcome>;
   /** The LangGraph config, to run a subgraph or agent by hand (`runnable.invokeNested(input, ctx.config)`). */
   config: LangGraphRunnableConfig;
@@ -148,7 +151,34 @@ export function defineWorkflow<
   // biome-ignore lint/suspicious/noExplicitAny: the state's precise type lives in the zod shape above
   const builder: any = new StateGraph(new StateSchema(fields as never) as never);
 
-  const contextFor = (config: LangGraphRunnableConfig): NodeContext => {
+  /** One tool call from a node, reported as tool-call / tool-result events. */
+  const invokeTool = async (
+    config: LangGraphRunnableConfig,
+    tool: ToolDefinition,
+    args: unknown,
+    callId: string,
+  ) => {
+    emit(config, {
+      type: 'tool-call',
+      agent: name,
+      callId,
+      tool: tool.name,
+      args: args as Record<string, unknown>,
+    });
+    const outcome = await callTool(tool, args, { signal: config.signal });
+    emit(config, {
+      type: 'tool-result',
+      agent: name,
+      callId,
+      tool: tool.name,
+      isError: outcome.isError,
+      summary: outcome.text.slice(0, 500),
+      media: outcome.media.length,
+    });
+    return outcome;
+  };
+
+  const contextFor = (config: LangGraphRunnableConfig, nodeName: string): NodeContext => {
     const environment = environmentOf(config);
     return {
       signal: config.signal,
@@ -157,9 +187,14 @@ export function defineWorkflow<
       emit: (event) => emit(config, event),
       callTool: async (toolName, args) => {
         const tool = toolNamed(definition.tools, environment, toolName, name);
-        return tool
-          ? callTool(tool, args, { signal: config.signal })
-          : toolErrorOutcome(`unknown tool "${toolName}"`);
+        if (!tool) return toolErrorOutcome(`unknown tool "${toolName}"`);
+        if (tool.requiresApproval) {
+          // A pause inside a function node would re-run the whole node on resume; tool nodes pause cleanly.
+          throw new WorkflowDefinitionError(
+            `workflow "${name}": node "${nodeName}" calls "${toolName}", which requires approval; call it from a tool node ({ tool: '${toolName}', args, output })`,
+          );
+        }
+        return invokeTool(config, tool, args, `${nodeName}:${toolName}`);
       },
       config,
     };
@@ -168,7 +203,7 @@ export function defineWorkflow<
   for (const [nodeName, spec] of Object.entries(definition.nodes)) {
     let run: (state: S, config: LangGraphRunnableConfig) => Promise<Update<S>>;
     if ('run' in spec) {
-      run = async (state, config) => spec.run(state, contextFor(config));
+      run = async (state, config) => spec.run(state, contextFor(config, nodeName));
     } else if ('runnable' in spec) {
       if (!Runnable.isRunnable(spec.runnable))
         throw new WorkflowDefinitionError(
@@ -192,18 +227,7 @@ export function defineWorkflow<
           const decision = interrupt(request) as ApprovalResume;
           if (!decision.approved) return spec.output(toolErrorOutcome(`a human denied ${tool.name}`), state);
         }
-        emit(config, { type: 'tool-call', agent: name, ...call });
-        const outcome = await callTool(tool, args, { signal: config.signal });
-        emit(config, {
-          type: 'tool-result',
-          agent: name,
-          callId: nodeName,
-          tool: tool.name,
-          isError: outcome.isError,
-          summary: outcome.text.slice(0, 500),
-          media: outcome.media.length,
-        });
-        return spec.output(outcome, state);
+        return spec.output(await invokeTool(config, tool, args, nodeName), state);
       };
     } else {
       throw new WorkflowDefinitionError(

@@ -43,6 +43,8 @@ const greedy = {
   seed: 0,
 };
 const prompt: Message[] = [{ role: 'user', content: 'abc' }];
+/** Long enough that the conversation outgrows the testkit model's 512-token sliding window. */
+const WORKSHOP_RULES = 'You are a terse assistant for a small workshop. Answer in one line. '.repeat(16);
 
 interface DecodeRun {
   /** Tokens after the first one, per second of wall time from the first token to the end. */
@@ -213,9 +215,7 @@ async function mtpSpeedup(): Promise<{ ratio: number; acceptance: number; batchA
 async function prefixReuse(): Promise<{ evaluated: number; context: number; newTokens: number }> {
   console.log('\n3. Prefix reuse: a 10-turn conversation on tiny through the model host');
   const engine = await HostedEngine.start({ model: await makeTestkitModel('tiny'), threads });
-  const messages: Message[] = [
-    { role: 'system', content: 'You are a terse assistant for a small workshop.' },
-  ];
+  const messages: Message[] = [{ role: 'system', content: WORKSHOP_RULES }];
   const rows = [['turn', 'prompt tokens', 'cached', 'evaluated', 'new since last turn']];
   let previousPrompt = 0;
   let last = { evaluated: 0, context: 0, newTokens: 0 };

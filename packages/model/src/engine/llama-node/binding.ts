@@ -37,6 +37,8 @@ export interface LoadOptions {
   n_batch: number;
   n_threads: number;
   n_parallel: number;
+  /** Keep the whole sliding-window KV cache (needed to resume a saved state past the window). */
+  swa_full?: boolean;
   speculative?: SpeculativeOption;
 }
 

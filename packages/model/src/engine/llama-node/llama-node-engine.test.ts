@@ -9,6 +9,9 @@ import { LlamaNodeEngine } from './llama-node-engine.js';
 // Every test runs the real llama.node on the testkit's generated Gemma 4 models, one thread.
 const greedy = { greedy: true } as const;
 const hello: Message[] = [{ role: 'user', content: 'Hello, who are you?' }];
+// A system prompt long enough that the conversation outgrows Gemma 4's 512-token sliding window,
+// where a saved KV state stops being resumable unless the whole window cache is kept.
+const WORKSHOP_RULES = 'You are a terse assistant for a small workshop. Answer in one line. '.repeat(16);
 
 describe('LlamaNodeEngine: llama.node pitfalls', () => {
   let engine: LlamaNodeEngine;
@@ -90,9 +93,7 @@ describe('LlamaNodeEngine: llama.node pitfalls', () => {
   });
 
   it('reuses the common prefix: turn 10 of a conversation evaluates only its new tokens', async () => {
-    const messages: Message[] = [
-      { role: 'system', content: 'You are a terse assistant for a small workshop.' },
-    ];
+    const messages: Message[] = [{ role: 'system', content: WORKSHOP_RULES }];
     const evaluated: number[] = [];
     let last = await engine.generate({
       messages: [...messages, { role: 'user', content: 'x' }],
@@ -113,9 +114,10 @@ describe('LlamaNodeEngine: llama.node pitfalls', () => {
     // Each turn evaluates the new user turn plus the previous reply as the template re-renders it
     // (its thought channel dropped): the same small count at turn 10 as at turn 1, not the history.
     // Here: ~20 question tokens, up to 8 reply tokens re-tokenized (random-weight gibberish may split
-    // differently), ~15 template markers; the whole history is over 250 tokens by turn 10.
+    // differently), ~15 template markers; the whole history is over 700 tokens by turn 10, well past
+    // the model's 512-token sliding window.
     const newTokensBound = 70;
-    expect(last.usage.promptTokens).toBeGreaterThan(250);
+    expect(last.usage.promptTokens).toBeGreaterThan(700);
     for (const count of evaluated) expect(count).toBeLessThan(newTokensBound);
     expect(last.usage.cachedPromptTokens).toBeGreaterThan(last.usage.promptTokens * 0.8);
   });
@@ -184,6 +186,26 @@ describe('LlamaNodeEngine: MTP on the designed cycle pair', () => {
     expect(onAgain.text).toBe(on.text);
     expect(on.text).toMatch(/^[a-z ]{40,}$/);
   });
+  it('prefers a long cached prefix over MTP unless the caller asks for MTP (llama.node cannot do both)', async () => {
+    const history: Message[] = [
+      { role: 'system', content: 'Write the alphabet. '.repeat(120) },
+      { role: 'user', content: 'abc' },
+    ];
+    const first = await engine.generate({ messages: history, maxTokens: 8, sampling: greedy });
+    expect(first.mtp).toMatchObject({ used: true });
+    history.push({ role: 'assistant', content: first.text }, { role: 'user', content: 'abc' });
+    const second = await engine.generate({ messages: history, maxTokens: 8, sampling: greedy });
+    expect(second.mtp).toEqual({
+      used: false,
+      reason: expect.stringMatching(/KV cache already held \d+ tokens/),
+    });
+    expect(second.usage.cachedPromptTokens).toBeGreaterThan(second.usage.promptTokens * 0.9);
+    const forced = await engine.generate({ messages: history, maxTokens: 8, sampling: greedy, mtp: true });
+    expect(forced.mtp).toMatchObject({ used: true });
+    expect(forced.usage.cachedPromptTokens).toBe(0);
+    expect(forced.text).toBe(second.text);
+  });
+
   it('cancels the generation when a stream consumer stops early, freeing the engine', async () => {
     const request: GenerateRequest = {
       messages: [{ role: 'user', content: 'abc' }],

@@ -32,6 +32,8 @@ import { Gemma4OutputSplitter, parseGemma4ToolCall } from './gemma4-output.js';
 import { toLlamaSampling } from './sampling.js';
 
 const ENGINE = 'llama-node';
+/** A cached prompt prefix this long (about 500 tokens) is worth more than MTP on one turn. */
+const PREFER_CACHE_OVER_MTP_CHARS = 2048;
 
 /** How to load a model set into the `llama-node` engine. Paths must be local GGUF files. */
 export interface LlamaNodeEngineOptions {
@@ -53,7 +55,8 @@ export interface LlamaNodeEngineOptions {
   draftMax?: number;
   /**
    * Keep the KV cache of the last call and reuse its common prefix (default true), so a growing
-   * conversation evaluates only its new tokens.
+   * conversation evaluates only its new tokens. It keeps the full sliding-window cache (`swa_full`),
+   * which costs memory on long contexts.
    */
   prefixCache?: boolean;
 }
@@ -86,6 +89,8 @@ interface NativeOutcome {
 export class LlamaNodeEngine implements Engine {
   readonly info: EngineInfo;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The prompt whose KV state the slot saved last (what the next call can reuse). */
+  private lastPrompt = '';
   private closed = false;
 
   private constructor(
@@ -123,6 +128,9 @@ export class LlamaNodeEngine implements Engine {
       n_batch: batchSize,
       n_threads: options.threads ?? Math.max(1, availableParallelism() - 1),
       n_parallel: 1,
+      // Gemma 4's sliding-window layers otherwise keep only the last window of the KV cache, and a
+      // saved state that lost its start cannot be resumed: prefix reuse needs the full cache.
+      swa_full: options.prefixCache !== false,
       // MTP needs the drafter at load time; per call it is switched with `speculative`.
       ...(options.drafter
         ? {
@@ -262,10 +270,16 @@ export class LlamaNodeEngine implements Engine {
     if (formatted.type !== 'jinja') {
       throw new GenerationFailedError(ENGINE, 'the model has no usable Jinja chat template');
     }
-    const useMtp = Boolean(this.options.drafter) && request.mtp !== false && !hasMedia;
+    const prompt = this.withBos(formatted.prompt);
+    // llama.node cannot load a cached KV prefix into an MTP completion. When the caller leaves `mtp`
+    // unset and a long prefix of this prompt is already cached (an agent loop, a chat), reusing it
+    // saves more than MTP would, so this turn decodes plainly; `mtp: true` forces MTP.
+    const cachedChars = this.stateDir ? commonPrefixLength(this.lastPrompt, prompt) : 0;
+    const preferCache = request.mtp === undefined && cachedChars >= PREFER_CACHE_OVER_MTP_CHARS;
+    const useMtp = Boolean(this.options.drafter) && request.mtp !== false && !hasMedia && !preferCache;
     const stop = [...(request.stop ?? []), ...formatted.additional_stops];
     const completion: SlotCompletionOptions = {
-      prompt: this.withBos(formatted.prompt),
+      prompt,
       ...(formatted.media_paths?.length ? { media_paths: formatted.media_paths } : {}),
       // JSON output gets a plain schema grammar from `response_format`, which starts right at the
       // reply; free tool calls get the template's lazy grammar, armed by `<|tool_call>`.
@@ -311,6 +325,7 @@ export class LlamaNodeEngine implements Engine {
         }
       }
     };
+    this.lastPrompt = prompt;
     const outcome = await this.complete(completion, request.signal, (token) =>
       take(splitter.push(token)),
     ).catch(async (error: unknown) => {
@@ -362,7 +377,10 @@ export class LlamaNodeEngine implements Engine {
           used: false,
           reason: hasMedia
             ? 'the turn carries media, and llama.node decodes media turns without MTP'
-            : 'MTP was turned off for this request',
+            : request.mtp === false
+              ? 'MTP was turned off for this request'
+              : `the KV cache already held ${result.timings.cache_n} tokens of this prompt, and llama.node ` +
+                'cannot reuse a cached prefix with MTP (pass mtp: true to prefer MTP)',
         };
       }
     }
@@ -533,6 +551,13 @@ function abortedResult(requestId: number, tokens: number): SlotCompletionResult 
       predicted_per_second: 0,
     },
   };
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let index = 0;
+  while (index < limit && a.charCodeAt(index) === b.charCodeAt(index)) index++;
+  return index;
 }
 
 /** Where slot states go: memory-backed /dev/shm when it has room (1 GiB), else the temp dir. */

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { reportFailure } from './output.js';
 import { createProgram } from './program.js';
 

@@ -1,1 +1,13 @@
-export {};
+import type { AnyRunnable } from '@hearth/planner';
+import { bugReportWorkflow } from './bug-report.js';
+import { salesReportWorkflow } from './sales-report.js';
+
+export { bugReportWorkflow } from './bug-report.js';
+export { parseSalesCsv, salesReportWorkflow, sampleSalesCsv } from './sales-report.js';
+export { sampleLoginPage, sampleSiteUrl } from './sample-site.js';
+
+/** The example workflows by name: what `hearth run <name>`, `hearth demo` and `hearth mcp serve` offer. */
+export const examples: Record<string, AnyRunnable> = {
+  [bugReportWorkflow.name]: bugReportWorkflow,
+  [salesReportWorkflow.name]: salesReportWorkflow,
+};

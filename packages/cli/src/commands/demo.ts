@@ -29,11 +29,12 @@ export function registerDemoCommand(program: Command): void {
       process.env.HEARTH_OFFLINE = '1';
       const fixtures = await makeMediaFixtures();
       const { runnable, target } = await loadRunnable('bug-report');
-      process.exitCode = await executeRun({
+      const workdir = resolve(options.workdir ?? join(hearthHome(), 'demo'));
+      const { exitCode, result } = await executeRun({
         runnable,
         target,
         model: 'tiny',
-        workdir: resolve(options.workdir ?? join(hearthHome(), 'demo')),
+        workdir,
         json: options.json,
         stream: options.stream,
         input: {
@@ -43,5 +44,9 @@ export function registerDemoCommand(program: Command): void {
           ],
         },
       });
+      process.exitCode = exitCode;
+      const reportPath = (result.output as { reportPath?: string } | undefined)?.reportPath;
+      if (reportPath && !options.json && !options.stream)
+        process.stdout.write(`report: ${join(workdir, reportPath)}\n`);
     });
 }

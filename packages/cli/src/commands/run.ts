@@ -253,8 +253,10 @@ interface ExecuteOptions {
   resume?: { threadId: string; decision?: ApprovalDecision };
 }
 
-/** Runs (or resumes) and prints: live view, NDJSON events, or one JSON document. Returns the exit code. */
-export async function executeRun(options: ExecuteOptions): Promise<number> {
+/** Runs (or resumes) and prints: live view, NDJSON events, or one JSON document. */
+export async function executeRun(
+  options: ExecuteOptions,
+): Promise<{ exitCode: number; result: RunResult<unknown> }> {
   const { runnable, model } = options;
   const events: WorkflowEvent[] = [];
   const write = (line: string) => process.stdout.write(`${line}\n`);
@@ -264,6 +266,8 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
       ? (e: WorkflowEvent) => write(JSON.stringify(e))
       : liveView(write);
   if (!options.json && !options.stream) write(`${runnable.kind} ${runnable.name} on ${model}`);
+  // File tools are rooted here; a fresh directory (e.g. the demo's) is made rather than refused.
+  await mkdir(options.workdir, { recursive: true });
   const engine = await openEngine(model);
   try {
     const runOptions = {
@@ -299,7 +303,7 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
       write(
         `result: ${JSON.stringify(result.output, (key, value) => (key === 'data' ? `<${String(value).length} base64 chars>` : value), 2)}`,
       );
-    return result.status === 'paused' ? ExitCode.approvalNeeded : ExitCode.success;
+    return { exitCode: result.status === 'paused' ? ExitCode.approvalNeeded : ExitCode.success, result };
   } finally {
     await engine.close();
   }
@@ -330,11 +334,14 @@ export function registerRunCommand(program: Command): void {
         '  hearth run --resume <thread> --approve',
     )
     .action(async (target: string | undefined, options: RunCommandOptions) => {
-      process.exitCode = await runCommand(target, options);
+      process.exitCode = (await runCommand(target, options)).exitCode;
     });
 }
 
-async function runCommand(target: string | undefined, options: RunCommandOptions): Promise<number> {
+async function runCommand(
+  target: string | undefined,
+  options: RunCommandOptions,
+): Promise<{ exitCode: number }> {
   if (options.approve && options.deny) throw new PlannerInputError('give --approve or --deny, not both');
   if ((options.approve || options.deny) && !options.resume)
     throw new PlannerInputError('--approve/--deny decide a paused run: add --resume <thread>');

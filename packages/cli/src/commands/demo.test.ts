@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeMediaFixtures } from '@hearth/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** Runs the real `hearth` binary from the repository root, offline. */
+function hearth(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, HEARTH_OFFLINE: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let fixtures: Awaited<ReturnType<typeof makeMediaFixtures>>;
+beforeAll(async () => {
+  fixtures = await makeMediaFixtures();
+});
+
+describe('the main job, end to end through the binary (tiny model, offline)', () => {
+  it('hearth run workflows/bug-report --model tiny --image --audio --json: plan, steps and result; the report is on disk', async () => {
+    const workdir = mkdtempSync(join(tmpdir(), 'hearth-main-job-'));
+    const run = await hearth([
+      'run',
+      'workflows/bug-report',
+      '--model',
+      'tiny',
+      '--image',
+      fixtures.screenshotPng,
+      '--audio',
+      fixtures.speechWav,
+      '--workdir',
+      workdir,
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ status: 'completed', runnable: 'bug-report', model: 'tiny' });
+    expect(summary.plan.steps.length).toBeGreaterThanOrEqual(1);
+    const topLevel = summary.steps
+      .filter((s: { path: string[] }) => s.path.length === 0)
+      .map((s: { node: string }) => s.node);
+    expect(topLevel[0]).toBe('plan');
+    expect(topLevel.slice(-2)).toEqual(['analyze', 'write']);
+    expect(summary.result.written).toBe(true);
+    expect(summary.result.page).toMatchObject({ screenshot: true, problems: [] });
+    expect(readFileSync(join(workdir, summary.result.reportPath), 'utf8')).toContain(
+      'Something went wrong. Please try again later.',
+    );
+  });
+
+  it('hearth demo completes offline and says where the report is', async () => {
+    const workdir = mkdtempSync(join(tmpdir(), 'hearth-demo-'));
+    const demo = await hearth(['demo', '--workdir', workdir]);
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toContain('workflow bug-report on tiny');
+    expect(demo.stdout).toMatch(/-> browser_screenshot \{"url":"http:\/\/127\.0\.0\.1:\d+\/login"\}/);
+    const reportPath = /report: (.+\.md)/.exec(demo.stdout)?.[1];
+    expect(reportPath && existsSync(reportPath)).toBe(true);
+  });
+});

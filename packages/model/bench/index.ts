@@ -2,8 +2,9 @@
  * `npm run bench` (in packages/model, or at the root through turbo): three measurements, printed side
  * by side with their goals. Speeds are not asserted anywhere; this is where they are read.
  *
- * 1. Host overhead: decode tokens/s through Hearth's model host (child process, IPC per token) vs
- *    raw llama.node in this process, on the `cycle` model (fast tokens, so overhead shows most).
+ * 1. Host overhead: decode tokens/s through Hearth's model host (child process, deltas over IPC)
+ *    vs raw llama.node in this process: on the default `cycle` (sub-millisecond tokens, the worst
+ *    case for per-token costs) and on the heavier `cycle` of the MTP section.
  * 2. MTP: decode tokens/s with and without the drafter on a compute-heavier `cycle` pair.
  * 3. Prefix reuse: prompt tokens evaluated at turn 10 of a conversation vs the whole context.
  *
@@ -133,11 +134,11 @@ function table(rows: string[][]): void {
     console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`);
 }
 
-async function hostOverhead(): Promise<number> {
+async function hostOverhead(label: string, cycle: CycleOptions): Promise<number> {
   console.log(
-    `\n1. Host overhead: cycle (hidden 64), greedy, ${tokens} tokens, median of ${rounds} interleaved rounds`,
+    `\n1${label}. Host overhead: cycle ${JSON.stringify(cycle)}, greedy, ${tokens} tokens, median of ${rounds} interleaved rounds`,
   );
-  const model = await makeTestkitModel('cycle');
+  const model = await makeTestkitModel('cycle', cycle);
   const raw = await rawDecode(model);
   const inProcess = await LlamaNodeEngine.load({ model, threads });
   const hosted = await HostedEngine.start({ model, threads });
@@ -244,13 +245,20 @@ async function prefixReuse(): Promise<{ evaluated: number; context: number; newT
 }
 
 console.log(`Hearth model benchmarks (llama.node, ${threads} thread(s)); numbers vary with machine load`);
-const hostRatio = await hostOverhead();
+// Worst case first: a model that decodes in well under a millisecond, where per-token costs show
+// most; then the heavier model of the MTP section, closer to real models' per-token time.
+const fastHostRatio = await hostOverhead('a', {});
+const hostRatio = await hostOverhead('b', mtpCycle);
 const mtp = await mtpSpeedup();
 const prefix = await prefixReuse();
 console.log('\nSummary');
 table([
   ['measure', 'value', 'goal'],
-  ['decode tok/s, model host / raw llama.node', `${fixed(hostRatio, 2)}x`, '>= 0.95x'],
+  [
+    'decode tok/s, model host / raw llama.node',
+    `${fixed(hostRatio, 2)}x (fast-token worst case: ${fixed(fastHostRatio, 2)}x)`,
+    '>= 0.95x',
+  ],
   [
     'decode tok/s, MTP on / off',
     `${fixed(mtp.ratio, 2)}x (acceptance ${fixed(mtp.acceptance * 100)}%, batch advantage ${fixed(mtp.batchAdvantage, 2)}x)`,

@@ -170,8 +170,8 @@ class HostProcess {
         this.settleLoad = undefined;
         void this.close();
         break;
-      case 'delta':
-        this.calls.get(message.id)?.onDelta(message.delta);
+      case 'deltas':
+        for (const delta of message.deltas) this.calls.get(message.id)?.onDelta(delta);
         break;
       case 'result':
         this.calls.get(message.id)?.onDelta({ type: 'done', result: message.result });

@@ -18,7 +18,8 @@ export type ParentMessage =
 export type ChildMessage =
   | { type: 'ready'; info: EngineInfo }
   | { type: 'load-failed'; error: SerializedError }
-  | { type: 'delta'; id: number; delta: Exclude<GenerateDelta, { type: 'done' }> }
+  /** Deltas in order, batched per event-loop turn (adjacent text merged). */
+  | { type: 'deltas'; id: number; deltas: Exclude<GenerateDelta, { type: 'done' }>[] }
   | { type: 'result'; id: number; result: GenerateResult }
   | { type: 'failed'; id: number; error: SerializedError };
 

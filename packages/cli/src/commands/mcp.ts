@@ -14,6 +14,7 @@ import {
 import { builtinTools } from '@hearth/tools';
 import type { Command } from 'commander';
 import { ExitCode, printJson } from '../output.js';
+import { exampleTools } from './run.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -29,6 +30,8 @@ interface ServeOptions {
   browser: boolean;
   config?: string;
   maxBodyBytes: string;
+  agents: boolean;
+  model?: string;
 }
 
 async function readConfig(path: string | undefined): Promise<HearthConfig | undefined> {
@@ -85,6 +88,8 @@ export function registerMcpCommand(program: Command): void {
       'hearth.config.json to read tool options from (default: ./hearth.config.json if present)',
     )
     .option('--max-body-bytes <n>', 'largest HTTP request body accepted', '1048576')
+    .option('--no-agents', 'leave out the example agents and workflows (each served as a tool that runs it)')
+    .option('--model <preset|path>', "model the served agents and workflows run on (default: each one's own)")
     .addHelpText(
       'after',
       '\nExamples:\n  hearth mcp serve                                   # stdio, for Claude Desktop or an IDE\n  hearth mcp serve --http --port 3333                # http://127.0.0.1:3333/mcp\n  hearth mcp serve --http --host 0.0.0.0 --token $T  # network access needs a token\n  npx @modelcontextprotocol/inspector --cli hearth mcp serve --method tools/list',
@@ -103,6 +108,11 @@ export function registerMcpCommand(program: Command): void {
       );
       for (const dir of [...(config?.tools.dirs ?? []), ...options.tools])
         for (const tool of await loadToolsFromDirectory(dir)) registry.register(tool);
+      if (options.agents) {
+        const workdir = options.fsRoot ?? config?.tools.fsRoot ?? process.cwd();
+        const examples = await exampleTools({ workdir, ...(options.model ? { model: options.model } : {}) });
+        for (const tool of examples.tools) registry.register(tool);
+      }
 
       if (!options.http) {
         await serveStdio(registry);

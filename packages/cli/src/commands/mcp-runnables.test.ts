@@ -1,0 +1,45 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { McpClientConnection } from '@hearth/mcp';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
+const packageDir = fileURLToPath(new URL('../../', import.meta.url));
+const workdir = mkdtempSync(join(tmpdir(), 'hearth-mcp-runnables-'));
+
+// A real MCP client talking to `hearth mcp serve` over stdio.
+const connection = new McpClientConnection({
+  name: 'hearth',
+  command: process.execPath,
+  args: ['--import', 'tsx', bin, 'mcp', 'serve', '--model', 'tiny', '--fs-root', workdir, '--no-browser'],
+  cwd: packageDir,
+  env: { HEARTH_OFFLINE: '1', ...(process.env.HEARTH_HOME ? { HEARTH_HOME: process.env.HEARTH_HOME } : {}) },
+  timeoutMs: 120_000,
+});
+afterAll(async () => {
+  await connection.close();
+});
+
+describe('hearth mcp serve exposes the example agents and workflows as tools', () => {
+  it('lists them next to the built-in tools, with their input schemas', async () => {
+    const tools = await connection.listRemoteTools();
+    const byName = new Map(tools.map((tool) => [tool.name, tool]));
+    for (const name of ['bug-report', 'sales-report', 'screen-triage', 'research'])
+      expect(byName.has(name)).toBe(true);
+    expect(byName.has('fs_write')).toBe(true);
+    expect(byName.get('sales-report')?.description).toMatch(/^workflow: /);
+    expect(JSON.stringify(byName.get('screen-triage')?.inputSchema)).toContain('attachments');
+  });
+
+  it('a call runs the workflow on the served model and returns its output', async () => {
+    const result = await connection.callTool('sales-report', {});
+    expect(result.isError, JSON.stringify(result.content)).not.toBe(true);
+    expect(result.structuredContent).toMatchObject({
+      revenue: { north: 2042.5, south: 2390, east: 2025, west: 1520 },
+      written: true,
+    });
+    expect(existsSync(join(workdir, 'reports/sales-report.md'))).toBe(true);
+  });
+});

@@ -143,6 +143,14 @@ describe('LlamaNodeEngine: llama.node pitfalls', () => {
     }
   });
 
+  it('switches Gemma 4 thinking on and off in the prompt, never leaking channel markers into text', async () => {
+    const off = await engine.generate({ messages: hello, maxTokens: 16, sampling: greedy, thinking: false });
+    const on = await engine.generate({ messages: hello, maxTokens: 16, sampling: greedy, thinking: true });
+    // On: a system turn with <|think|>; off: an empty thought channel after the generation prompt.
+    expect(on.usage.promptTokens).not.toBe(off.usage.promptTokens);
+    for (const result of [off, on]) expect(result.text).not.toMatch(/<\|channel>|<channel\|>|<\|think\|>/);
+  });
+
   it('rejects a call whose signal is already aborted, and keeps serving', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -83,8 +83,15 @@ interface NativeOutcome {
  *   aborts the process, audio must be a data URL);
  * - prefix reuse: the slot API only reuses a KV prefix loaded from a state file, so the engine
  *   saves the slot's state after each call and loads it before the next (a tmpfs file when there
- *   is one); llama.node then evaluates only the tokens after the common prefix.
- * Calls are served one at a time in arrival order.
+ *   is one); llama.node then evaluates only the tokens after the common prefix. The full
+ *   sliding-window cache is kept (`swa_full`), else states longer than the window do not resume;
+ * - the slot API cannot load a state into an MTP completion: a turn whose prompt mostly is cached
+ *   decodes without MTP unless the request sets `mtp: true` (the stats say which and why);
+ * - the slot batch is clamped to the context (a larger one aborts on a GGML assert), and a prompt
+ *   longer than the context, which the slot API fails silently, gets an error saying so;
+ * - a cancelled request gets no final callback, so an abort settles with what streamed so far.
+ * Media that pass the format check can still crash llama.cpp's decoders: use `HostedEngine` where
+ * input is not trusted. Calls are served one at a time in arrival order.
  */
 export class LlamaNodeEngine implements Engine {
   readonly info: EngineInfo;

@@ -79,7 +79,7 @@ describe('hearth run', () => {
     expect(again.stderr).toMatch(/is not waiting for approval \(it has finished\)/);
   });
 
-  it('--deny skips the call; the live view shows nodes and the pause', async () => {
+  it('--deny skips the call; the live view shows nodes and the pause; --stream prints JSON lines', async () => {
     const denyWorkdir = mkdtempSync(join(tmpdir(), 'hearth-run-deny-'));
     const first = await hearth([
       'run',
@@ -97,9 +97,16 @@ describe('hearth run', () => {
       /> describe\n( {2}> model\n {2}ok model\n)+ok describe\n> save\nwaiting for approval: append_note/,
     );
     expect(first.stdout).toContain('hearth run --resume cli-deny --approve');
-    const second = await hearth(['run', '--resume', 'cli-deny', '--deny', '--json']);
+    // --stream: one JSON event per line, the result last.
+    const second = await hearth(['run', '--resume', 'cli-deny', '--deny', '--stream']);
     expect(second.code, second.stderr).toBe(0);
-    expect(JSON.parse(second.stdout).result.saved).toMatch(/^Error: a human denied append_note/);
+    const lines = second.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.type)).toEqual(['node-start', 'node-end', 'result']);
+    expect(lines[0]).toMatchObject({ node: 'save', path: [] });
+    expect(lines.at(-1).result.saved).toMatch(/^Error: a human denied append_note/);
     expect(existsSync(join(denyWorkdir, 'notes.txt'))).toBe(false);
   });
 

@@ -153,14 +153,15 @@ export function definePlanner(definition: PlannerDefinition): Runnable<PlannerIn
     return tools.length === 0 ? 'none' : tools.map((tool) => `${tool.name} (${tool.description})`).join('; ');
   };
 
+  /** New steps: ids unused so far (`used`); dependencies only on each other or on `finished` steps. */
   const decodePlan = async (
     state: PlannerState,
     config: LangGraphRunnableConfig,
     prompt: string,
-    known: string[],
+    ids: { used: string[]; finished: string[] },
     media: Attachment[],
   ): Promise<PlanStep[]> => {
-    const fresh = freshStepIds(known, maxPlanSteps);
+    const fresh = freshStepIds(ids.used, maxPlanSteps);
     const messages: Message[] = [
       {
         role: 'system',
@@ -170,12 +171,12 @@ export function definePlanner(definition: PlannerDefinition): Runnable<PlannerIn
     ];
     const result = await engineOf(config, name).generate({
       messages,
-      responseFormat: { type: 'json_schema', name: 'plan', schema: planJsonSchema(fresh, known) },
+      responseFormat: { type: 'json_schema', name: 'plan', schema: planJsonSchema(fresh, ids.finished) },
       maxTokens: 1024,
       sampling,
       signal: config.signal,
     });
-    return repairPlan(parsePlan(result.text) ?? [], state.goal, known);
+    return repairPlan(parsePlan(result.text) ?? [], state.goal, ids);
   };
 
   const plan = async (state: PlannerState, config: LangGraphRunnableConfig) => {
@@ -183,7 +184,7 @@ export function definePlanner(definition: PlannerDefinition): Runnable<PlannerIn
       state,
       config,
       `Goal: ${state.goal}\nTools the steps can use: ${toolList(config)}`,
-      [],
+      { used: [], finished: [] },
       [],
     );
     emit(config, { type: 'plan', plan: { steps }, revision: 1 });
@@ -256,20 +257,11 @@ export function definePlanner(definition: PlannerDefinition): Runnable<PlannerIn
       state,
       config,
       prompt,
-      [...state.currentPlan.steps.map((s) => s.id)],
+      { used: state.currentPlan.steps.map((step) => step.id), finished },
       latestObservations(results),
     );
     // Finished steps stay in the plan and are never run again; unfinished old steps are replaced.
-    const kept = state.currentPlan.steps.filter((step) => finished.includes(step.id));
-    const steps = [
-      ...kept,
-      ...newSteps.map((step) => ({
-        ...step,
-        dependsOn: step.dependsOn.filter(
-          (id) => !state.currentPlan.steps.some((s) => s.id === id) || finished.includes(id),
-        ),
-      })),
-    ];
+    const steps = [...state.currentPlan.steps.filter((step) => finished.includes(step.id)), ...newSteps];
     const revision = state.revision + 1;
     emit(config, { type: 'plan', plan: { steps }, revision });
     return {

@@ -13,10 +13,10 @@ export interface Plan {
 
 /**
  * The schema a plan is decoded under. Step ids come from a fixed list (`fresh`), and dependencies may
- * only name ids from `known` + `fresh`, so even a model with random weights produces a well-formed
+ * only name ids from `finished` + `fresh`, so even a model with random weights produces a well-formed
  * plan; `repairPlan` then removes what a schema cannot forbid (cycles, duplicates).
  */
-export function planJsonSchema(fresh: readonly string[], known: readonly string[] = []): JsonSchema {
+export function planJsonSchema(fresh: readonly string[], finished: readonly string[] = []): JsonSchema {
   return {
     type: 'object',
     properties: {
@@ -29,7 +29,7 @@ export function planJsonSchema(fresh: readonly string[], known: readonly string[
           properties: {
             id: { enum: [...fresh] },
             task: { type: 'string', minLength: 1, maxLength: 240 },
-            dependsOn: { type: 'array', maxItems: 4, items: { enum: [...known, ...fresh] } },
+            dependsOn: { type: 'array', maxItems: 4, items: { enum: [...finished, ...fresh] } },
           },
           required: ['id', 'task', 'dependsOn'],
           additionalProperties: false,
@@ -50,20 +50,20 @@ export function freshStepIds(used: readonly string[], count: number): string[] {
 }
 
 /**
- * Makes a decoded plan safe to run: duplicate ids are dropped, a step may only depend on steps
- * listed before it or on `known` (already finished) ids, so the graph is always a DAG; an empty plan
- * becomes one step that is the goal itself.
+ * Makes a decoded plan safe to run: steps reusing an id (from this plan or an earlier one, `used`)
+ * are dropped, and a step may only depend on steps listed before it or on `finished` ones, so the
+ * graph is always a DAG; an empty plan becomes one step that is the goal itself.
  */
 export function repairPlan(
   steps: readonly PlanStep[],
   goal: string,
-  known: readonly string[] = [],
+  ids: { used: readonly string[]; finished: readonly string[] } = { used: [], finished: [] },
 ): PlanStep[] {
   const seen = new Set<string>();
   const repaired: PlanStep[] = [];
   for (const step of steps) {
-    if (seen.has(step.id) || known.includes(step.id)) continue;
-    const allowed = new Set([...known, ...seen]);
+    if (seen.has(step.id) || ids.used.includes(step.id)) continue;
+    const allowed = new Set([...ids.finished, ...seen]);
     repaired.push({
       id: step.id,
       task: step.task.trim() || goal,
@@ -72,7 +72,7 @@ export function repairPlan(
     seen.add(step.id);
   }
   if (repaired.length === 0)
-    repaired.push({ id: freshStepIds(known, 1)[0] as string, task: goal, dependsOn: [] });
+    repaired.push({ id: freshStepIds(ids.used, 1)[0] as string, task: goal, dependsOn: [] });
   return repaired;
 }
 

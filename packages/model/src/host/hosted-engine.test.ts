@@ -8,7 +8,7 @@ import { describeEngineConformance } from '../engine/test-support/engine-conform
 import { MediaInputError } from '../errors/media-input-error.js';
 import { ModelCrashedError } from '../errors/model-crashed-error.js';
 import { ModelSetMismatchError } from '../errors/model-set-mismatch-error.js';
-import { HostedEngine } from './hosted-engine.js';
+import { HostedEngine, nativeReason } from './hosted-engine.js';
 import { deserializeError, serializeError } from './protocol.js';
 
 function isRunning(pid: number): boolean {
@@ -157,6 +157,25 @@ describe('HostedEngine: crash isolation and file validation', () => {
     };
     expect(tokens).toBeGreaterThan(0);
     await expect.poll(() => isRunning(hostPid), { timeout: 10_000 }).toBe(false);
+  });
+
+  it("picks llama.cpp's last words out of its stderr chatter", () => {
+    const stderr = [
+      'print_info: file format = GGUF V3 (latest)',
+      'load_tensors: loading model tensors, this can take a while... (load_mode = mmap)',
+      '[INFO] queue_request:199 Queuing request 1 with 20 prompt tokens',
+      'llama_context: n_ctx_seq (4096) < n_ctx_train (8192) -- the full capacity of the model will not be utilized',
+      'llama_model_load: error loading model: missing tensor blk.0.attn_q.weight',
+      'mtmd_helper_bitmap_init_from_buf: failed to decode buffer as either image/audio/video',
+      "terminate called after throwing an instance of 'std::runtime_error'",
+      '  what():  Failed to load base64 media',
+      '',
+    ].join('\n');
+    expect(nativeReason(stderr)).toBe(
+      'llama_model_load: error loading model: missing tensor blk.0.attn_q.weight | ' +
+        "mtmd_helper_bitmap_init_from_buf: failed to decode buffer as either image/audio/video | terminate called after throwing an instance of 'std::runtime_error' | what():  Failed to load base64 media",
+    );
+    expect(nativeReason('print_info: nothing wrong\n[INFO] fine\n')).toBe('');
   });
 
   it('serializes errors with their fields and markers', () => {

@@ -41,9 +41,12 @@ export function nativeReason(stderrTail: string): string {
     .map((line) => line.trim())
     .filter(
       (line) =>
-        line &&
-        !line.startsWith('[INFO]') &&
-        !/^(print_info|load_tensors|llama_|sched_|graph_|set_|adapters_|attach_|detach_|~llama_)/.test(line),
+        /error|fail|abort|assert|what\(\)|terminate/i.test(line) ||
+        (line &&
+          !line.startsWith('[INFO]') &&
+          !/^(print_info|load_tensors|load|create_tensor|llama_|sched_|graph_|set_|adapters_|attach_|detach_|~llama_|cmn|resolve_fused_ops|init_tokenizer|done_getting_tensors)/.test(
+            line,
+          )),
     );
   return lines.slice(-6).join(' | ').slice(-1500);
 }
@@ -166,7 +169,7 @@ class HostProcess {
         this.updateRef();
         break;
       case 'load-failed':
-        this.settleLoad?.reject(deserializeError(message.error));
+        this.settleLoad?.reject(this.withNativeReason(deserializeError(message.error)));
         this.settleLoad = undefined;
         void this.close();
         break;
@@ -177,9 +180,19 @@ class HostProcess {
         this.calls.get(message.id)?.onDelta({ type: 'done', result: message.result });
         break;
       case 'failed':
-        this.calls.get(message.id)?.reject(deserializeError(message.error));
+        this.calls.get(message.id)?.reject(this.withNativeReason(deserializeError(message.error)));
         break;
     }
+  }
+
+  /**
+   * llama.node reports some failures only as "see stderr" (a projector it cannot initialise, a slot
+   * that stopped without output); the host's stderr is here, so the reason goes into the message.
+   */
+  private withNativeReason(error: Error): Error {
+    const reason = nativeReason(this.stderrTail);
+    if (reason && /printed on stderr/.test(error.message)) error.message += `; llama.cpp said: ${reason}`;
+    return error;
   }
 
   private handleExit(code: number | null, signal: NodeJS.Signals | null): void {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ToolDefinition } from '@hearth/mcp';
 import { createEngine, type Engine, hearthHome, resolveModelSet } from '@hearth/model';
 import {
@@ -48,13 +48,17 @@ const runRecordPath = (threadId: string) =>
 async function examples(): Promise<Map<string, AnyRunnable>> {
   const found = new Map<string, AnyRunnable>();
   for (const specifier of ['@hearth/workflows', '@hearth/agents']) {
+    // An example package that is not installed or not built is simply not offered; a broken one is an error.
+    let entry: string;
     try {
-      const module = (await import(specifier)) as { examples?: Record<string, unknown> };
-      for (const [name, value] of Object.entries(module.examples ?? {}))
-        if (Runnable.isRunnable(value)) found.set(name, value);
+      entry = import.meta.resolve(specifier);
     } catch {
-      // An example package that is not built is simply not offered.
+      continue;
     }
+    if (!existsSync(fileURLToPath(entry))) continue;
+    const module = (await import(entry)) as { examples?: Record<string, unknown> };
+    for (const [name, value] of Object.entries(module.examples ?? {}))
+      if (Runnable.isRunnable(value)) found.set(name, value);
   }
   return found;
 }

@@ -10,10 +10,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { END, MemorySaver, START, StateGraph, StateSchema } from '@langchain/langgraph';
-import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import { z } from 'zod';
 import { defineAgent } from '../src/agent/define-agent.js';
 import { constrainedStepSchema } from '../src/agent/step-schema.js';
+import { openCheckpointer } from '../src/checkpointer.js';
 import { startTinyEngine } from '../src/testing/tiny-engine.js';
 import { defineWorkflow } from '../src/workflow/define-workflow.js';
 
@@ -66,7 +66,8 @@ async function compare(
 
 console.log(`Workflow engine overhead: ${steps}-step no-op chain, ${runs} runs each, alternating`);
 for (const store of ['memory', 'sqlite'] as const) {
-  const saver = store === 'memory' ? new MemorySaver() : SqliteSaver.fromConnString(join(dir, 'raw.sqlite'));
+  // Same SQLite driver for both (openCheckpointer falls back to node:sqlite where better-sqlite3 does not load).
+  const saver = store === 'memory' ? new MemorySaver() : openCheckpointer(join(dir, 'raw.sqlite'));
   const raw = rawGraph().compile({ checkpointer: saver });
   const hearthStore = store === 'memory' ? 'memory' : join(dir, 'hearth.sqlite');
   const [rawRate, hearthRate] = await compare(

@@ -249,6 +249,9 @@ describe('approval', () => {
       /no run of "writer" with thread id "no-such-thread"/,
     );
     const paused = await agent.run({ prompt: 'write' }, { engine: script(), checkpointer: store });
+    await expect(
+      agent.run({ prompt: 'again' }, { engine: script(), checkpointer: store, threadId: paused.threadId }),
+    ).rejects.toThrow(/already has a run; continue it with resume/);
     const error = await agent
       .resume(paused.threadId, undefined, { engine: script(), checkpointer: store })
       .catch((e) => e);

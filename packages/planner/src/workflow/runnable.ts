@@ -153,7 +153,22 @@ export class Runnable<Input = unknown, Output = unknown> {
   /** Like `run`, yielding events as they happen; the generator's return value is the result. */
   stream(input: Input, options: RunOptions = {}): AsyncGenerator<WorkflowEvent, RunResult<Output>> {
     const state = this.spec.toState(this.parseInput(input));
-    return this.execute(state, options.threadId ?? randomUUID(), options);
+    return this.startFresh(state, options.threadId ?? randomUUID(), options);
+  }
+
+  /** A new run must not land on an old thread (LangGraph would mix the two runs' state). */
+  private async *startFresh(
+    state: Record<string, unknown>,
+    threadId: string,
+    options: RunOptions,
+  ): AsyncGenerator<WorkflowEvent, RunResult<Output>> {
+    const existing = await this.compiled(options).getState({ configurable: { thread_id: threadId } });
+    if (existing.metadata) {
+      throw new PlannerInputError(
+        `thread "${threadId}" already has a run; continue it with resume (hearth run --resume ${threadId}) or pick a new thread id`,
+      );
+    }
+    return yield* this.execute(state, threadId, options);
   }
 
   /**

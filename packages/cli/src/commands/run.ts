@@ -294,6 +294,11 @@ export async function executeRun(
         workdir: options.workdir,
         ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
       };
+      if (existsSync(runRecordPath(threadId))) {
+        throw new PlannerInputError(
+          `thread "${threadId}" already has a run; continue it with hearth run --resume ${threadId}, or pick a new --thread`,
+        );
+      }
       await mkdir(dirname(runRecordPath(threadId)), { recursive: true });
       await writeFile(runRecordPath(threadId), JSON.stringify(record));
       if (!options.json && !options.stream) write(`thread ${threadId}`);

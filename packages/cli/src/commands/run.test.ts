@@ -10,17 +10,23 @@ import { createProgram } from '../program.js';
 
 const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const workflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
+const counted = fileURLToPath(new URL('./test-support/counted-workflow.ts', import.meta.url));
 
 let home: string;
 let workdir: string;
 let png: string;
 
 /** Runs the real `hearth` binary (from source) with its own HEARTH_HOME; file tools write to `workdir`. */
-function hearth(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function hearth(
+  args: string[],
+  env: Record<string, string> = {},
+  onSpawn?: (child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
-      env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1' },
+      env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1', ...env },
     });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -29,7 +35,7 @@ function hearth(args: string[]): Promise<{ code: number | null; stdout: string; 
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
     });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
@@ -94,7 +100,7 @@ describe('hearth run', () => {
     expect(first.code).toBe(4);
     expect(first.stdout).toContain('workflow approval-demo on tiny');
     expect(first.stdout).toMatch(
-      /> describe\n( {2}> model\n {2}ok model\n)+ok describe\n> save\nwaiting for approval: append_note/,
+      /> describe\n( {2}> model\n {2}ok model \d+\.\ds\n)+ok describe \d+\.\ds\n> save\nwaiting for approval: append_note/,
     );
     expect(first.stdout).toContain('hearth run --resume cli-deny --approve');
     // --stream: one JSON event per line, the result last.
@@ -108,6 +114,28 @@ describe('hearth run', () => {
     expect(lines[0]).toMatchObject({ node: 'save', path: [] });
     expect(lines.at(-1).result.saved).toMatch(/^Error: a human denied append_note/);
     expect(existsSync(join(denyWorkdir, 'notes.txt'))).toBe(false);
+  });
+
+  it('a run SIGKILLed mid-step resumes with --resume <thread>, without re-running finished steps', async () => {
+    const killWorkdir = mkdtempSync(join(tmpdir(), 'hearth-run-kill-'));
+    const counter = join(killWorkdir, 'counter.txt');
+    const args = ['run', counted, '--thread', 'cli-kill', '--workdir', killWorkdir, '--json'];
+    const killed = await hearth(args, { HEARTH_TEST_BLOCK_AT: 's2' }, (child) => {
+      const timer = setInterval(() => {
+        if (existsSync(`${counter}.started-s2`)) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+        }
+      }, 25);
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(readFileSync(counter, 'utf8')).toBe('s1\n');
+    const resumed = await hearth(['run', '--resume', 'cli-kill', '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const summary = JSON.parse(resumed.stdout);
+    expect(summary.steps.map((s: { node: string }) => s.node)).toEqual(['s2', 's3']);
+    expect(summary.result).toEqual({ done: ['s1', 's2', 's3'] });
+    expect(readFileSync(counter, 'utf8')).toBe('s1\ns2\ns3\n');
   });
 
   it('explains bad usage with exit code 2', async () => {

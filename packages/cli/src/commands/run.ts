@@ -170,15 +170,25 @@ export async function exampleTools(options: { model?: string; workdir: string })
 
 /** A readable live view: one line per node and tool call, indented by nesting. */
 export function liveView(write: (line: string) => void): (event: WorkflowEvent) => void {
+  // Start times per node (a list: parallel tasks of one node run at once), for durations.
+  const started = new Map<string, number[]>();
   return (event) => {
     const indent = 'path' in event ? '  '.repeat(event.path.length) : '';
     switch (event.type) {
-      case 'node-start':
+      case 'node-start': {
+        const key = [...event.path, event.node].join('/');
+        started.set(key, [...(started.get(key) ?? []), performance.now()]);
         write(`${indent}> ${event.node}`);
         break;
-      case 'node-end':
-        write(`${indent}${event.error ? `x ${event.node} failed: ${event.error}` : `ok ${event.node}`}`);
+      }
+      case 'node-end': {
+        const start = started.get([...event.path, event.node].join('/'))?.shift();
+        const took = start === undefined ? '' : ` ${((performance.now() - start) / 1000).toFixed(1)}s`;
+        write(
+          `${indent}${event.error ? `x ${event.node} failed${took}: ${event.error}` : `ok ${event.node}${took}`}`,
+        );
         break;
+      }
       case 'plan':
         write(`${indent}  plan (revision ${event.revision}):`);
         for (const step of event.plan.steps)

@@ -26,11 +26,13 @@ export function withEnvironment(
   return { ...(config ?? {}), [environmentKey]: environment };
 }
 
+/** The run environment a node runs in (default: no engine, the current directory). */
 export function environmentOf(config: LangGraphRunnableConfig | undefined): RunEnvironment {
   const environment = config?.configurable?.[environmentKey] as RunEnvironment | undefined;
   return environment ?? { workdir: process.cwd() };
 }
 
+/** The run's engine, for a node that needs the model; MissingEngineError names the node otherwise. */
 export function engineOf(config: LangGraphRunnableConfig | undefined, node: string): Engine {
   const engine = environmentOf(config).engine;
   if (!engine) throw new MissingEngineError(node);
@@ -40,6 +42,7 @@ export function engineOf(config: LangGraphRunnableConfig | undefined, node: stri
 /** Tool instances cached per environment, so a run's tools are made once, not on every step. */
 const resolvedTools = new WeakMap<object, WeakMap<RunEnvironment, readonly ToolDefinition[]>>();
 
+/** The tools of a definition for this run (a tool factory is called once per run environment). */
 export function resolveTools(
   source: ToolSource | undefined,
   environment: RunEnvironment,

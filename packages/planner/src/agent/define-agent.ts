@@ -58,6 +58,7 @@ export interface AgentDefinition<Output extends z.ZodType = z.ZodString> {
   sampling?: SamplingOptions;
 }
 
+/** An agent's input: a prompt and the attachments (screenshots, audio) that go to the model as media. */
 export const agentInputSchema = z.object({
   prompt: z
     .string({ error: 'give the agent a prompt, e.g. --input \'{"prompt": "..."}\'' })

@@ -40,6 +40,7 @@ export interface PlannerDefinition {
   sampling?: SamplingOptions;
 }
 
+/** A planner's input: the goal and its attachments (screenshots, audio), which every model call sees as media. */
 export const plannerInputSchema = z.object({
   goal: z.string().min(1, 'goal must not be empty'),
   attachments: z.array(attachmentSchema).default([]),

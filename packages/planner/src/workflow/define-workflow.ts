@@ -73,6 +73,10 @@ export interface FanOut {
   node: string;
   input: Record<string, unknown>;
 }
+/**
+ * One task of a fan-out: a router returning several of these runs `node` once per item, all in
+ * parallel, each with `input` as its state (LangGraph's `Send`).
+ */
 export function fanOut(node: string, input: Record<string, unknown>): FanOut {
   return { node, input };
 }

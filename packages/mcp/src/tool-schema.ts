@@ -2,11 +2,12 @@ import type { ContentPart, JsonSchema, ToolSpec } from '@hearth/model';
 import { z } from 'zod';
 import type { ToolDefinition, ToolResult } from './tool-types.js';
 
-/** The JSON Schema advertised for a tool's arguments (always an object schema, no `$schema` key). */
+/** The JSON Schema advertised for a tool's arguments: `inputJsonSchema` as given, else zod's (an object schema). */
 export function toolInputJsonSchema(tool: ToolDefinition): JsonSchema {
-  const schema =
-    tool.inputJsonSchema ??
-    (z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
+  // A hand-written schema (remote tools, LangChain tools) is passed on verbatim, `$schema` included;
+  // zod's own `$schema` line is noise for models and clients.
+  if (tool.inputJsonSchema) return tool.inputJsonSchema;
+  const schema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   const { $schema: _ignored, ...rest } = schema;
   return rest.type === 'object' ? rest : { type: 'object', properties: {}, ...rest };
 }

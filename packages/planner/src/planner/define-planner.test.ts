@@ -148,6 +148,30 @@ describe('definePlanner (scripted model)', () => {
     ).toEqual(['text', 'text', 'image']);
   });
 
+  it('native mode: steps call tools with native tool calls and answer in JSON text', async () => {
+    const calls: string[] = [];
+    const engine = new ScriptedEngine((request): ScriptedReply => {
+      if (request.responseFormat?.name === 'plan')
+        return { json: { steps: [{ id: 's1', task: 'look', dependsOn: [] }] } };
+      if (request.responseFormat?.name === 'answer') return { json: { answer: 'seen', citedSteps: ['s1'] } };
+      const answered = request.messages.some((m) => m.role === 'tool');
+      return answered
+        ? { text: JSON.stringify({ result: 'looked', succeeded: true, newFacts: false }) }
+        : { toolCalls: [{ name: 'screenshot', args: { url: '/home' } }] };
+    });
+    const planner = definePlanner({
+      name: 'native',
+      mode: 'native',
+      tools: [screenshotTool(calls, { now: 0, max: 0 })],
+    });
+    const result = await planner.run({ goal: 'look' }, { engine, checkpointer: 'memory' });
+    expect(calls).toEqual(['/home']);
+    expect(result.output?.steps[0]).toMatchObject({ status: 'done', summary: 'looked' });
+    const stepRequest = engine.requests.find((r) => stepOf(r) === 's1');
+    expect(stepRequest?.tools?.map((t) => t.name)).toEqual(['screenshot']);
+    expect(stepRequest?.responseFormat).toBeUndefined();
+  });
+
   it('decodes the plan under a schema whose ids and dependencies come from a fixed list', async () => {
     const engine = dagModel();
     const planner = definePlanner({

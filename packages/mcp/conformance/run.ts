@@ -19,7 +19,10 @@ const tsx = import.meta.resolve('tsx');
 const node = process.execPath;
 const baseline = join(here, 'baseline.yml');
 const work = mkdtempSync(join(tmpdir(), 'hearth-conformance-'));
-if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`conformance needs Node >= 22; this is ${process.version}. Run it with node_modules/.bin/node.`);
+if (Number(process.versions.node.split('.')[0]) < 22)
+  throw new Error(
+    `conformance needs Node >= 22; this is ${process.version}. Run it with node_modules/.bin/node.`,
+  );
 
 function run(args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -43,7 +46,9 @@ function counts(output: string): { passed: number; failed: number } {
 }
 
 // Server side.
-const server = spawn(node, ['--import', tsx, join(here, 'server.ts'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(node, ['--import', tsx, join(here, 'server.ts'), '0'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url = await new Promise<string>((resolve, reject) => {
   server.stdout.once('data', (d) => resolve(String(d).trim()));
   server.once('exit', (code) => reject(new Error(`conformance server exited (${code})`)));
@@ -69,11 +74,19 @@ for (const scenario of clientScenarios) {
   if (ok === expected) clientUnexpected++;
   clientPassed += passed;
   clientFailed += failed;
-  process.stdout.write(`client ${ok ? '✓' : '✗'} ${scenario}: ${passed} checks passed, ${failed} failed${expected ? ' (in baseline)' : ''}\n`);
+  process.stdout.write(
+    `client ${ok ? '✓' : '✗'} ${scenario}: ${passed} checks passed, ${failed} failed${expected ? ' (in baseline)' : ''}\n`,
+  );
 }
 
 const summary = {
-  server: { scenariosPassed: scenarios.filter((s) => s[1] === '✓').length, scenarios: scenarios.length, checksPassed: serverCounts.passed, checksFailed: serverCounts.failed, baselineRespected: serverRun.code === 0 },
+  server: {
+    scenariosPassed: scenarios.filter((s) => s[1] === '✓').length,
+    scenarios: scenarios.length,
+    checksPassed: serverCounts.passed,
+    checksFailed: serverCounts.failed,
+    baselineRespected: serverRun.code === 0,
+  },
   client: { checksPassed: clientPassed, checksFailed: clientFailed, unexpected: clientUnexpected },
 };
 process.stdout.write(`\nCONFORMANCE ${JSON.stringify(summary)}\n`);

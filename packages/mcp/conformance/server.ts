@@ -7,23 +7,54 @@ import { z } from 'zod';
 import { defineTool, serveHttp, ToolRegistry } from '../src/index.js';
 
 // 1x1 red PNG and a 1-sample WAV: the smallest valid media the suite accepts.
-const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+const png =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 const wav = Buffer.concat([
-  Buffer.from('RIFF'), Buffer.from([38, 0, 0, 0]), Buffer.from('WAVEfmt '), Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]),
-  Buffer.from('data'), Buffer.from([2, 0, 0, 0, 0, 0]),
+  Buffer.from('RIFF'),
+  Buffer.from([38, 0, 0, 0]),
+  Buffer.from('WAVEfmt '),
+  Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]),
+  Buffer.from('data'),
+  Buffer.from([2, 0, 0, 0, 0, 0]),
 ]).toString('base64');
 const none = z.object({});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const conformanceTools = [
-  defineTool({ name: 'test_simple_text', description: 'Returns simple text', input: none, run: () => 'This is a simple text response for testing.' }),
-  defineTool({ name: 'test_image_content', description: 'Returns an image', input: none, run: () => ({ content: [{ type: 'image', data: png, mimeType: 'image/png' }] }) }),
-  defineTool({ name: 'test_audio_content', description: 'Returns audio', input: none, run: () => ({ content: [{ type: 'audio', data: wav, mimeType: 'audio/wav' }] }) }),
+  defineTool({
+    name: 'test_simple_text',
+    description: 'Returns simple text',
+    input: none,
+    run: () => 'This is a simple text response for testing.',
+  }),
+  defineTool({
+    name: 'test_image_content',
+    description: 'Returns an image',
+    input: none,
+    run: () => ({ content: [{ type: 'image', data: png, mimeType: 'image/png' }] }),
+  }),
+  defineTool({
+    name: 'test_audio_content',
+    description: 'Returns audio',
+    input: none,
+    run: () => ({ content: [{ type: 'audio', data: wav, mimeType: 'audio/wav' }] }),
+  }),
   defineTool({
     name: 'test_embedded_resource',
     description: 'Returns an embedded resource',
     input: none,
-    run: () => ({ content: [{ type: 'resource', resource: { uri: 'test://embedded-resource', mimeType: 'text/plain', text: 'This is an embedded resource content.' } }] }),
+    run: () => ({
+      content: [
+        {
+          type: 'resource',
+          resource: {
+            uri: 'test://embedded-resource',
+            mimeType: 'text/plain',
+            text: 'This is an embedded resource content.',
+          },
+        },
+      ],
+    }),
   }),
   defineTool({
     name: 'test_multiple_content_types',
@@ -33,7 +64,14 @@ export const conformanceTools = [
       content: [
         { type: 'text', text: 'Multiple content types test:' },
         { type: 'image', data: png, mimeType: 'image/png' },
-        { type: 'resource', resource: { uri: 'test://mixed-content-resource', mimeType: 'application/json', text: '{"test":"data","value":123}' } },
+        {
+          type: 'resource',
+          resource: {
+            uri: 'test://mixed-content-resource',
+            mimeType: 'application/json',
+            text: '{"test":"data","value":123}',
+          },
+        },
       ],
     }),
   }),
@@ -76,7 +114,9 @@ export const conformanceTools = [
     inputJsonSchema: {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
       type: 'object',
-      $defs: { address: { type: 'object', properties: { street: { type: 'string' }, city: { type: 'string' } } } },
+      $defs: {
+        address: { type: 'object', properties: { street: { type: 'string' }, city: { type: 'string' } } },
+      },
       properties: { name: { type: 'string' }, address: { $ref: '#/$defs/address' } },
       additionalProperties: false,
     },

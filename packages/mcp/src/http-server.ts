@@ -162,6 +162,17 @@ export async function serveHttp(
           return sendJsonRpcError(res, 413, -32600, `Request body larger than ${maxBodyBytes} bytes.`);
         return sendJsonRpcError(res, 400, -32700, 'Parse error: the body is not valid JSON.');
       }
+      const messages = Array.isArray(body) ? body : [body];
+      if (
+        messages.length === 0 ||
+        !messages.every((m) => typeof m === 'object' && m !== null && !Array.isArray(m))
+      )
+        return sendJsonRpcError(
+          res,
+          400,
+          -32600,
+          'Invalid Request: expected a JSON-RPC message object (or a non-empty batch of them).',
+        );
       if (sessionId !== undefined) {
         const session = sessions.get(sessionId);
         if (!session)

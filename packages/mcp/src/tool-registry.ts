@@ -106,7 +106,7 @@ export class ToolRegistry {
     };
     try {
       const output = await Promise.race([
-        Promise.resolve().then(() => tool.run(parsed.data, context)),
+        new Promise((resolve) => resolve(tool.run(parsed.data, context))),
         timedOut,
         aborted,
       ]);

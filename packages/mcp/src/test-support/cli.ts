@@ -1,0 +1,16 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The built `hearth` binary; peer tests drive it exactly as users do. */
+export const hearthBin = join(repoRoot, 'packages/cli/dist/bin.js');
+/** Node 22 from the `node` dev dependency (the inspector and conformance suite need it). */
+export const node22 = join(repoRoot, 'node_modules/.bin/node');
+
+export function requireBuiltCli(): void {
+  if (!existsSync(hearthBin))
+    throw new Error(
+      `${hearthBin} is missing: build first (npm run build, or npx turbo run build --filter=hearth...).`,
+    );
+}

@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
 npm ci --no-audit --no-fund
+# The MCP inspector and conformance suite need Node 22: they get their own install (packages/mcp/peers).
+npm ci --prefix packages/mcp/peers --no-audit --no-fund
 npm run build

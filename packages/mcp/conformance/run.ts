@@ -1,7 +1,7 @@
 /**
  * Runs @modelcontextprotocol/conformance against Hearth: every server scenario against `serveHttp`
  * (conformance/server.ts) and the client scenarios against `McpClientConnection` (conformance/client.ts),
- * with conformance/baseline.yml listing the known failures. Needs Node >= 22 (the `node` dev dependency):
+ * with conformance/baseline.yml listing the known failures. Needs Node >= 22 and the suite, both installed in packages/mcp/peers:
  *   npm run conformance -w @hearth/mcp
  * Prints pass counts and exits non-zero on any failure not in the baseline (or a baseline entry that passes).
  */
@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
+// The suite lives in packages/mcp/peers, installed apart from the workspace (see its package.json).
+const require = createRequire(join(here, '../peers/package.json'));
 const cli = join(dirname(require.resolve('@modelcontextprotocol/conformance/package.json')), 'dist/index.js');
 const tsx = import.meta.resolve('tsx');
 const node = process.execPath;
@@ -21,7 +22,7 @@ const baseline = join(here, 'baseline.yml');
 const work = mkdtempSync(join(tmpdir(), 'hearth-conformance-'));
 if (Number(process.versions.node.split('.')[0]) < 22)
   throw new Error(
-    `conformance needs Node >= 22; this is ${process.version}. Run it with node_modules/.bin/node.`,
+    `conformance needs Node >= 22; this is ${process.version}. Run it with packages/mcp/peers/node_modules/.bin/node (npm run conformance -w @hearth/mcp does).`,
   );
 
 function run(args: string[]): Promise<{ code: number; output: string }> {

@@ -5,8 +5,12 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** The built `hearth` binary; peer tests drive it exactly as users do. */
 export const hearthBin = join(repoRoot, 'packages/cli/dist/bin.js');
-/** Node 22 from the `node` dev dependency (the inspector and conformance suite need it). */
-export const node22 = join(repoRoot, 'node_modules/.bin/node');
+/**
+ * Node 22, which the inspector and conformance suite need. They live in packages/mcp/peers, installed
+ * apart from the workspace (scripts/setup.sh) so Node 22 never shadows Node 20 on the workspace's PATH.
+ */
+export const peersDir = join(repoRoot, 'packages/mcp/peers');
+export const node22 = join(peersDir, 'node_modules/.bin/node');
 
 export function requireBuiltCli(): void {
   if (!existsSync(hearthBin))

@@ -317,3 +317,13 @@ export function parseGemma4ToolCall(source: string): { name: string; args: Recor
 export function parseGemma4ToolCalls(sources: readonly string[]): ToolCall[] {
   return sources.map((source, index) => ({ id: `call_${index}`, ...parseGemma4ToolCall(source) }));
 }
+
+/** Removes the turn-ending markers that close a raw reply (generation stops on them, and they stream). */
+export function stripTrailingEndMarker(text: string): string {
+  let rest = text;
+  for (let marker = END_MARKERS.find((end) => rest.endsWith(end)); marker; ) {
+    rest = rest.slice(0, -marker.length).trimEnd();
+    marker = END_MARKERS.find((end) => rest.endsWith(end));
+  }
+  return rest;
+}

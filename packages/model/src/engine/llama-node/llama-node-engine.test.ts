@@ -44,6 +44,34 @@ describe('LlamaNodeEngine: llama.node pitfalls', () => {
     expect(answered).toBe(500);
   });
 
+  it('returns whole JSON under a schema even when the model writes special-token text inside a string', async () => {
+    // A random model samples control tokens (`<turn|>`, `<|channel>`, `<|tool_call>`...) whose text is
+    // valid inside a JSON string; none of them may end the reply early or be split out of it.
+    const schema = {
+      type: 'object',
+      properties: { note: { type: 'string', minLength: 60 }, count: { type: 'integer' } },
+      required: ['note', 'count'],
+      additionalProperties: false,
+    };
+    const broken: string[] = [];
+    for (let seed = 0; seed < 12; seed++) {
+      const result = await engine.generate({
+        messages: [{ role: 'user', content: `Write a note, attempt ${seed}` }],
+        responseFormat: { type: 'json_schema', schema },
+        maxTokens: 400,
+        sampling: { temperature: 1, seed },
+      });
+      if (result.finishReason === 'length') continue;
+      try {
+        const value = JSON.parse(result.text) as { note: string; count: number };
+        if (value.note.length < 1 || !Number.isInteger(value.count)) broken.push(result.text);
+      } catch {
+        broken.push(result.text);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
   it('decodes greedily for real: same text whatever the seed (XTC and DRY off)', async () => {
     const request = (seed: number): GenerateRequest => ({
       messages: hello,

@@ -28,7 +28,7 @@ import {
   type Tool,
 } from './binding.js';
 import { toLlamaChat } from './chat-messages.js';
-import { Gemma4OutputSplitter, parseGemma4ToolCall } from './gemma4-output.js';
+import { Gemma4OutputSplitter, parseGemma4ToolCall, stripTrailingEndMarker } from './gemma4-output.js';
 import { toLlamaSampling } from './sampling.js';
 
 const ENGINE = 'llama-node';
@@ -284,7 +284,10 @@ export class LlamaNodeEngine implements Engine {
     const cachedChars = this.stateDir ? commonPrefixLength(this.lastPrompt, prompt) : 0;
     const preferCache = request.mtp === undefined && cachedChars >= PREFER_CACHE_OVER_MTP_CHARS;
     const useMtp = Boolean(this.options.drafter) && request.mtp !== false && !hasMedia && !preferCache;
-    const stop = [...(request.stop ?? []), ...formatted.additional_stops];
+    // Under a JSON schema the grammar decides where the reply ends. The template's stop texts (and
+    // Gemma's channel/tool-call markers, below) are valid characters inside a JSON string, and a small
+    // model does sample those tokens there, so they must not cut or split a JSON reply.
+    const stop = [...(request.stop ?? []), ...(responseFormat ? [] : formatted.additional_stops)];
     const completion: SlotCompletionOptions = {
       prompt,
       ...(formatted.media_paths?.length ? { media_paths: formatted.media_paths } : {}),
@@ -323,7 +326,7 @@ export class LlamaNodeEngine implements Engine {
           heldWhitespace = (heldWhitespace + piece.text).slice(body.length);
           if (!chunk) continue;
           text += chunk;
-          if (!responseFormat) onDelta({ type: 'text', text: chunk });
+          onDelta({ type: 'text', text: chunk });
         } else if (piece.type === 'reasoning') {
           reasoning += piece.text;
           onDelta({ type: 'reasoning', text: piece.text });
@@ -333,9 +336,11 @@ export class LlamaNodeEngine implements Engine {
       }
     };
     this.lastPrompt = prompt;
-    const outcome = await this.complete(completion, request.signal, (token) =>
-      take(splitter.push(token)),
-    ).catch(async (error: unknown) => {
+    let json = '';
+    const outcome = await this.complete(completion, request.signal, (token) => {
+      if (responseFormat) json += token;
+      else take(splitter.push(token));
+    }).catch(async (error: unknown) => {
       throw (await this.promptTooLong(completion)) ?? error;
     });
     take(splitter.finish());
@@ -353,11 +358,11 @@ export class LlamaNodeEngine implements Engine {
         // A malformed call (small models make them) stays visible as text rather than vanishing.
         const raw = `${text ? heldWhitespace : ''}<|tool_call>${source}`.trimEnd();
         text += raw;
-        if (!responseFormat) onDelta({ type: 'text', text: raw });
+        onDelta({ type: 'text', text: raw });
       }
     }
     if (responseFormat) {
-      text = stripJsonFence(text);
+      text = stripJsonFence(stripTrailingEndMarker(json.trim()));
       const forced = forcedTools ? parseForcedToolCall(text) : undefined;
       if (forced) {
         addCall(forced);

@@ -10,6 +10,7 @@ import { McpConnectionError } from './errors/mcp-connection-error.js';
 import { ToolTimeoutError } from './errors/tool-timeout-error.js';
 import type { ToolDefinition, ToolResult, ToolResultContent } from './tool-types.js';
 
+const lenientToolList = z.looseObject({ tools: z.array(z.unknown()), nextCursor: z.string().optional() });
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** How to reach one MCP server: a command to spawn (stdio) or a Streamable HTTP URL. */
@@ -173,7 +174,19 @@ export class McpClientConnection {
     } catch (error) {
       if (!isConnectionFailure(error)) throw error;
       await this.#drop(client);
-      return operation(await this.connect());
+      return operation(await this.#reconnect());
+    }
+  }
+
+  /** Connects again after a failure, a few times: a restarting server (or a stale pooled socket) needs a moment. */
+  async #reconnect(): Promise<Client> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.connect();
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
     }
   }
 
@@ -188,13 +201,20 @@ export class McpClientConnection {
       const tools: RemoteToolInfo[] = [];
       let cursor: string | undefined;
       do {
-        const page = await client.listTools(cursor ? { cursor } : {}, { timeout: this.timeoutMs });
-        for (const tool of page.tools)
+        // A lenient schema: one malformed tool must not make the whole listing fail validation.
+        const page = await client.request(
+          { method: 'tools/list', params: cursor ? { cursor } : {} },
+          lenientToolList,
+          { timeout: this.timeoutMs },
+        );
+        for (const tool of page.tools) {
+          const entry = (typeof tool === 'object' && tool !== null ? tool : {}) as Record<string, unknown>;
           tools.push({
-            name: tool.name,
-            description: tool.description ?? '',
-            inputSchema: tool.inputSchema as Record<string, unknown>,
+            name: String(entry.name ?? ''),
+            description: typeof entry.description === 'string' ? entry.description : '',
+            inputSchema: entry.inputSchema as Record<string, unknown>,
           });
+        }
         cursor = page.nextCursor;
       } while (cursor);
       return tools;
@@ -253,6 +273,8 @@ export class McpClientConnection {
     const warnings: string[] = [];
     for (const remote of await this.listRemoteTools()) {
       try {
+        if (!/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(remote.name))
+          throw new Error('the name is not a valid tool name');
         const { jsonSchema, zod } = normalizeRemoteSchema(remote.inputSchema);
         tools.push(
           defineTool({

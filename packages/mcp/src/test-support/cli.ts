@@ -13,6 +13,10 @@ export const peersDir = join(repoRoot, 'packages/mcp/peers');
 export const node22 = join(peersDir, 'node_modules/.bin/node');
 
 export function requireBuiltCli(): void {
+  if (!existsSync(node22))
+    throw new Error(
+      `${node22} is missing: install the MCP peers first (npm ci --prefix packages/mcp/peers, done by scripts/setup.sh).`,
+    );
   if (!existsSync(hearthBin))
     throw new Error(
       `${hearthBin} is missing: build first (npm run build, or npx turbo run build --filter=hearth...).`,

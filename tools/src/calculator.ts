@@ -138,7 +138,8 @@ export function evaluateExpression(source: string): number {
     if (token.kind === 'name') {
       pos++;
       if (isOp('(')) {
-        const fn = functions[token.value];
+        // Own properties only: `constructor` or `__proto__` must not reach Object.prototype.
+        const fn = Object.hasOwn(functions, token.value) ? functions[token.value] : undefined;
         if (!fn) throw new ExpressionError(`Unknown function "${token.value}"`, token.at);
         pos++;
         const args = [expression()];
@@ -154,7 +155,7 @@ export function evaluateExpression(source: string): number {
           );
         return fn.fn(...args);
       }
-      const constant = constants[token.value];
+      const constant = Object.hasOwn(constants, token.value) ? constants[token.value] : undefined;
       if (constant === undefined) throw new ExpressionError(`Unknown name "${token.value}"`, token.at);
       return constant;
     }

@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ToolRegistry, toolResultToMessageContent } from '@hearth/mcp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserTools } from './browser.js';
+
+let server: Server;
+let url: string;
+beforeAll(async () => {
+  server = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(
+      '<title>Served page</title><body style="background:#00ff00"><h1>Hello from the test server</h1></body>',
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+/** Width and height from a PNG's IHDR chunk (throws when the bytes are not a PNG). */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe('browser tools (real Chromium)', () => {
+  const registry = new ToolRegistry(browserTools());
+
+  it('screenshots given HTML as PNG image content that reaches the model as an image part', async () => {
+    const result = await registry.call('browser_screenshot', {
+      html: '<body style="background:red"><h1>Hi</h1></body>',
+      width: 320,
+      height: 200,
+    });
+    const image = result.content.find((c) => c.type === 'image');
+    expect(image).toMatchObject({ type: 'image', mimeType: 'image/png' });
+    expect(pngSize(Buffer.from((image as { data: string }).data, 'base64'))).toEqual({
+      width: 320,
+      height: 200,
+    });
+    const parts = toolResultToMessageContent(result);
+    expect(parts[0]).toMatchObject({
+      type: 'image',
+      image: expect.stringMatching(/^data:image\/png;base64,iVBOR/),
+    });
+  });
+
+  it('screenshots a URL and reads page text', async () => {
+    const shot = await registry.call('browser_screenshot', { url, width: 400, height: 300 });
+    expect(shot.isError).toBeUndefined();
+    const text = await registry.call('browser_text', { url });
+    expect(text.structuredContent).toEqual({ title: 'Served page', text: 'Hello from the test server' });
+  });
+
+  it('refuses non-http URLs and bad input', async () => {
+    expect((await registry.call('browser_text', { url: 'file:///etc/passwd' })).isError).toBe(true);
+    await expect(registry.call('browser_text', {})).rejects.toThrow(/exactly one of "url" or "html"/);
+    const limited = new ToolRegistry(browserTools({ allowHosts: ['example.com'] }));
+    const refused = await limited.call('browser_text', { url });
+    expect(JSON.stringify(refused.content)).toMatch(/not on the allow-list/);
+  });
+});

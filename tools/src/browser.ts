@@ -97,6 +97,7 @@ export function browserTools(options: BrowserToolsOptions = {}): ToolDefinition[
       run: (input, { signal }) =>
         withPage(input, signal, async (page) => ({
           title: await page.title(),
+          // biome-ignore lint/performance/useDomNodeTextContent: the model wants the rendered, visible text (innerText), not hidden nodes.
           text: await page.innerText('body'),
         })),
     }),

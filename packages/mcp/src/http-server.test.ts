@@ -177,9 +177,9 @@ describe('serveHttp', () => {
       ])();
     const generators: (() => string)[] = [
       () =>
-        random()
+        `${random()
           .toString(36)
-          .repeat(Math.floor(random() * 5)) + '{', // not JSON
+          .repeat(Math.floor(random() * 5))}{`, // not JSON
       () => `{"jsonrpc":"2.0","id":${Math.floor(random() * 1000)},"method":`, // truncated
       () => JSON.stringify(randomValue()), // any JSON value
       () => JSON.stringify({ jsonrpc: '1.0', id: 1, method: 'tools/list' }), // wrong version

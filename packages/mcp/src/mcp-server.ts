@@ -63,33 +63,32 @@ export function createMcpServer(registry: ToolRegistry, options: McpServerOption
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
     const progressToken = request.params._meta?.progressToken;
+    // Notifications are sent asynchronously; the result must not overtake the last of them.
+    const pending: Promise<unknown>[] = [];
+    const notify = (notification: Parameters<typeof extra.sendNotification>[0]) => {
+      pending.push(extra.sendNotification(notification).catch(() => {}));
+    };
     try {
       const result = await registry.call(name, args ?? {}, {
         signal: extra.signal,
         onProgress: (progress, total, message) => {
           if (progressToken === undefined) return;
-          void extra
-            .sendNotification({
-              method: 'notifications/progress',
-              params: {
-                progressToken,
-                progress,
-                ...(total === undefined ? {} : { total }),
-                ...(message ? { message } : {}),
-              },
-            })
-            .catch(() => {});
+          notify({
+            method: 'notifications/progress',
+            params: {
+              progressToken,
+              progress,
+              ...(total === undefined ? {} : { total }),
+              ...(message ? { message } : {}),
+            },
+          });
         },
         onLog: (level, message) => {
           if (logLevels.indexOf(level) < logLevels.indexOf(minimumLevel)) return;
-          void extra
-            .sendNotification({
-              method: 'notifications/message',
-              params: { level, logger: name, data: message },
-            })
-            .catch(() => {});
+          notify({ method: 'notifications/message', params: { level, logger: name, data: message } });
         },
       });
+      await Promise.all(pending);
       return { ...result };
     } catch (error) {
       // Unknown tools and bad arguments are protocol errors (the client asked for something invalid);

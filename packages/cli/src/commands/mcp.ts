@@ -142,22 +142,26 @@ export function registerMcpCommand(program: Command): void {
     )
     .option('--url <url>', 'also an HTTP MCP server at this URL')
     .option('--token <token>', 'bearer token for --url')
-    .option('--command <command...>', 'also a stdio MCP server started by this command line')
+    .option(
+      '--command <command line>',
+      'also a stdio MCP server started by this command line (quoted, split on spaces)',
+    )
     .option('--json', 'print JSON')
     .action(
       async (options: {
         config?: string;
         url?: string;
         token?: string;
-        command?: string[];
+        command?: string;
         json?: boolean;
       }) => {
         const config = await readConfig(options.config);
         const servers: McpServerConfig[] = config ? mcpServersFromConfig(config) : [];
         if (options.url)
           servers.push({ name: 'url', url: options.url, ...(options.token ? { token: options.token } : {}) });
-        if (options.command?.[0])
-          servers.push({ name: 'command', command: options.command[0], args: options.command.slice(1) });
+        const commandLine = options.command?.trim().split(/\s+/) ?? [];
+        if (commandLine[0])
+          servers.push({ name: 'command', command: commandLine[0], args: commandLine.slice(1) });
         if (servers.length === 0)
           throw Object.assign(
             new Error('No MCP servers: add "mcpServers" to hearth.config.json or pass --url / --command.'),

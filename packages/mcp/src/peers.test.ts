@@ -58,6 +58,30 @@ describe('@modelcontextprotocol/inspector CLI drives hearth mcp serve', () => {
     expect(call.code, call.stderr).toBe(0);
     expect(JSON.parse(call.stdout)).toMatchObject({ structuredContent: { result: 27 } });
 
+    // A real Chromium screenshot arrives as MCP image content.
+    const shot = await inspectStdio(
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'browser_screenshot',
+      '--tool-arg',
+      'html=<h1>hello</h1>',
+      '--tool-arg',
+      'width=200',
+      '--tool-arg',
+      'height=120',
+    );
+    expect(shot.code, shot.stderr).toBe(0);
+    const image = (
+      JSON.parse(shot.stdout) as { content: { type: string; data?: string; mimeType?: string }[] }
+    ).content[0];
+    expect(image).toMatchObject({ type: 'image', mimeType: 'image/png' });
+    expect(
+      Buffer.from(image?.data ?? '', 'base64')
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+
     const bad = await inspectStdio('--method', 'tools/call', '--tool-name', 'no_such_tool');
     expect(bad.code).not.toBe(0);
     expect(bad.stdout + bad.stderr).toMatch(/no_such_tool/);
@@ -117,6 +141,24 @@ describe('@modelcontextprotocol/inspector CLI drives hearth mcp serve', () => {
     } finally {
       server.kill('SIGTERM');
     }
+  });
+});
+
+describe('hearth mcp serve --http safety', () => {
+  it('refuses to bind a non-loopback address without a token (exit code 2)', async () => {
+    const result = await run(process.execPath, [
+      hearthBin,
+      'mcp',
+      'serve',
+      '--no-agents',
+      '--http',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Refusing to serve MCP on non-loopback address 0.0.0.0 without a token/);
   });
 });
 

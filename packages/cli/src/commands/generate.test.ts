@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeMediaFixtures } from '@hearth/testkit';
-import type { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createProgram } from '../program.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runHearthInProcess } from './test-support/run-in-process.js';
 
 interface GenerateJson {
   text: string;
@@ -15,32 +14,7 @@ interface GenerateJson {
   mtp: { drafted: number; accepted: number } | null;
 }
 
-/** Runs `hearth <args>` in-process; returns what went to stdout and stderr. */
-async function run(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const program = createProgram();
-    const overrideExit = (command: Command): void => {
-      command.exitOverride();
-      command.commands.forEach(overrideExit);
-    };
-    overrideExit(program);
-    await program.parseAsync(['node', 'hearth', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr };
-}
+const run = runHearthInProcess;
 
 const generateJson = async (args: string[]) =>
   JSON.parse((await run(['generate', ...args, '--json'])).stdout) as GenerateJson;

@@ -2,9 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testkitModelNames, validateGgufFile } from '@hearth/testkit';
-import type { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createProgram } from '../program.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runHearthInProcess } from './test-support/run-in-process.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -14,27 +13,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs `hearth <args>` in-process and returns what it printed to stdout. */
-async function run(args: string[]): Promise<string> {
-  let printed = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    printed += String(chunk);
-    return true;
-  });
-  try {
-    const program = createProgram();
-    // Throw instead of exiting on usage errors, on every (already registered) subcommand too.
-    const overrideExit = (command: Command): void => {
-      command.exitOverride();
-      command.commands.forEach(overrideExit);
-    };
-    overrideExit(program);
-    await program.parseAsync(['node', 'hearth', ...args]);
-  } finally {
-    write.mockRestore();
-  }
-  return printed;
-}
+const run = async (args: string[]) => (await runHearthInProcess(args)).stdout;
 
 describe('hearth testkit make', () => {
   it('--json prints {name: path} for the whole family, each a valid GGUF', async () => {
@@ -77,13 +56,8 @@ describe('hearth testkit make', () => {
   });
 
   it('refuses a seed that is not a 32-bit unsigned integer', async () => {
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      await expect(run(['testkit', 'make', '--dir', dir, '--seed', 'abc'])).rejects.toMatchObject({
-        code: 'commander.invalidArgument',
-      });
-    } finally {
-      stderr.mockRestore();
-    }
+    await expect(run(['testkit', 'make', '--dir', dir, '--seed', 'abc'])).rejects.toMatchObject({
+      code: 'commander.invalidArgument',
+    });
   });
 });

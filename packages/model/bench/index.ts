@@ -17,6 +17,7 @@
 import { type CycleOptions, makeTestkitModel } from '@hearth/testkit';
 import { loadLlamaContext, type SlotCompletionOptions } from '../src/engine/llama-node/binding.js';
 import { LlamaNodeEngine } from '../src/engine/llama-node/llama-node-engine.js';
+import { toLlamaSampling } from '../src/engine/llama-node/sampling.js';
 import type { Engine, GenerateRequest, Message } from '../src/engine/types.js';
 import { HostedEngine } from '../src/host/hosted-engine.js';
 
@@ -34,15 +35,8 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
-const greedy = {
-  temperature: 0,
-  top_k: 1,
-  top_p: 1,
-  min_p: 0,
-  xtc_probability: 0,
-  dry_multiplier: 0,
-  seed: 0,
-};
+/** The raw side of the comparison decodes exactly as the engine does for `{greedy: true}`. */
+const greedy = toLlamaSampling({ greedy: true });
 const prompt: Message[] = [{ role: 'user', content: 'abc' }];
 /** Long enough that the conversation outgrows the testkit model's 512-token sliding window. */
 const WORKSHOP_RULES = 'You are a terse assistant for a small workshop. Answer in one line. '.repeat(16);

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { LlamaSampling } from './sampling.js';
 
 /*
  * The part of `@fugood/llama.node` 1.7.15 that Hearth uses, typed here. The package ships its
@@ -61,7 +62,8 @@ export interface FormattedChat {
 }
 
 /** Options of a queued (slot) completion. */
-export interface SlotCompletionOptions {
+/** Sampling fields come from `LlamaSampling` (sampling.ts), the one place that knows llama.node's samplers. */
+export interface SlotCompletionOptions extends LlamaSampling {
   prompt: string;
   media_paths?: string[];
   grammar?: string;
@@ -71,13 +73,6 @@ export interface SlotCompletionOptions {
   response_format?: ResponseFormat;
   n_predict: number;
   stop?: string[];
-  temperature?: number;
-  top_k?: number;
-  top_p?: number;
-  min_p?: number;
-  seed?: number;
-  xtc_probability?: number;
-  dry_multiplier?: number;
   speculative: SpeculativeOption;
   load_state_path?: string;
   save_state_path?: string;

@@ -240,14 +240,7 @@ export function defineAgent<Output extends z.ZodType = z.ZodString>(
       }
       const checked = checkAnswer(parsed.answer);
       if (!checked.ok) return retry(state, config, assistant, checked.problem);
-      emit(config, { type: 'agent-step', agent: name, step, action: 'final' });
-      return {
-        messages: [assistant],
-        steps: step,
-        pending: [],
-        answer: checked.answer,
-        stopReason: 'final' as const,
-      };
+      return finish(config, step, assistant, checked.answer);
     }
     const result = await generate(
       {
@@ -268,14 +261,13 @@ export function defineAgent<Output extends z.ZodType = z.ZodString>(
     }
     const checked = parseTextAnswer(result.text);
     if (!checked.ok) return retry(state, config, assistant, checked.problem);
+    return finish(config, step, assistant, checked.answer);
+  };
+
+  /** The model's final answer (either mode): the agent loop ends here. */
+  const finish = (config: LangGraphRunnableConfig, step: number, assistant: Message, answer: unknown) => {
     emit(config, { type: 'agent-step', agent: name, step, action: 'final' });
-    return {
-      messages: [assistant],
-      steps: step,
-      pending: [],
-      answer: checked.answer,
-      stopReason: 'final' as const,
-    };
+    return { messages: [assistant], steps: step, pending: [], answer, stopReason: 'final' as const };
   };
 
   /** A malformed turn: the model is told what was wrong and tries again (it costs a step). */

@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, ProgressNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
 import { McpConnectionError } from './errors/mcp-connection-error.js';
@@ -117,6 +117,10 @@ export class McpClientConnection {
   readonly config: McpServerConfig;
   #client: Client | undefined;
   #connecting: Promise<Client> | undefined;
+  /** Progress callbacks by token. Ours, not the SDK's: the SDK drops a progress notification that arrives
+   *  in the same chunk as its response (the response removes the handler before the notification runs). */
+  readonly #progress = new Map<string, (progress: number, total?: number, message?: string) => void>();
+  #nextProgressToken = 0;
 
   constructor(config: McpServerConfig) {
     this.config = config;
@@ -146,6 +150,10 @@ export class McpClientConnection {
     if (this.#client) return this.#client;
     this.#connecting ??= (async () => {
       const client = new Client({ name: 'hearth', version: packageJson.version }, { capabilities: {} });
+      client.setNotificationHandler(ProgressNotificationSchema, (notification) => {
+        const { progressToken, progress, total, message } = notification.params;
+        this.#progress.get(String(progressToken))?.(progress, total, message);
+      });
       client.onclose = () => {
         if (this.#client === client) this.#client = undefined;
       };
@@ -232,18 +240,15 @@ export class McpClientConnection {
     } = {},
   ): Promise<ToolResult> {
     const timeout = options.timeoutMs ?? this.timeoutMs;
+    const progressToken = `hearth-${++this.#nextProgressToken}`;
+    if (options.onProgress) this.#progress.set(progressToken, options.onProgress);
     try {
       const result = await this.#withReconnect((client) =>
-        client.callTool({ name, arguments: args }, undefined, {
-          timeout,
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.onProgress
-            ? {
-                onprogress: (p: { progress: number; total?: number; message?: string }) =>
-                  options.onProgress?.(p.progress, p.total, p.message),
-              }
-            : {}),
-        }),
+        client.callTool(
+          { name, arguments: args, ...(options.onProgress ? { _meta: { progressToken } } : {}) },
+          undefined,
+          { timeout, ...(options.signal ? { signal: options.signal } : {}) },
+        ),
       );
       const content = Array.isArray(result.content)
         ? (result.content as Record<string, unknown>[]).map(toHearthContent)
@@ -260,6 +265,8 @@ export class McpClientConnection {
           { cause: error },
         );
       throw error;
+    } finally {
+      this.#progress.delete(progressToken);
     }
   }
 

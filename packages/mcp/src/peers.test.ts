@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hearthBin, node22, peersDir, repoRoot, requireBuiltCli } from './test-support/cli.js';
+import { hearthBin, node22, repoRoot, requireBuiltCli } from './test-support/cli.js';
 
 const inspector = join(
-  peersDir,
+  repoRoot,
   'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js',
 );
 const builtins = [

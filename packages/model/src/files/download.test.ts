@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestkitModel } from '@hearth/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ModelDownloadError } from '../errors/model-download-error.js';
 import { ModelOfflineError } from '../errors/model-offline-error.js';
-import { type DownloadProgress, downloadModelFile, expectedCachePath } from './download.js';
+import {
+  type DownloadProgress,
+  downloadModelFile,
+  dropDownloaderStateTail,
+  expectedCachePath,
+} from './download.js';
 import { ModelFileServer } from './test-support/model-file-server.js';
 
 const MiB = 1024 * 1024;
@@ -211,5 +216,26 @@ describe('downloadModelFile', () => {
     const offline = await downloadModelFile(uri, { directory: cache, offline: true }).catch((e) => e);
     expect(ModelOfflineError.isInstance(offline)).toBe(true);
     expect(offline.message).toMatch(/Offline mode is on/);
+  });
+});
+
+describe('dropDownloaderStateTail', () => {
+  it("cuts the downloader's JSON resume state left after the announced size, and nothing else", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-state-tail-'));
+    try {
+      const body = Buffer.from('GGUF and the rest of the model');
+      const withState = join(dir, 'with-state.gguf');
+      await writeFile(withState, Buffer.concat([body, Buffer.from('{"part":1,"chunks":[1,1,0]}')]));
+      await dropDownloaderStateTail(withState, body.length);
+      expect(await readFile(withState)).toEqual(body);
+
+      const withGarbage = join(dir, 'with-garbage.gguf');
+      const garbage = Buffer.concat([body, Buffer.from('not json at all')]);
+      await writeFile(withGarbage, garbage);
+      await dropDownloaderStateTail(withGarbage, body.length);
+      expect(await readFile(withGarbage)).toEqual(garbage);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

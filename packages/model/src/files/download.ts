@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GgufValidationError, validateGgufFile } from '@hearth/testkit';
 import { createModelDownloader, type ModelDownloader, resolveModelFile } from 'node-llama-cpp';
@@ -224,6 +224,35 @@ async function sha256Of(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * node-llama-cpp's downloader (ipull) keeps its resume state as JSON after the file's last byte and
+ * cuts it off when the download ends; a state write still in flight can land after that cut (seen on
+ * a loaded machine: 63 bytes of JSON past the announced size). Such a tail is removed; any other
+ * surplus is left for the size check to refuse.
+ */
+export async function dropDownloaderStateTail(
+  path: string,
+  announcedBytes: number | undefined,
+): Promise<void> {
+  if (announcedBytes === undefined) return;
+  const file = await open(path, 'r+');
+  try {
+    const size = (await file.stat()).size;
+    const surplus = size - announcedBytes;
+    if (surplus <= 0 || surplus > 64 * 1024) return;
+    const tail = Buffer.alloc(surplus);
+    await file.read(tail, 0, surplus, announcedBytes);
+    try {
+      const state: unknown = JSON.parse(tail.toString('utf8'));
+      if (typeof state === 'object' && state !== null) await file.truncate(announcedBytes);
+    } catch {
+      // Not downloader state: the size check reports the surplus.
+    }
+  } finally {
+    await file.close();
+  }
+}
+
 /** Checks a finished download; deletes it (so it is not reused) and throws when it is bad. */
 async function verifyDownloadedFile(
   uri: string,
@@ -231,6 +260,7 @@ async function verifyDownloadedFile(
   announcedBytes: number | undefined,
   expected: DownloadModelFileOptions['expected'],
 ): Promise<void> {
+  await dropDownloaderStateTail(path, announcedBytes);
   const size = (await stat(path)).size;
   const fail = async (failure: 'size-mismatch' | 'checksum-mismatch' | 'invalid-gguf', message: string) => {
     await rm(path, { force: true });

@@ -1,34 +1,34 @@
-export type * from './engine/types.js';
-export {
-  loadNodeLlamaCppEngine,
-  type NodeLlamaCppEngineOptions,
-} from './engine/node-llama-cpp/node-llama-cpp-engine.js';
+export { type CreateEngineOptions, createEngine } from './engine/create-engine.js';
+export { parseGemma4ToolCall } from './engine/llama-node/gemma4-output.js';
 export {
   LlamaNodeEngine,
   type LlamaNodeEngineOptions,
 } from './engine/llama-node/llama-node-engine.js';
-export { parseGemma4ToolCall } from './engine/llama-node/gemma4-output.js';
-export { type CreateEngineOptions, createEngine } from './engine/create-engine.js';
+export {
+  loadNodeLlamaCppEngine,
+  type NodeLlamaCppEngineOptions,
+} from './engine/node-llama-cpp/node-llama-cpp-engine.js';
+export { connectOpenAIEngine, type OpenAIEngineOptions } from './engine/openai/openai-engine.js';
+export type * from './engine/types.js';
+export { type EngineCapability, EngineCapabilityError } from './errors/engine-capability-error.js';
+export { EngineLoadError } from './errors/engine-load-error.js';
 export { GenerationFailedError } from './errors/generation-failed-error.js';
 export { MediaInputError } from './errors/media-input-error.js';
 export { ModelCrashedError } from './errors/model-crashed-error.js';
-export { HostedEngine, type HostedEngineOptions } from './host/hosted-engine.js';
-export { type EngineCapability, EngineCapabilityError } from './errors/engine-capability-error.js';
-export { EngineLoadError } from './errors/engine-load-error.js';
-export { connectOpenAIEngine, type OpenAIEngineOptions } from './engine/openai/openai-engine.js';
+export { ModelDownloadError, type ModelDownloadFailure } from './errors/model-download-error.js';
+export { ModelMemoryError } from './errors/model-memory-error.js';
+export { ModelNotFoundError } from './errors/model-not-found-error.js';
+export { ModelOfflineError } from './errors/model-offline-error.js';
+export { type ModelFileRole, ModelSetMismatchError } from './errors/model-set-mismatch-error.js';
 export { OpenAIRequestError } from './errors/openai-request-error.js';
+export { ServeConfigError } from './errors/serve-config-error.js';
+export { ServeRequestError } from './errors/serve-request-error.js';
+export * from './files/index.js';
+export { HostedEngine, type HostedEngineOptions } from './host/hosted-engine.js';
+export { ChatHearth, type ChatHearthCallOptions, type ChatHearthInput } from './langchain/chat-hearth.js';
 export {
   checkServeBinding,
   type OpenAIServer,
   type OpenAIServerOptions,
   startOpenAIServer,
 } from './serve/openai-server.js';
-export { ServeConfigError } from './errors/serve-config-error.js';
-export { ServeRequestError } from './errors/serve-request-error.js';
-export { ChatHearth, type ChatHearthCallOptions, type ChatHearthInput } from './langchain/chat-hearth.js';
-export { ModelDownloadError, type ModelDownloadFailure } from './errors/model-download-error.js';
-export { ModelMemoryError } from './errors/model-memory-error.js';
-export { ModelNotFoundError } from './errors/model-not-found-error.js';
-export { ModelOfflineError } from './errors/model-offline-error.js';
-export { type ModelFileRole, ModelSetMismatchError } from './errors/model-set-mismatch-error.js';
-export * from './files/index.js';

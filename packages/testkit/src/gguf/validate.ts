@@ -21,6 +21,43 @@ interface TensorSpec {
   unlessPresent?: string;
 }
 
+/**
+ * The tensors of one Gemma 4 transformer block (prefix `b`), shared by the target and the MTP drafter.
+ * `keyValue` is absent for the drafter; `required: false` there marks a target layer that shares KV.
+ */
+function blockTensorSpecs(
+  b: string,
+  { d, h, heads, ff }: { d: number; h: number; heads: number; ff: number },
+  keyValue: { kvHeads: number; required: boolean } | undefined,
+  layerOutputScaleRequired: boolean,
+): TensorSpec[] {
+  const key: TensorSpec[] = [];
+  const keyNorm: TensorSpec[] = [];
+  if (keyValue) {
+    const { kvHeads, required } = keyValue;
+    key.push(
+      { name: `${b}.attn_k.weight`, dimensions: [d, h * kvHeads], required },
+      { name: `${b}.attn_v.weight`, dimensions: [d, h * kvHeads], required: false },
+    );
+    keyNorm.push({ name: `${b}.attn_k_norm.weight`, dimensions: [h], required });
+  }
+  return [
+    { name: `${b}.attn_norm.weight`, dimensions: [d], required: true },
+    { name: `${b}.attn_q.weight`, dimensions: [d, h * heads], required: true },
+    ...key,
+    { name: `${b}.attn_output.weight`, dimensions: [h * heads, d], required: true },
+    { name: `${b}.attn_q_norm.weight`, dimensions: [h], required: true },
+    ...keyNorm,
+    { name: `${b}.post_attention_norm.weight`, dimensions: [d], required: true },
+    { name: `${b}.layer_output_scale.weight`, dimensions: [1], required: layerOutputScaleRequired },
+    { name: `${b}.ffn_norm.weight`, dimensions: [d], required: true },
+    { name: `${b}.ffn_gate.weight`, dimensions: [d, ff], required: true },
+    { name: `${b}.ffn_up.weight`, dimensions: [d, ff], required: true },
+    { name: `${b}.ffn_down.weight`, dimensions: [ff, d], required: true },
+    { name: `${b}.post_ffw_norm.weight`, dimensions: [d], required: true },
+  ];
+}
+
 const REGENERATE =
   'use a complete, unmodified GGUF (re-download or re-convert it; for testkit files run `hearth testkit make`)';
 
@@ -224,22 +261,7 @@ function gemma4Tensors(m: MetadataReader, vocab: number): TensorSpec[] {
     const hasKv = i < layers - shared;
     const b = `blk.${i}`;
     const f = ff[i] ?? 0;
-    specs.push(
-      { name: `${b}.attn_norm.weight`, dimensions: [d], required: true },
-      { name: `${b}.attn_q.weight`, dimensions: [d, h * nh], required: true },
-      { name: `${b}.attn_k.weight`, dimensions: [d, h * nkv], required: hasKv },
-      { name: `${b}.attn_v.weight`, dimensions: [d, h * nkv], required: false },
-      { name: `${b}.attn_output.weight`, dimensions: [h * nh, d], required: true },
-      { name: `${b}.attn_q_norm.weight`, dimensions: [h], required: true },
-      { name: `${b}.attn_k_norm.weight`, dimensions: [h], required: hasKv },
-      { name: `${b}.post_attention_norm.weight`, dimensions: [d], required: true },
-      { name: `${b}.layer_output_scale.weight`, dimensions: [1], required: false },
-      { name: `${b}.ffn_norm.weight`, dimensions: [d], required: true },
-      { name: `${b}.ffn_gate.weight`, dimensions: [d, f], required: true },
-      { name: `${b}.ffn_up.weight`, dimensions: [d, f], required: true },
-      { name: `${b}.ffn_down.weight`, dimensions: [f, d], required: true },
-      { name: `${b}.post_ffw_norm.weight`, dimensions: [d], required: true },
-    );
+    specs.push(...blockTensorSpecs(b, { d, h, heads: nh, ff: f }, { kvHeads: nkv, required: hasKv }, false));
     if (!attention.sliding[i] && !ropeFreqs) {
       specs.push({ name: 'rope_freqs.weight', dimensions: [attention.headSizeFull / 2], required: true });
       ropeFreqs = true;
@@ -315,19 +337,8 @@ function gemma4AssistantTensors(m: MetadataReader, vocab: number): TensorSpec[] 
     const nh = heads[i] ?? 0;
     const f = ff[i] ?? 0;
     const b = `blk.${i}`;
-    specs.push(
-      { name: `${b}.attn_norm.weight`, dimensions: [d], required: true },
-      { name: `${b}.attn_q.weight`, dimensions: [d, h * nh], required: true },
-      { name: `${b}.attn_output.weight`, dimensions: [h * nh, d], required: true },
-      { name: `${b}.attn_q_norm.weight`, dimensions: [h], required: true },
-      { name: `${b}.post_attention_norm.weight`, dimensions: [d], required: true },
-      { name: `${b}.layer_output_scale.weight`, dimensions: [1], required: true },
-      { name: `${b}.ffn_norm.weight`, dimensions: [d], required: true },
-      { name: `${b}.ffn_gate.weight`, dimensions: [d, f], required: true },
-      { name: `${b}.ffn_up.weight`, dimensions: [d, f], required: true },
-      { name: `${b}.ffn_down.weight`, dimensions: [f, d], required: true },
-      { name: `${b}.post_ffw_norm.weight`, dimensions: [d], required: true },
-    );
+    // No K/V: the drafter reads the target's KV cache. Its layer output scale is required.
+    specs.push(...blockTensorSpecs(b, { d, h, heads: nh, ff: f }, undefined, true));
     if (!attention.sliding[i] && !ropeFreqs) {
       specs.push({ name: 'rope_freqs.weight', dimensions: [attention.headSizeFull / 2], required: true });
       ropeFreqs = true;

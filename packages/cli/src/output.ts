@@ -1,3 +1,5 @@
+import { CommanderError } from 'commander';
+
 /** Exit codes that mean something, documented in `hearth --help` and the README. */
 export const ExitCode = {
   success: 0,
@@ -11,6 +13,8 @@ export const ExitCode = {
 
 /** Prints an error for a person (message only, stack with HEARTH_DEBUG=1) and returns its exit code. */
 export function reportFailure(error: unknown): number {
+  // Commander has already printed its own message (or the help / version text it was asked for).
+  if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.success : ExitCode.usage;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`hearth: ${message}\n`);
   if (process.env.HEARTH_DEBUG && error instanceof Error && error.stack)

@@ -7,6 +7,7 @@ import { registerModelsCommand } from './commands/models.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTestkitCommand } from './commands/testkit.js';
+import { ExitCode } from './output.js';
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -18,7 +19,16 @@ export function createProgram(): Command {
   const program = new Command('hearth')
     .description('Hearth: local-first agent workflows on Gemma 4')
     .version(packageJson.version, '-v, --version')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Usage errors throw (subcommands inherit this) so bin.ts can give them exit code 2.
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Exit codes: ${ExitCode.success} success, ${ExitCode.failure} failure, ${ExitCode.usage} bad usage or input, ${ExitCode.model} model file or model process failure
+(offline, bad GGUF, crash, does not fit), ${ExitCode.approvalNeeded} run paused waiting for approval.
+Environment: HEARTH_HOME (cache and state, default ~/.cache/hearth), HEARTH_OFFLINE=1, HF_TOKEN, HEARTH_DEBUG=1.`,
+    );
   registerGenerateCommand(program);
   registerRunCommand(program);
   registerDemoCommand(program);

@@ -80,6 +80,38 @@ class TensorList {
     const count = dimensions.reduce((a, b) => a * b, 1);
     this.tensors.push({ name, dimensions, data: this.values(name, count, () => filled(count, value)) });
   }
+
+  /**
+   * One transformer block (prefix `b`), shared by the target and the MTP drafter. `kvHeads` is absent
+   * for the drafter, which has no K/V of its own (it reads the target's cache).
+   */
+  block(
+    b: string,
+    {
+      d,
+      h,
+      heads,
+      feedForwardLength: ff,
+    }: { d: number; h: number; heads: number; feedForwardLength: number },
+    kvHeads: number | undefined,
+  ): void {
+    this.constant(`${b}.attn_norm.weight`, [d], 1);
+    this.random(`${b}.attn_q.weight`, [d, h * heads]);
+    if (kvHeads !== undefined) {
+      this.random(`${b}.attn_k.weight`, [d, h * kvHeads]);
+      this.random(`${b}.attn_v.weight`, [d, h * kvHeads]);
+    }
+    this.random(`${b}.attn_output.weight`, [h * heads, d]);
+    this.constant(`${b}.attn_q_norm.weight`, [h], 1);
+    if (kvHeads !== undefined) this.constant(`${b}.attn_k_norm.weight`, [h], 1);
+    this.constant(`${b}.post_attention_norm.weight`, [d], this.plan.postNormGain);
+    this.constant(`${b}.ffn_norm.weight`, [d], 1);
+    this.random(`${b}.ffn_gate.weight`, [d, ff]);
+    this.random(`${b}.ffn_up.weight`, [d, ff]);
+    this.random(`${b}.ffn_down.weight`, [ff, d]);
+    this.constant(`${b}.post_ffw_norm.weight`, [d], this.plan.postNormGain);
+    this.constant(`${b}.layer_output_scale.weight`, [1], 1);
+  }
 }
 
 function attentionMetadata(
@@ -143,20 +175,7 @@ export function gemma4Target(
   pattern.forEach((sliding, i) => {
     const h = headSize(shape, sliding);
     const b = `blk.${i}`;
-    t.constant(`${b}.attn_norm.weight`, [d], 1);
-    t.random(`${b}.attn_q.weight`, [d, h * shape.heads]);
-    t.random(`${b}.attn_k.weight`, [d, h * shape.kvHeads]);
-    t.random(`${b}.attn_v.weight`, [d, h * shape.kvHeads]);
-    t.random(`${b}.attn_output.weight`, [h * shape.heads, d]);
-    t.constant(`${b}.attn_q_norm.weight`, [h], 1);
-    t.constant(`${b}.attn_k_norm.weight`, [h], 1);
-    t.constant(`${b}.post_attention_norm.weight`, [d], plan.postNormGain);
-    t.constant(`${b}.ffn_norm.weight`, [d], 1);
-    t.random(`${b}.ffn_gate.weight`, [d, shape.feedForwardLength]);
-    t.random(`${b}.ffn_up.weight`, [d, shape.feedForwardLength]);
-    t.random(`${b}.ffn_down.weight`, [shape.feedForwardLength, d]);
-    t.constant(`${b}.post_ffw_norm.weight`, [d], plan.postNormGain);
-    t.constant(`${b}.layer_output_scale.weight`, [1], 1);
+    t.block(b, { d, h, heads: shape.heads, feedForwardLength: shape.feedForwardLength }, shape.kvHeads);
     if (shape.experts) {
       const { count, feedForwardLength: ff } = shape.experts;
       t.random(`${b}.ffn_gate_inp.weight`, [d, count], 1 / Math.sqrt(d));
@@ -216,17 +235,7 @@ export function gemma4Assistant(
   pattern.forEach((sliding, i) => {
     const h = headSize(target, sliding);
     const b = `blk.${i}`;
-    t.constant(`${b}.attn_norm.weight`, [d], 1);
-    t.random(`${b}.attn_q.weight`, [d, h * shape.heads]);
-    t.random(`${b}.attn_output.weight`, [h * shape.heads, d]);
-    t.constant(`${b}.attn_q_norm.weight`, [h], 1);
-    t.constant(`${b}.post_attention_norm.weight`, [d], plan.postNormGain);
-    t.constant(`${b}.ffn_norm.weight`, [d], 1);
-    t.random(`${b}.ffn_gate.weight`, [d, shape.feedForwardLength]);
-    t.random(`${b}.ffn_up.weight`, [d, shape.feedForwardLength]);
-    t.random(`${b}.ffn_down.weight`, [shape.feedForwardLength, d]);
-    t.constant(`${b}.post_ffw_norm.weight`, [d], plan.postNormGain);
-    t.constant(`${b}.layer_output_scale.weight`, [1], 1);
+    t.block(b, { d, h, heads: shape.heads, feedForwardLength: shape.feedForwardLength }, undefined);
   });
   return { metadata, tensors: t.tensors };
 }

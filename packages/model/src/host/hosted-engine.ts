@@ -1,11 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LlamaNodeEngineOptions } from '../engine/llama-node/llama-node-engine.js';
+import { validateLlamaNodeFiles } from '../engine/llama-node/validate-files.js';
 import { PushIterator } from '../engine/node-llama-cpp/push-iterator.js';
 import type { Engine, EngineInfo, GenerateDelta, GenerateRequest, GenerateResult } from '../engine/types.js';
 import { ModelCrashedError } from '../errors/model-crashed-error.js';
-import { validateModelSet } from '../files/validate-set.js';
 import { type ChildMessage, deserializeError, type ParentMessage } from './protocol.js';
 
 /** How much of the host's stderr is kept for crash reports. */
@@ -240,13 +239,8 @@ export class HostedEngine implements Engine {
    * @throws ModelCrashedError when the native loader kills the host; EngineLoadError when it refuses.
    */
   static async start(options: HostedEngineOptions): Promise<HostedEngine> {
-    const name = options.name ?? basename(options.model);
-    await validateModelSet({
-      name,
-      target: options.model,
-      ...(options.drafter ? { drafter: options.drafter } : {}),
-      ...(options.mmproj ? { mmproj: options.mmproj } : {}),
-    });
+    // Checked here too, so a bad file never starts a process (the host checks again on every restart).
+    const name = await validateLlamaNodeFiles(options);
     let engine: HostedEngine | undefined;
     const host = new HostProcess({ ...options, name }, name, (exited) => engine?.forget(exited));
     const info = await host.ready;

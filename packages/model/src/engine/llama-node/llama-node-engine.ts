@@ -1,11 +1,10 @@
 import { existsSync, statfsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { GenerationFailedError } from '../../errors/generation-failed-error.js';
-import { validateModelSet } from '../../files/validate-set.js';
 import { PushIterator } from '../node-llama-cpp/push-iterator.js';
 import type {
   Engine,
@@ -30,6 +29,7 @@ import {
 import { toLlamaChat } from './chat-messages.js';
 import { Gemma4OutputSplitter, parseGemma4ToolCall, stripTrailingEndMarker } from './gemma4-output.js';
 import { toLlamaSampling } from './sampling.js';
+import { validateLlamaNodeFiles } from './validate-files.js';
 
 const ENGINE = 'llama-node';
 /** A cached prompt prefix this long (about 500 tokens) is worth more than MTP on one turn. */
@@ -118,13 +118,7 @@ export class LlamaNodeEngine implements Engine {
    * @throws EngineLoadError when llama.node refuses the multimodal projector.
    */
   static async load(options: LlamaNodeEngineOptions): Promise<LlamaNodeEngine> {
-    const name = options.name ?? basename(options.model);
-    await validateModelSet({
-      name,
-      target: options.model,
-      ...(options.drafter ? { drafter: options.drafter } : {}),
-      ...(options.mmproj ? { mmproj: options.mmproj } : {}),
-    });
+    const name = await validateLlamaNodeFiles(options);
     const contextSize = options.contextSize ?? 8192;
     // llama.cpp clamps its batch to the context; the slot manager must use the same batch, or a long
     // prompt trips GGML_ASSERT(n_tokens_all <= n_batch) and aborts the process.

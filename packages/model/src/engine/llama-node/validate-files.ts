@@ -1,0 +1,21 @@
+import { basename } from 'node:path';
+import { validateModelSet } from '../../files/validate-set.js';
+import type { LlamaNodeEngineOptions } from './llama-node-engine.js';
+
+/**
+ * Checks an engine's model files in pure JS before llama.node sees them (a bad file kills the process
+ * that loads it) and returns the model's display name. Kept apart from the engine so the parent side of
+ * the model host can call it without loading the native addon.
+ *
+ * @throws GgufValidationError or ModelSetMismatchError naming the bad file.
+ */
+export async function validateLlamaNodeFiles(options: LlamaNodeEngineOptions): Promise<string> {
+  const name = options.name ?? basename(options.model);
+  await validateModelSet({
+    name,
+    target: options.model,
+    ...(options.drafter ? { drafter: options.drafter } : {}),
+    ...(options.mmproj ? { mmproj: options.mmproj } : {}),
+  });
+  return name;
+}

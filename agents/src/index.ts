@@ -1,4 +1,4 @@
-import type { AnyRunnable } from '@hearth/planner';
+import type { AnyRunTarget } from '@hearth/core';
 import { researchAgent } from './research.js';
 import { screenTriageAgent } from './screen-triage.js';
 
@@ -6,7 +6,7 @@ export { type ResearchAnswer, researchAgent, researchAnswerSchema, researchTools
 export { screenTriageAgent, type TriageFindings, triageFindingsSchema } from './screen-triage.js';
 
 /** The example agents by name: what `hearth run <name>` and `hearth mcp serve` offer. */
-export const examples: Record<string, AnyRunnable> = {
+export const examples: Record<string, AnyRunTarget> = {
   [screenTriageAgent.name]: screenTriageAgent,
   [researchAgent.name]: researchAgent,
 };

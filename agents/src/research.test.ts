@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScriptedEngine, type ScriptedReply, startTinyEngine } from '@hearth/planner/testing';
+import { ScriptedEngine, type ScriptedReply } from '@hearth/core/testing';
+import { startTinyEngine } from '@hearth/model/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { researchAgent } from './research.js';
 

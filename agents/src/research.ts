@@ -1,4 +1,4 @@
-import { defineAgent, type RunEnvironment } from '@hearth/planner';
+import { defineAgent, type RunEnvironment } from '@hearth/core';
 import { builtinTools } from '@hearth/tools';
 import { z } from 'zod';
 

@@ -1,6 +1,7 @@
-import type { ContentPart } from '@hearth/model';
-import { type Attachment, attachmentFromFile } from '@hearth/planner';
-import { ScriptedEngine, startTinyEngine } from '@hearth/planner/testing';
+import { type Attachment, attachmentFromFile } from '@hearth/core';
+import { ScriptedEngine } from '@hearth/core/testing';
+import type { ContentPart } from '@hearth/engine';
+import { startTinyEngine } from '@hearth/model/testing';
 import { makeMediaFixtures } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenTriageAgent, triageFindingsSchema } from './screen-triage.js';

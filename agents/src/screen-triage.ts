@@ -1,4 +1,4 @@
-import { defineAgent } from '@hearth/planner';
+import { defineAgent } from '@hearth/core';
 import { z } from 'zod';
 
 /** What the triage agent reports. */

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ToolRegistry, toolResultToMessageContent } from '@hearth/mcp';
+import { ToolRegistry, toolResultToMessageContent } from '@hearth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserTools } from './browser.js';
 

@@ -1,4 +1,4 @@
-import { defineTool, type ToolDefinition } from '@hearth/mcp';
+import { defineTool, type ToolDefinition } from '@hearth/core';
 import { type Browser, chromium } from 'playwright-core';
 import { z } from 'zod';
 import { assertUrlAllowed } from './host-allow-list.js';

@@ -1,4 +1,4 @@
-import { ToolRegistry } from '@hearth/mcp';
+import { ToolRegistry } from '@hearth/core';
 import { describe, expect, it } from 'vitest';
 import { calculatorTool, evaluateExpression } from './calculator.js';
 import { ExpressionError } from './errors/expression-error.js';

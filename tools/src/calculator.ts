@@ -1,4 +1,4 @@
-import { defineTool, type ToolDefinition } from '@hearth/mcp';
+import { defineTool, type ToolDefinition } from '@hearth/core';
 import { z } from 'zod';
 import { ExpressionError } from './errors/expression-error.js';
 

@@ -1,4 +1,4 @@
-import { defineTool, type ToolDefinition } from '@hearth/mcp';
+import { defineTool, type ToolDefinition } from '@hearth/core';
 import { z } from 'zod';
 
 /** `clock`: the current date and time, in UTC and optionally in an IANA time zone. */

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToolRegistry } from '@hearth/mcp';
+import { ToolRegistry } from '@hearth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PathOutsideRootError } from './errors/path-outside-root-error.js';
 import { fsTools, resolveInsideRoot } from './fs.js';

@@ -1,6 +1,6 @@
 import { lstat, mkdir, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { defineTool, type ToolDefinition } from '@hearth/mcp';
+import { defineTool, type ToolDefinition } from '@hearth/core';
 import { z } from 'zod';
 import { PathOutsideRootError } from './errors/path-outside-root-error.js';
 

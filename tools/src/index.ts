@@ -1,4 +1,4 @@
-import type { ToolDefinition } from '@hearth/mcp';
+import type { ToolDefinition } from '@hearth/core';
 import { type BrowserToolsOptions, browserTools } from './browser.js';
 import { calculatorTool } from './calculator.js';
 import { clockTool } from './clock.js';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { defineTool, type ToolDefinition } from '@hearth/mcp';
+import { defineTool, type ToolDefinition } from '@hearth/core';
 import { z } from 'zod';
 import { CommandNotAllowedError } from './errors/command-not-allowed-error.js';
 

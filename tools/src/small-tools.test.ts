@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ToolRegistry } from '@hearth/mcp';
+import { ToolRegistry } from '@hearth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clockTool } from './clock.js';
 import { httpFetchTool } from './http-fetch.js';

@@ -1,14 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContentPart, GenerateRequest } from '@hearth/model';
-import { type Attachment, attachmentFromFile, type WorkflowEvent } from '@hearth/planner';
-import {
-  RecordingEngine,
-  ScriptedEngine,
-  type ScriptedReply,
-  startTinyEngine,
-} from '@hearth/planner/testing';
+import { type Attachment, attachmentFromFile, type WorkflowEvent } from '@hearth/core';
+import { RecordingEngine, ScriptedEngine, type ScriptedReply } from '@hearth/core/testing';
+import type { ContentPart, GenerateRequest } from '@hearth/engine';
+import { startTinyEngine } from '@hearth/model/testing';
 import { makeMediaFixtures } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bugReportWorkflow } from './bug-report.js';

@@ -7,7 +7,7 @@ import {
   type RunEnvironment,
   START,
   type ToolOutcome,
-} from '@hearth/planner';
+} from '@hearth/core';
 import { builtinTools } from '@hearth/tools';
 import { z } from 'zod';
 import { sampleSiteUrl } from './sample-site.js';

@@ -1,4 +1,4 @@
-import type { AnyRunnable } from '@hearth/planner';
+import type { AnyRunTarget } from '@hearth/core';
 import { bugReportWorkflow } from './bug-report.js';
 import { salesReportWorkflow } from './sales-report.js';
 
@@ -7,7 +7,7 @@ export { parseSalesCsv, salesReportWorkflow, sampleSalesCsv } from './sales-repo
 export { sampleLoginPage, sampleSiteUrl } from './sample-site.js';
 
 /** The example workflows by name: what `hearth run <name>`, `hearth demo` and `hearth mcp serve` offer. */
-export const examples: Record<string, AnyRunnable> = {
+export const examples: Record<string, AnyRunTarget> = {
   [bugReportWorkflow.name]: bugReportWorkflow,
   [salesReportWorkflow.name]: salesReportWorkflow,
 };

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScriptedEngine, startTinyEngine } from '@hearth/planner/testing';
+import { ScriptedEngine } from '@hearth/core/testing';
+import { startTinyEngine } from '@hearth/model/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { salesReportWorkflow } from './sales-report.js';
 

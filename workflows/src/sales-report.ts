@@ -6,7 +6,7 @@ import {
   type RunEnvironment,
   START,
   type ToolOutcome,
-} from '@hearth/planner';
+} from '@hearth/core';
 import { builtinTools } from '@hearth/tools';
 import { z } from 'zod';
 

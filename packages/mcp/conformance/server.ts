@@ -3,8 +3,10 @@
  * (`test_simple_text`, `test_image_content`, ...), all made with `defineTool`. Prints its URL.
  * Run: node --import tsx conformance/server.ts [port]
  */
+
+import { defineTool, ToolRegistry } from '@hearth/core';
 import { z } from 'zod';
-import { defineTool, serveHttp, ToolRegistry } from '../src/index.js';
+import { serveHttp } from '../src/index.js';
 
 // 1x1 red PNG and a 1-sample WAV: the smallest valid media the suite accepts.
 const png =

@@ -1,12 +1,12 @@
 import { request as httpRequest } from 'node:http';
+import { ToolRegistry } from '@hearth/core';
+import { hangTool, slowTool } from '@hearth/core/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpServerConfigError } from './errors/http-server-config-error.js';
 import { type HttpMcpServer, serveHttp } from './http-server.js';
-import { hangTool, slowTool } from './test-support/fixture-tools.js';
-import { ToolRegistry } from './tool-registry.js';
 
 const token = 'test-token-0123456789abcdef';
 let server: HttpMcpServer;

@@ -1,12 +1,12 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ToolRegistry } from '@hearth/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { HttpServerConfigError } from './errors/http-server-config-error.js';
 import { createMcpServer, type McpServerOptions } from './mcp-server.js';
-import type { ToolRegistry } from './tool-registry.js';
 
 export interface HttpServeOptions extends McpServerOptions {
   /** Interface to bind (default `127.0.0.1`). Any non-loopback address requires `token`. */

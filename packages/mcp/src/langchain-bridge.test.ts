@@ -1,9 +1,8 @@
+import { defineTool, imageResult, ToolRegistry } from '@hearth/core';
 import { tool as langChainTool } from '@langchain/core/tools';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineTool, imageResult } from './define-tool.js';
 import { fromLangChainTool, toLangChainTool } from './langchain-bridge.js';
-import { ToolRegistry } from './tool-registry.js';
 
 const multiply = defineTool({
   name: 'multiply',

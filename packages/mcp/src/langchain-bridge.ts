@@ -1,9 +1,7 @@
+import type { ToolDefinition, ToolResult } from '@hearth/core';
+import { defineTool, normalizeToolOutput, ToolRegistry, toolInputJsonSchema } from '@hearth/core';
 import { DynamicStructuredTool, type StructuredToolInterface } from '@langchain/core/tools';
 import { z } from 'zod';
-import { defineTool, normalizeToolOutput } from './define-tool.js';
-import { ToolRegistry } from './tool-registry.js';
-import { toolInputJsonSchema } from './tool-schema.js';
-import type { ToolDefinition, ToolResult } from './tool-types.js';
 
 type LangChainContentBlock =
   | { type: 'text'; text: string }

@@ -1,16 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ToolRegistry, ToolTimeoutError, toolSpecFromDefinition } from '@hearth/core';
+import { hangTool, pidTool, slowTool } from '@hearth/core/testing';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ToolTimeoutError } from './errors/tool-timeout-error.js';
 import { serveHttp } from './http-server.js';
 import { McpClientConnection } from './mcp-client.js';
 import { hearthBin, requireBuiltCli } from './test-support/cli.js';
-import { hangTool, pidTool, slowTool } from './test-support/fixture-tools.js';
-import { ToolRegistry } from './tool-registry.js';
-import { toolSpecFromDefinition } from './tool-schema.js';
 
 const toolsDir = new URL('./test-support/tools-dir', import.meta.url).pathname;
 const cleanups: (() => Promise<unknown>)[] = [];

@@ -1,37 +1,16 @@
 import { createRequire } from 'node:module';
+import type { McpServerConfig, ToolDefinition, ToolResult, ToolResultContent } from '@hearth/core';
+import { defineTool, ToolTimeoutError } from '@hearth/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, ProgressNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { defineTool } from './define-tool.js';
 import { McpConnectionError } from './errors/mcp-connection-error.js';
-import { ToolTimeoutError } from './errors/tool-timeout-error.js';
-import type { ToolDefinition, ToolResult, ToolResultContent } from './tool-types.js';
 
 const lenientToolList = z.looseObject({ tools: z.array(z.unknown()), nextCursor: z.string().optional() });
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
-
-/** How to reach one MCP server: a command to spawn (stdio) or a Streamable HTTP URL. */
-export type McpServerConfig =
-  | {
-      name: string;
-      command: string;
-      args?: string[];
-      env?: Record<string, string>;
-      cwd?: string;
-      timeoutMs?: number;
-      toolPrefix?: string;
-    }
-  | {
-      name: string;
-      url: string;
-      token?: string;
-      headers?: Record<string, string>;
-      timeoutMs?: number;
-      toolPrefix?: string;
-    };
 
 export interface RemoteToolInfo {
   name: string;

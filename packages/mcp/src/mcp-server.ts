@@ -1,4 +1,12 @@
 import { createRequire } from 'node:module';
+import {
+  errorResult,
+  ToolInputError,
+  ToolNotFoundError,
+  type ToolRegistry,
+  ToolTimeoutError,
+  toolInputJsonSchema,
+} from '@hearth/core';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import {
@@ -9,11 +17,6 @@ import {
   McpError,
   SetLevelRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { ToolInputError } from './errors/tool-input-error.js';
-import { ToolNotFoundError } from './errors/tool-not-found-error.js';
-import { ToolTimeoutError } from './errors/tool-timeout-error.js';
-import { errorResult, type ToolRegistry } from './tool-registry.js';
-import { toolInputJsonSchema } from './tool-schema.js';
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
 const logLevels: LoggingLevel[] = [

@@ -14,11 +14,12 @@
  * The report goes to stdout; llama.cpp's load log (from the in-process contexts) goes to stderr,
  * so `npm run bench 2>/dev/null` shows the report alone.
  */
+
+import type { Engine, GenerateRequest, Message } from '@hearth/engine';
 import { type CycleOptions, makeTestkitModel } from '@hearth/testkit';
 import { loadLlamaContext, type SlotCompletionOptions } from '../src/engine/llama-node/binding.js';
 import { LlamaNodeEngine } from '../src/engine/llama-node/llama-node-engine.js';
 import { toLlamaSampling } from '../src/engine/llama-node/sampling.js';
-import type { Engine, GenerateRequest, Message } from '../src/engine/types.js';
 import { HostedEngine } from '../src/host/hosted-engine.js';
 
 const rounds = Number(process.env.HEARTH_BENCH_ROUNDS ?? 3);

@@ -1,3 +1,5 @@
+// @hearth/model: Gemma 4 engines (the Engine contract itself is @hearth/engine), the crash-isolated model
+// host, model files, the OpenAI-compatible server and ChatHearth for LangChain.
 export { type CreateEngineOptions, createEngine } from './engine/create-engine.js';
 export { parseGemma4ToolCall } from './engine/llama-node/gemma4-output.js';
 export {
@@ -8,8 +10,8 @@ export {
   loadNodeLlamaCppEngine,
   type NodeLlamaCppEngineOptions,
 } from './engine/node-llama-cpp/node-llama-cpp-engine.js';
+export { type OpenEngineSettings, openEngine } from './engine/open-engine.js';
 export { connectOpenAIEngine, type OpenAIEngineOptions } from './engine/openai/openai-engine.js';
-export type * from './engine/types.js';
 export { type EngineCapability, EngineCapabilityError } from './errors/engine-capability-error.js';
 export { EngineLoadError } from './errors/engine-load-error.js';
 export { GenerationFailedError } from './errors/generation-failed-error.js';

@@ -2,8 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { GgmlTypeName, GgufMetadataEntry } from './gguf/types.js';
-import { encodeGguf, type GgufTensorInput, meta } from './gguf/writer.js';
+import type { GgmlTypeName, GgufMetadataEntry } from '@hearth/gguf';
+import { encodeGguf, type GgufTensorInput, meta } from '@hearth/gguf';
 import { gemma4ChatTemplate } from './models/chat-template.js';
 import {
   CYCLE_POST_NORM_GAIN,

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
-import { hearthHome } from '@hearth/model';
-import { attachmentFromFile } from '@hearth/planner';
+import { attachmentFromFile } from '@hearth/core';
+import { hearthHome } from '@hearth/engine';
 import { makeMediaFixtures } from '@hearth/testkit';
 import type { Command } from 'commander';
 import { executeRun, loadRunnable } from './run.js';

@@ -1,11 +1,6 @@
-import {
-  type ContentPart,
-  createEngine,
-  type GenerateRequest,
-  type GenerateResult,
-  resolveModelSet,
-} from '@hearth/model';
-import { GgufValidationError } from '@hearth/testkit';
+import type { ContentPart, GenerateRequest, GenerateResult } from '@hearth/engine';
+import { GgufValidationError } from '@hearth/gguf';
+import { createEngine, resolveModelSet } from '@hearth/model';
 import { type Command, InvalidArgumentError } from 'commander';
 import { ExitCode, printJson } from '../output.js';
 

@@ -3,14 +3,12 @@ import {
   HearthConfigError,
   loadHearthConfig,
   loadToolsFromDirectory,
-  McpClientConnection,
   type McpServerConfig,
   mcpServersFromConfig,
-  serveHttp,
-  serveStdio,
   ToolRegistry,
   toolInputJsonSchema,
-} from '@hearth/mcp';
+} from '@hearth/core';
+import { McpClientConnection, serveHttp, serveStdio } from '@hearth/mcp';
 import { builtinTools } from '@hearth/tools';
 import type { Command } from 'commander';
 import { ExitCode, printJson } from '../output.js';

@@ -2,18 +2,19 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ToolDefinition } from '@hearth/mcp';
-import { createEngine, type Engine, hearthHome, resolveModelSet } from '@hearth/model';
 import {
-  type AnyRunnable,
+  type AnyRunTarget,
   type ApprovalDecision,
   type Attachment,
   attachmentFromFile,
   PlannerInputError,
-  Runnable,
   type RunResult,
+  RunTarget,
+  type ToolDefinition,
   type WorkflowEvent,
-} from '@hearth/planner';
+} from '@hearth/core';
+import { type Engine, hearthHome } from '@hearth/engine';
+import { openEngine } from '@hearth/model';
 import type { Command } from 'commander';
 import { ExitCode, printJson } from '../output.js';
 
@@ -45,8 +46,8 @@ const runRecordPath = (threadId: string) =>
   join(hearthHome(), 'runs', `${threadId.replace(/[^\w.-]/g, '_')}.json`);
 
 /** Registered example names, from the example packages (loaded only when a name is asked for). */
-async function examples(): Promise<Map<string, AnyRunnable>> {
-  const found = new Map<string, AnyRunnable>();
+async function examples(): Promise<Map<string, AnyRunTarget>> {
+  const found = new Map<string, AnyRunTarget>();
   for (const specifier of ['@hearth/workflows', '@hearth/agents']) {
     // An example package that is not installed or not built is simply not offered; a broken one is an error.
     let entry: string;
@@ -58,7 +59,7 @@ async function examples(): Promise<Map<string, AnyRunnable>> {
     if (!existsSync(fileURLToPath(entry))) continue;
     const module = (await import(entry)) as { examples?: Record<string, unknown> };
     for (const [name, value] of Object.entries(module.examples ?? {}))
-      if (Runnable.isRunnable(value)) found.set(name, value);
+      if (RunTarget.isRunTarget(value)) found.set(name, value);
   }
   return found;
 }
@@ -84,15 +85,15 @@ function resolveTargetFile(target: string): string | undefined {
  * Loads an agent or workflow from a file (TypeScript through tsx, or JavaScript) or by example name.
  * The module's default export, or its only exported agent/workflow, is the one that runs.
  */
-export async function loadRunnable(target: string): Promise<{ runnable: Runnable; target: string }> {
+export async function loadRunnable(target: string): Promise<{ runnable: RunTarget; target: string }> {
   const file = resolveTargetFile(target);
   if (file) {
     const module: Record<string, unknown> = ['.ts', '.mts'].includes(extname(file))
       ? await (await import('tsx/esm/api')).tsImport(pathToFileURL(file).href, import.meta.url)
       : await import(pathToFileURL(file).href);
-    if (Runnable.isRunnable(module.default)) return { runnable: module.default, target: file };
-    const exported = Object.entries(module).filter(([, value]) => Runnable.isRunnable(value));
-    if (exported.length === 1) return { runnable: exported[0]?.[1] as Runnable, target: file };
+    if (RunTarget.isRunTarget(module.default)) return { runnable: module.default, target: file };
+    const exported = Object.entries(module).filter(([, value]) => RunTarget.isRunTarget(value));
+    if (exported.length === 1) return { runnable: exported[0]?.[1] as RunTarget, target: file };
     throw new PlannerInputError(
       exported.length === 0
         ? `${file} exports no agent or workflow; export one made with defineAgent/defineWorkflow/definePlanner (default export preferred)`
@@ -128,17 +129,6 @@ async function parseInput(raw: string | undefined): Promise<Record<string, unkno
   return value as Record<string, unknown>;
 }
 
-/** Starts the model a run uses: a preset (`tiny`, `gemma-4-12b`, ...) or a GGUF path, in Hearth's model host. */
-export async function openEngine(model: string): Promise<Engine> {
-  const set = await resolveModelSet({ model });
-  return createEngine({
-    model: set.target,
-    name: set.name,
-    ...(set.mmproj ? { mmproj: set.mmproj } : {}),
-    ...(set.drafter ? { drafter: set.drafter } : {}),
-  });
-}
-
 /**
  * The example agents and workflows as tools, for `hearth mcp serve`: a call runs the agent or
  * workflow to completion (or to a pause for approval, reported as an error result naming the thread).
@@ -155,7 +145,7 @@ export async function exampleTools(options: { model?: string; workdir: string })
       description: `${runnable.kind}: ${runnable.description}`,
       input: runnable.input,
       run: async (input, context) => {
-        engine ??= openEngine(options.model ?? defaultModel(runnable));
+        engine ??= openEngine({ model: options.model ?? defaultModel(runnable) });
         return runnable.asTool({ engine: await engine, workdir: options.workdir }).run(input, context);
       },
     }),
@@ -254,7 +244,7 @@ export function runSummary(name: string, model: string, result: RunResult<unknow
 }
 
 interface ExecuteOptions {
-  runnable: Runnable;
+  runnable: RunTarget;
   /** Remembered for `--resume`: a file path or example name. */
   target: string;
   model: string;
@@ -282,7 +272,7 @@ export async function executeRun(
   if (!options.json && !options.stream) write(`${runnable.kind} ${runnable.name} on ${model}`);
   // File tools are rooted here; a fresh directory (e.g. the demo's) is made rather than refused.
   await mkdir(options.workdir, { recursive: true });
-  const engine = await openEngine(model);
+  const engine = await openEngine({ model });
   try {
     const runOptions = {
       engine,
@@ -414,7 +404,7 @@ async function runCommand(
   });
 }
 
-function defaultModel(runnable: Runnable): string {
+function defaultModel(runnable: RunTarget): string {
   if (!runnable.model)
     throw new PlannerInputError(
       `${runnable.kind} "${runnable.name}" names no default model: pass --model <preset|path>`,

@@ -1,13 +1,13 @@
+import type { Engine } from '@hearth/engine';
+import { GgufValidationError } from '@hearth/gguf';
 import {
   type CreateEngineOptions,
   checkServeBinding,
   createEngine,
-  type Engine,
   type OpenAIServer,
   resolveModelSet,
   startOpenAIServer,
 } from '@hearth/model';
-import { GgufValidationError } from '@hearth/testkit';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, printJson } from '../output.js';
 

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testkitModelNames, validateGgufFile } from '@hearth/testkit';
+import { validateGgufFile } from '@hearth/gguf';
+import { testkitModelNames } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHearthInProcess } from './test-support/run-in-process.js';
 

@@ -19,6 +19,6 @@ export function requireBuiltCli(): void {
     );
   if (!existsSync(hearthBin))
     throw new Error(
-      `${hearthBin} is missing: build first (npm run build, or npx turbo run build --filter=hearth...).`,
+      `${hearthBin} is missing: build first (npm run build, or npx turbo run build --filter=@hearth/cli...).`,
     );
 }

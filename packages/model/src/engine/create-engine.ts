@@ -1,3 +1,4 @@
+import type { Engine } from '@hearth/engine';
 import { HostedEngine, type HostedEngineOptions } from '../host/hosted-engine.js';
 import { LlamaNodeEngine } from './llama-node/llama-node-engine.js';
 import {
@@ -5,7 +6,6 @@ import {
   type NodeLlamaCppEngineOptions,
 } from './node-llama-cpp/node-llama-cpp-engine.js';
 import { connectOpenAIEngine, type OpenAIEngineOptions } from './openai/openai-engine.js';
-import type { Engine } from './types.js';
 
 /** Which engine to make, with that engine's options. */
 export type CreateEngineOptions =

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GgufValidationError, validateGgufFile } from '@hearth/testkit';
+import { GgufValidationError, validateGgufFile } from '@hearth/gguf';
 import { createModelDownloader, type ModelDownloader, resolveModelFile } from 'node-llama-cpp';
 import { ModelDownloadError } from '../errors/model-download-error.js';
 import { ModelOfflineError } from '../errors/model-offline-error.js';
-import { modelCacheDir } from './home.js';
+import { modelCacheDir } from './model-cache.js';
 
 /** One progress report of a running download. */
 export interface DownloadProgress {

@@ -1,4 +1,4 @@
-import type { GgufFileInfo, GgufValue } from '@hearth/testkit';
+import type { GgufFileInfo, GgufValue } from '@hearth/gguf';
 import { GgmlType } from 'node-llama-cpp';
 
 /** What one GGUF file holds, read from its header (no weights are loaded). */

@@ -19,8 +19,12 @@ export {
   findCachedModelFile,
   isRemoteModelUri,
 } from './download.js';
+export {
+  generateModelFile,
+  type ModelFileGenerator,
+  registerModelFileGenerator,
+} from './generated-models.js';
 export type { ModelFileSummary } from './gguf-summary.js';
-export { hearthHome, modelCacheDir } from './home.js';
 export {
   checkModelSetFits,
   choosePresetQuantization,
@@ -35,6 +39,7 @@ export {
   type MemoryVerdict,
   machineMemory,
 } from './memory-fit.js';
+export { modelCacheDir } from './model-cache.js';
 export {
   type ModelSpec,
   type ResolveModelSetOptions,

@@ -1,5 +1,5 @@
 import { freemem, totalmem } from 'node:os';
-import { type GgufFileInfo, readGgufFile } from '@hearth/testkit';
+import { type GgufFileInfo, readGgufFile } from '@hearth/gguf';
 import { ModelMemoryError } from '../errors/model-memory-error.js';
 import { type DownloadPreset, type PresetShape, presetFiles } from './catalog.js';
 import { metadataNumber, metadataPerLayer } from './gguf-summary.js';

@@ -1,12 +1,13 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hearthHome } from '@hearth/engine';
 import { makeTestkitModel } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelNotFoundError } from '../errors/model-not-found-error.js';
 import { ModelOfflineError } from '../errors/model-offline-error.js';
 import { expectedCachePath } from './download.js';
-import { hearthHome, modelCacheDir } from './home.js';
+import { modelCacheDir } from './model-cache.js';
 import { resolveModelSet } from './resolve.js';
 import { ModelFileServer } from './test-support/model-file-server.js';
 import { validateModelSet } from './validate-set.js';

@@ -15,6 +15,7 @@ import {
   downloadModelFile,
   isRemoteModelUri,
 } from './download.js';
+import { generateModelFile } from './generated-models.js';
 import { choosePresetQuantization } from './memory-fit.js';
 import type { ModelSet } from './validate-set.js';
 
@@ -41,12 +42,6 @@ export interface ResolveModelSetOptions {
   contextSize?: number;
   /** Passed to `downloadModelFile` (cache directory, timeouts, Hugging Face endpoint). */
   download?: Omit<DownloadModelFileOptions, 'onProgress' | 'signal' | 'offline' | 'expected'>;
-}
-
-/** Generates a testkit file (the only place library code reaches into @hearth/testkit's generators). */
-async function makeTestkitFile(name: TestkitFileName): Promise<string> {
-  const { makeTestkitModel } = await import('@hearth/testkit');
-  return makeTestkitModel(name);
 }
 
 async function resolveLocalFile(spec: string, role: string): Promise<string> {
@@ -87,11 +82,11 @@ async function resolveTestkitPreset(preset: TestkitPreset, spec: ModelSpec, opti
   const mmproj = spec.mmproj ?? preset.mmproj;
   const fileFor = (value: string, role: string) =>
     value === preset.drafter || value === preset.mmproj
-      ? makeTestkitFile(value as TestkitFileName)
+      ? generateModelFile(value as TestkitFileName)
       : resolveFile(value, role, options);
   return {
     name: preset.name,
-    target: await makeTestkitFile(preset.target),
+    target: await generateModelFile(preset.target),
     ...(drafter ? { drafter: await fileFor(drafter, 'drafter') } : {}),
     ...(mmproj ? { mmproj: await fileFor(mmproj, 'mmproj') } : {}),
   };
@@ -99,7 +94,7 @@ async function resolveTestkitPreset(preset: TestkitPreset, spec: ModelSpec, opti
 
 /**
  * Turns a model spec into local files, downloading what is missing: presets (`gemma-4-12b`,
- * `gemma-4-12b:Q8_0`, `tiny`, ...; testkit presets are generated under `$HEARTH_HOME/testkit`),
+ * `gemma-4-12b:Q8_0`, `tiny`, ...; testkit presets are made by the generator given to `registerModelFileGenerator`),
  * `hf:` URIs, http(s) URLs and local paths. Explicit `drafter`/`mmproj` replace a preset's.
  * Files are not validated here: call `validateModelSet` before loading.
  *

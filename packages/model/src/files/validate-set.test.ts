@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GgufValidationError, makeTestkitModel } from '@hearth/testkit';
+import { GgufValidationError } from '@hearth/gguf';
+import { makeTestkitModel } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelSetMismatchError } from '../errors/model-set-mismatch-error.js';
 import { validateModelSet } from './validate-set.js';

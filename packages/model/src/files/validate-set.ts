@@ -1,4 +1,4 @@
-import { type GgufFileInfo, validateGgufFile } from '@hearth/testkit';
+import { type GgufFileInfo, validateGgufFile } from '@hearth/gguf';
 import { type ModelFileRole, ModelSetMismatchError } from '../errors/model-set-mismatch-error.js';
 import { type ModelFileSummary, metadataNumber, summarizeGgufFile } from './gguf-summary.js';
 
@@ -153,7 +153,7 @@ function hasExperts(info: GgufFileInfo): boolean {
  * reads, with the right types and shapes), the drafter is a `gemma4-assistant` and the mmproj a
  * `clip` file, and both match the target's hidden size, vocabulary and KV-cache shape.
  *
- * @throws GgufValidationError (from `@hearth/testkit`) naming the file and the bad key or tensor.
+ * @throws GgufValidationError (from `@hearth/gguf`) naming the file and the bad key or tensor.
  * @throws ModelSetMismatchError naming the file, the key, and the expected and actual values.
  */
 export async function validateModelSet(set: ModelSet): Promise<ModelSetInfo> {

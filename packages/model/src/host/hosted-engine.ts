@@ -1,9 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Engine, EngineInfo, GenerateDelta, GenerateRequest, GenerateResult } from '@hearth/engine';
+import { PushIterator } from '@hearth/engine';
 import type { LlamaNodeEngineOptions } from '../engine/llama-node/llama-node-engine.js';
 import { validateLlamaNodeFiles } from '../engine/llama-node/validate-files.js';
-import { PushIterator } from '../engine/node-llama-cpp/push-iterator.js';
-import type { Engine, EngineInfo, GenerateDelta, GenerateRequest, GenerateResult } from '../engine/types.js';
 import { ModelCrashedError } from '../errors/model-crashed-error.js';
 import { type ChildMessage, deserializeError, type ParentMessage } from './protocol.js';
 

@@ -1,5 +1,5 @@
+import type { EngineInfo, GenerateDelta, GenerateRequest, GenerateResult } from '@hearth/engine';
 import type { LlamaNodeEngineOptions } from '../engine/llama-node/llama-node-engine.js';
-import type { EngineInfo, GenerateDelta, GenerateRequest, GenerateResult } from '../engine/types.js';
 
 /**
  * The messages between `HostedEngine` (parent) and the model host (child), over Node's IPC channel

@@ -12,6 +12,7 @@
  * Image and audio blocks need a multimodal engine: see chat-hearth.test.ts (llama-node + mmproj).
  */
 
+import type { Engine } from '@hearth/engine';
 import { makeTestkitModel } from '@hearth/testkit';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
@@ -31,7 +32,6 @@ import { concat } from '@langchain/core/utils/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod/v3';
 import { loadNodeLlamaCppEngine } from '../engine/node-llama-cpp/node-llama-cpp-engine.js';
-import type { Engine } from '../engine/types.js';
 import { ChatHearth, type ChatHearthCallOptions, type ChatHearthInput } from './chat-hearth.js';
 
 let engine: Engine;

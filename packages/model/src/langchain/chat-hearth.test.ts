@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import type { Engine } from '@hearth/engine';
 import { type MediaFixtures, makeMediaFixtures, makeTestkitModel } from '@hearth/testkit';
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Engine } from '../engine/types.js';
 import { HostedEngine } from '../host/hosted-engine.js';
 import { ChatHearth } from './chat-hearth.js';
 import { toHearthMessages } from './messages.js';

@@ -1,3 +1,4 @@
+import type { Engine, GenerateRequest, GenerateResult, JsonSchema, ToolSpec } from '@hearth/engine';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type {
   BaseLanguageModelInput,
@@ -28,7 +29,6 @@ import {
   type ZodV3Like,
   type ZodV4Like,
 } from '@langchain/core/utils/types';
-import type { Engine, GenerateRequest, GenerateResult, JsonSchema, ToolSpec } from '../engine/types.js';
 import { toHearthMessages } from './messages.js';
 
 /** Per-call options of {@link ChatHearth} (also settable with `.withConfig()` / `.bindTools()`). */

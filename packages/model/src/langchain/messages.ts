@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { ContentPart, Message, ToolCall } from '@hearth/engine';
 import type { BaseMessage, ToolMessage } from '@langchain/core/messages';
-import type { ContentPart, Message, ToolCall } from '../engine/types.js';
 
 type Block = Record<string, unknown> & { type?: string };
 

@@ -1,6 +1,6 @@
+import type { ContentPart, GenerateRequest, Message, SamplingOptions, ToolSpec } from '@hearth/engine';
 import { z } from 'zod';
 import type { OpenAIChatRequest, OpenAIContentPart } from '../engine/openai/wire.js';
-import type { ContentPart, GenerateRequest, Message, SamplingOptions, ToolSpec } from '../engine/types.js';
 import { ServeRequestError } from '../errors/serve-request-error.js';
 
 const text = z.object({ type: z.literal('text'), text: z.string() });

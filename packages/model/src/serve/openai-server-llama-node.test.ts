@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import type { Engine } from '@hearth/engine';
 import { type MediaFixtures, makeMediaFixtures, makeTestkitModel } from '@hearth/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectOpenAIEngine } from '../engine/openai/openai-engine.js';
 import { describeEngineConformance } from '../engine/test-support/engine-conformance.js';
-import type { Engine } from '../engine/types.js';
 import { HostedEngine } from '../host/hosted-engine.js';
 import { type OpenAIServer, startOpenAIServer } from './openai-server.js';
 

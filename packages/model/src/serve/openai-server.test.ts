@@ -1,9 +1,9 @@
 import { request as httpRequest } from 'node:http';
+import type { Engine } from '@hearth/engine';
 import { makeTestkitModel } from '@hearth/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNodeLlamaCppEngine } from '../engine/node-llama-cpp/node-llama-cpp-engine.js';
-import type { Engine } from '../engine/types.js';
 import { ServeConfigError } from '../errors/serve-config-error.js';
 import { type OpenAIServer, startOpenAIServer } from './openai-server.js';
 

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Engine, FinishReason, GenerateDelta, GenerateResult } from '@hearth/engine';
 import type {
   HearthExtension,
   OpenAIChatCompletion,
@@ -9,7 +10,6 @@ import type {
   OpenAIFinishReason,
   OpenAIUsage,
 } from '../engine/openai/wire.js';
-import type { Engine, FinishReason, GenerateDelta, GenerateResult } from '../engine/types.js';
 import { EngineCapabilityError } from '../errors/engine-capability-error.js';
 import { MediaInputError } from '../errors/media-input-error.js';
 import { ServeConfigError } from '../errors/serve-config-error.js';

@@ -1,5 +1,5 @@
-import type { GgufMetadataEntry } from '../gguf/types.js';
-import { type GgufTensorInput, meta } from '../gguf/writer.js';
+import type { GgufMetadataEntry } from '@hearth/gguf';
+import { type GgufTensorInput, meta } from '@hearth/gguf';
 import { filled, randomNormal } from './random.js';
 import { type Gemma4Vocabulary, gemma4TokenizerMetadata } from './tokenizer.js';
 

@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { validateGgufFile } from '@hearth/gguf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestkitFamily, makeTestkitModel, type TestkitModelName } from '../family.js';
-import { validateGgufFile } from '../gguf/validate.js';
 import { encodePng } from '../media/png.js';
 import { encodeWav } from '../media/wav.js';
 import {

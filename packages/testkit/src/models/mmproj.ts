@@ -1,5 +1,5 @@
-import type { GgufMetadataEntry } from '../gguf/types.js';
-import { type GgufTensorInput, meta } from '../gguf/writer.js';
+import type { GgufMetadataEntry } from '@hearth/gguf';
+import { type GgufTensorInput, meta } from '@hearth/gguf';
 import { filled, randomNormal } from './random.js';
 
 /** Gemma 4's unified vision input: raw 48x48 RGB patches (16 px x scale factor 3). */

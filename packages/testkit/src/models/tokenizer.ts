@@ -1,5 +1,5 @@
-import type { GgufMetadataEntry } from '../gguf/types.js';
-import { meta } from '../gguf/writer.js';
+import type { GgufMetadataEntry } from '@hearth/gguf';
+import { meta } from '@hearth/gguf';
 import { gemma4ChatTemplate } from './chat-template.js';
 
 /** llama.cpp token types (`llama_token_type`). */

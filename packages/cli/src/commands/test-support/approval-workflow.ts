@@ -1,7 +1,7 @@
 // A workflow for `hearth run` tests: an agent turn on the image, then a tool call that needs approval.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { attachmentSchema, defineAgent, defineWorkflow, END, START, type ToolOutcome } from '@hearth/planner';
+import { attachmentSchema, defineAgent, defineWorkflow, END, START, type ToolOutcome } from '@hearth/core';
 import { z } from 'zod';
 
 const describer = defineAgent({

@@ -3,7 +3,7 @@
 // writes counter.txt.started-<step> and hangs, so the test can SIGKILL the process mid-step.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineWorkflow, END, START } from '@hearth/planner';
+import { defineWorkflow, END, START } from '@hearth/core';
 import { z } from 'zod';
 
 const steps = ['s1', 's2', 's3'];

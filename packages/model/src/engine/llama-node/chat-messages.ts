@@ -1,4 +1,4 @@
-import type { ContentPart, Message } from '../types.js';
+import type { ContentPart, Message } from '@hearth/engine';
 import type { ChatMessage, MessagePart } from './binding.js';
 import { toMediaDataUrl } from './media.js';
 

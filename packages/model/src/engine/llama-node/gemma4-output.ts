@@ -1,4 +1,4 @@
-import type { ToolCall } from '../types.js';
+import type { ToolCall } from '@hearth/engine';
 
 /**
  * Gemma 4's output format, split as it streams in:

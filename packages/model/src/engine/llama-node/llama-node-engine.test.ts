@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import type { GenerateRequest, Message } from '@hearth/engine';
 import { type MediaFixtures, makeMediaFixtures, makeTestkitModel } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaInputError } from '../../errors/media-input-error.js';
-import type { GenerateRequest, Message } from '../types.js';
 import { loadLlamaContext, type SlotCompletionOptions } from './binding.js';
 import { LlamaNodeEngine } from './llama-node-engine.js';
 

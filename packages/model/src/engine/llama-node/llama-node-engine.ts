@@ -2,10 +2,6 @@ import { existsSync, statfsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
-import { EngineLoadError } from '../../errors/engine-load-error.js';
-import { GenerationFailedError } from '../../errors/generation-failed-error.js';
-import { PushIterator } from '../node-llama-cpp/push-iterator.js';
 import type {
   Engine,
   EngineInfo,
@@ -17,7 +13,11 @@ import type {
   MtpStats,
   ToolCall,
   ToolSpec,
-} from '../types.js';
+} from '@hearth/engine';
+import { PushIterator } from '@hearth/engine';
+import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
+import { EngineLoadError } from '../../errors/engine-load-error.js';
+import { GenerationFailedError } from '../../errors/generation-failed-error.js';
 import {
   type LlamaContext,
   loadLlamaContext,

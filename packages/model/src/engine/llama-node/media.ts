@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import type { MediaInput } from '@hearth/engine';
 import { MediaInputError } from '../../errors/media-input-error.js';
-import type { MediaInput } from '../types.js';
 
 /** What the bytes start with, for the formats llama.cpp's media loader reads. */
 const SIGNATURES: ReadonlyArray<{

@@ -1,4 +1,4 @@
-import type { SamplingOptions } from '../types.js';
+import type { SamplingOptions } from '@hearth/engine';
 
 /** The llama.node completion fields Hearth sets for sampling. */
 export interface LlamaSampling {

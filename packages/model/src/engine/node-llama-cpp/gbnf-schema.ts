@@ -1,5 +1,5 @@
+import type { JsonSchema } from '@hearth/engine';
 import type { GbnfJsonSchema } from 'node-llama-cpp';
-import type { JsonSchema } from '../types.js';
 
 /** Any JSON value, spelled in the subset node-llama-cpp's grammar builder understands. */
 const ANY_JSON: JsonSchema = {

@@ -1,6 +1,6 @@
+import type { ContentPart, Message } from '@hearth/engine';
 import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelResponse } from 'node-llama-cpp';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
-import type { ContentPart, Message } from '../types.js';
 
 const ENGINE = 'node-llama-cpp';
 const MEDIA_HINT = 'it is text-only; use the llama-node engine with an mmproj file for image and audio parts';

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GgufValidationError, makeTestkitModel } from '@hearth/testkit';
+import { GgufValidationError } from '@hearth/gguf';
+import { makeTestkitModel } from '@hearth/testkit';
 import { describe, expect, it } from 'vitest';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';

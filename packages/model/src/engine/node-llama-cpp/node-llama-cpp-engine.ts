@@ -2,6 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
+import type {
+  Engine,
+  EngineInfo,
+  FinishReason,
+  GenerateDelta,
+  GenerateRequest,
+  GenerateResult,
+  JsonSchema,
+  Message,
+  ToolCall,
+  ToolSpec,
+} from '@hearth/engine';
+import { PushIterator } from '@hearth/engine';
 import {
   type ChatModelFunctions,
   type ChatWrapper,
@@ -21,21 +34,8 @@ import {
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { validateModelSet } from '../../files/validate-set.js';
-import type {
-  Engine,
-  EngineInfo,
-  FinishReason,
-  GenerateDelta,
-  GenerateRequest,
-  GenerateResult,
-  JsonSchema,
-  Message,
-  ToolCall,
-  ToolSpec,
-} from '../types.js';
 import { toGbnfJsonSchema } from './gbnf-schema.js';
 import { toChatHistory } from './history.js';
-import { PushIterator } from './push-iterator.js';
 
 const ENGINE = 'node-llama-cpp';
 
@@ -88,7 +88,7 @@ function defaultThreads(): number {
  * a prefix. Images and audio are refused with {@link EngineCapabilityError} (use `llama-node`).
  *
  * @throws {EngineLoadError} when the file is missing or llama.cpp refuses it (with llama.cpp's reason).
- * @throws GgufValidationError (from `@hearth/testkit`) when the file is not a complete, valid GGUF.
+ * @throws GgufValidationError (from `@hearth/gguf`) when the file is not a complete, valid GGUF.
  */
 export async function loadNodeLlamaCppEngine(options: NodeLlamaCppEngineOptions): Promise<Engine> {
   try {

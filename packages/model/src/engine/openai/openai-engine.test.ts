@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Engine } from '@hearth/engine';
 import { makeTestkitModel } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
@@ -7,7 +8,6 @@ import { OpenAIRequestError } from '../../errors/openai-request-error.js';
 import { type OpenAIServer, startOpenAIServer } from '../../serve/openai-server.js';
 import { loadNodeLlamaCppEngine } from '../node-llama-cpp/node-llama-cpp-engine.js';
 import { describeEngineConformance } from '../test-support/engine-conformance.js';
-import type { Engine } from '../types.js';
 import { connectOpenAIEngine, toOpenAIRequest } from './openai-engine.js';
 import { readServerSentEvents } from './sse.js';
 

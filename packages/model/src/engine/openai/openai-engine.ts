@@ -1,6 +1,3 @@
-import { EngineLoadError } from '../../errors/engine-load-error.js';
-import { OpenAIRequestError } from '../../errors/openai-request-error.js';
-import { toMediaDataUrl } from '../llama-node/media.js';
 import type {
   ContentPart,
   Engine,
@@ -15,7 +12,10 @@ import type {
   Timings,
   ToolCall,
   Usage,
-} from '../types.js';
+} from '@hearth/engine';
+import { EngineLoadError } from '../../errors/engine-load-error.js';
+import { OpenAIRequestError } from '../../errors/openai-request-error.js';
+import { toMediaDataUrl } from '../llama-node/media.js';
 import { readServerSentEvents } from './sse.js';
 import type {
   OpenAIChatCompletionChunk,

@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   ContentPart,
   Engine,
@@ -6,7 +5,8 @@ import type {
   GenerateRequest,
   GenerateResult,
   ToolSpec,
-} from '../types.js';
+} from '@hearth/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** What the engine under test is expected to support; unsupported inputs must be refused, not faked. */
 export interface ConformanceCapabilities {

@@ -1,0 +1,94 @@
+// @hearth/core: tools, agents, workflows, the planner, checkpoints and run events. It speaks only the
+// @hearth/engine contract, so importing it loads no native module and no browser driver.
+export type * from '@hearth/engine';
+export { HearthError, hearthHome } from '@hearth/engine';
+export {
+  type Agent,
+  type AgentDefinition,
+  type AgentInput,
+  type AgentMode,
+  type AgentOutput,
+  agentInputSchema,
+  defineAgent,
+  type ToolLogEntry,
+} from './agent/define-agent.js';
+export { constrainedStepSchema } from './agent/step-schema.js';
+export { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from './checkpointer.js';
+export {
+  type HearthConfig,
+  hearthConfigSchema,
+  loadHearthConfig,
+  type McpServerConfig,
+  mcpServersFromConfig,
+  parseHearthConfig,
+} from './config/hearth-config.js';
+export { CheckpointStoreError } from './errors/checkpoint-store-error.js';
+export { DuplicateToolError } from './errors/duplicate-tool-error.js';
+export { HearthConfigError } from './errors/hearth-config-error.js';
+export { InvalidToolError } from './errors/invalid-tool-error.js';
+export { MissingEngineError } from './errors/missing-engine-error.js';
+export { PlannerInputError } from './errors/planner-input-error.js';
+export { ToolInputError } from './errors/tool-input-error.js';
+export { ToolNotFoundError } from './errors/tool-not-found-error.js';
+export { ToolTimeoutError } from './errors/tool-timeout-error.js';
+export { WorkflowDefinitionError } from './errors/workflow-definition-error.js';
+export type { ApprovalRequest, NodeEvent, ToolCallRecord, WorkflowEvent } from './events.js';
+export {
+  type Attachment,
+  attachmentFromBytes,
+  attachmentFromFile,
+  attachmentSchema,
+  attachmentToContentPart,
+} from './media.js';
+export {
+  definePlanner,
+  type PlannerDefinition,
+  type PlannerInput,
+  type PlannerOutput,
+  plannerInputSchema,
+  type StepResult,
+} from './planner/define-planner.js';
+export type { Plan, PlanStep } from './planner/plan.js';
+export type { RunEnvironment, ToolSource } from './runtime.js';
+export { callTool, type ToolOutcome } from './tool-runner.js';
+export {
+  audioResult,
+  defineTool,
+  imageResult,
+  isToolDefinition,
+  isToolResult,
+  normalizeToolOutput,
+} from './tools/define-tool.js';
+export { loadToolsFromDirectory, toolsFromModule } from './tools/load-tools.js';
+export {
+  errorResult,
+  type ToolCallOptions,
+  ToolRegistry,
+  type ToolRegistryOptions,
+} from './tools/tool-registry.js';
+export {
+  toolInputJsonSchema,
+  toolResultToMessageContent,
+  toolSpecFromDefinition,
+} from './tools/tool-schema.js';
+export type * from './tools/tool-types.js';
+export {
+  defineWorkflow,
+  type EdgeSpec,
+  END,
+  type FanOut,
+  fanOut,
+  type NodeContext,
+  type NodePolicy,
+  type NodeSpec,
+  START,
+  type WorkflowDefinition,
+} from './workflow/define-workflow.js';
+export {
+  type AnyRunTarget,
+  type ApprovalDecision,
+  type RunOptions,
+  type RunResult,
+  RunTarget,
+  type StepRecord,
+} from './workflow/run-target.js';

@@ -1,0 +1,153 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ContentPart, Message } from '@hearth/engine';
+import { startTinyEngine } from '@hearth/model/testing';
+import { makeMediaFixtures } from '@hearth/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineAgent } from './agent/define-agent.js';
+import type { WorkflowEvent } from './events.js';
+import { type Attachment, attachmentFromFile } from './media.js';
+import { definePlanner } from './planner/define-planner.js';
+import { RecordingEngine } from './testing/recording-engine.js';
+import type { ToolDefinition } from './tools/tool-types.js';
+
+// The real stack: llama.cpp (llama.node, in the crash-isolated host) on the testkit's tiny Gemma 4
+// with random weights and its unified mmproj. Answers are gibberish, so these tests check structure
+// and the path taken; the scripted-model tests check meaning.
+let engine: RecordingEngine;
+let screenshot: Attachment;
+let speech: Attachment;
+let pattern: Attachment;
+
+beforeAll(async () => {
+  engine = new RecordingEngine(await startTinyEngine());
+  const fixtures = await makeMediaFixtures();
+  screenshot = await attachmentFromFile(fixtures.screenshotPng, 'image');
+  speech = await attachmentFromFile(fixtures.speechWav, 'audio');
+  pattern = await attachmentFromFile(fixtures.patternPng, 'image');
+});
+afterAll(async () => {
+  await engine?.close();
+});
+
+const mediaOf = (message: Message | undefined): ContentPart[] =>
+  message && (message.role === 'user' || message.role === 'tool') && Array.isArray(message.content)
+    ? message.content.filter((part) => part.type !== 'text')
+    : [];
+
+function pageTool(calls: unknown[]): ToolDefinition {
+  return {
+    name: 'look',
+    description: 'Screenshots a page',
+    input: z.object({ url: z.string() }),
+    run: (args) => {
+      calls.push(args);
+      return {
+        content: [
+          { type: 'text', text: 'page shown' },
+          { type: 'image', data: pattern.data, mimeType: 'image/png' },
+        ],
+      };
+    },
+  };
+}
+
+describe('agents on the tiny model', () => {
+  for (const mode of ['constrained', 'native'] as const) {
+    it(`${mode}: finishes within its step budget, and every tool call it made was well-formed`, async () => {
+      const calls: unknown[] = [];
+      const agent = defineAgent({
+        name: `real-${mode}`,
+        instructions: 'Inspect pages.',
+        tools: [pageTool(calls)],
+        mode,
+        maxSteps: 3,
+      });
+      const events: WorkflowEvent[] = [];
+      const before = engine.requests.length;
+      const result = await agent.run(
+        { prompt: 'Look at /login and describe it.', attachments: [screenshot] },
+        { engine, checkpointer: 'memory', onEvent: (e) => events.push(e) },
+      );
+      expect(result.status).toBe('completed');
+      const output = result.output;
+      expect(output?.steps).toBeGreaterThanOrEqual(1);
+      expect(output?.steps).toBeLessThanOrEqual(4);
+      expect(['final', 'max-steps']).toContain(output?.stopReason);
+      if (output?.stopReason === 'final') expect(typeof output.answer).toBe('string');
+      // Each model turn is one engine request; the screenshot went in as an image part every time.
+      const requests = engine.requests.slice(before);
+      expect(requests).toHaveLength(output?.steps ?? -1);
+      for (const request of requests)
+        expect(mediaOf(request.messages[1]).map((p) => p.type)).toEqual(['image']);
+      if (mode === 'constrained') {
+        // Constrained: no call can be malformed, so every call reached the tool with valid arguments.
+        expect(output?.toolCalls.every((c) => c.tool === 'look' && !c.isError)).toBe(true);
+        expect(calls).toHaveLength(output?.toolCalls.length ?? -1);
+      }
+      expect(events.filter((e) => e.type === 'tool-call')).toHaveLength(output?.toolCalls.length ?? -1);
+    });
+  }
+});
+
+describe('planner on the tiny model', () => {
+  it('plans under the schema, runs steps, and sends the screenshot and voice note as media to every call', async () => {
+    const calls: unknown[] = [];
+    const planner = definePlanner({
+      name: 'real-planner',
+      tools: [pageTool(calls)],
+      maxReplans: 1,
+      stepMaxSteps: 2,
+    });
+    const before = engine.requests.length;
+    const events: WorkflowEvent[] = [];
+    const result = await planner.run(
+      { goal: 'Find out why the login button does nothing.', attachments: [screenshot, speech] },
+      {
+        engine,
+        checkpointer: join(mkdtempSync(join(tmpdir(), 'hearth-real-')), 'c.sqlite'),
+        onEvent: (e) => events.push(e),
+      },
+    );
+    expect(result.status).toBe('completed');
+    const output = result.output;
+    if (!output) throw new Error('no output');
+    expect(output.plan.steps.length).toBeGreaterThanOrEqual(1);
+    for (const step of output.plan.steps) expect(step.id).toMatch(/^s\d+$/);
+    expect(output.steps.length).toBeGreaterThanOrEqual(1);
+    expect(output.replans).toBeLessThanOrEqual(1);
+    expect(output.answer.length).toBeGreaterThan(0);
+    const known = output.steps.map((s) => s.id);
+    for (const id of output.citedSteps) expect(known).toContain(id);
+    expect(events.filter((e) => e.type === 'plan').length).toBe(1 + output.replans);
+
+    const requests = engine.requests.slice(before);
+    expect(requests[0]?.responseFormat?.name).toBe('plan');
+    expect(requests.at(-1)?.responseFormat?.name).toBe('answer');
+    for (const request of requests) {
+      const first = request.messages.find((m) => m.role === 'user');
+      const media = mediaOf(first);
+      expect(media.slice(0, 2)).toEqual([
+        { type: 'image', image: `data:image/png;base64,${screenshot.data}`, mimeType: 'image/png' },
+        { type: 'audio', audio: `data:audio/wav;base64,${speech.data}`, mimeType: 'audio/wav' },
+      ]);
+      // Never described as text: no message's text carries the media.
+      const texts = request.messages.flatMap((m) =>
+        typeof m.content === 'string'
+          ? [m.content]
+          : m.content.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text),
+      );
+      expect(texts.join('\n')).not.toContain(screenshot.data.slice(0, 64));
+    }
+    // Screenshots the tool returned reached later model calls as images.
+    if (calls.length > 0) {
+      const patternUrl = `data:image/png;base64,${pattern.data}`;
+      const sawToolImage = requests.some((r) =>
+        r.messages.some((m) => mediaOf(m).some((p) => p.type === 'image' && p.image === patternUrl)),
+      );
+      expect(sawToolImage).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import type { ContentPart } from '@hearth/engine';
+import type { Attachment } from './media.js';
+import { ToolRegistry } from './tools/tool-registry.js';
+import { toolResultToMessageContent } from './tools/tool-schema.js';
+import type { ToolDefinition, ToolResult } from './tools/tool-types.js';
+
+/** What one tool call produced, in the two forms the planner needs: for the model and for state. */
+export interface ToolOutcome {
+  /** The result as the model will see it: text parts plus image/audio parts. */
+  content: ContentPart[];
+  /** The text part of the result (errors included), for events and logs. */
+  text: string;
+  isError: boolean;
+  /** Images and audio the tool returned, kept in state so later steps can see them too. */
+  media: Attachment[];
+  structured?: Record<string, unknown>;
+}
+
+/** Default per-call limit when neither the tool nor the agent sets one. */
+export const defaultToolTimeoutMs = 60_000;
+
+/** A failed call as the model sees it: an error text it can react to. */
+export function toolErrorOutcome(message: string): ToolOutcome {
+  return {
+    content: [{ type: 'text', text: `Error: ${message}` }],
+    text: `Error: ${message}`,
+    isError: true,
+    media: [],
+  };
+}
+
+function outcomeOf(result: ToolResult, toolName: string): ToolOutcome {
+  const content = toolResultToMessageContent(result);
+  const text = content
+    .filter((part) => part.type === 'text')
+    .map((part) => part.text)
+    .join('\n');
+  const media: Attachment[] = [];
+  for (const part of content) {
+    if (part.type === 'text') continue;
+    // The converter gives media as `data:` URLs; state keeps them as plain base64 attachments.
+    const url = part.type === 'image' ? part.image : part.audio;
+    const match = typeof url === 'string' ? /^data:([^;]+);base64,(.*)$/s.exec(url) : null;
+    if (match)
+      media.push({ kind: part.type, mimeType: match[1] as string, data: match[2] as string, name: toolName });
+  }
+  return {
+    content,
+    text,
+    isError: result.isError === true,
+    media,
+    ...(result.structuredContent ? { structured: result.structuredContent } : {}),
+  };
+}
+
+/**
+ * Runs one tool call the way an agent needs it: through `@hearth/mcp`'s `ToolRegistry` (arguments
+ * checked against the tool's schema, a time limit, cancellation), with every failure — bad
+ * arguments, a thrown error, a timeout — turned into an error result the model can read and react
+ * to. Only the cancellation of the whole run is thrown.
+ */
+export async function callTool(
+  tool: ToolDefinition,
+  args: unknown,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<ToolOutcome> {
+  try {
+    const result = await new ToolRegistry([tool]).call(tool.name, args, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      timeoutMs: tool.timeoutMs ?? options.timeoutMs ?? defaultToolTimeoutMs,
+    });
+    return outcomeOf(result, tool.name);
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    return toolErrorOutcome(error instanceof Error ? error.message : String(error));
+  }
+}

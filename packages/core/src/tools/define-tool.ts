@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { InvalidToolError } from '../errors/invalid-tool-error.js';
+import type { ToolDefinition, ToolResult, ToolResultContent } from './tool-types.js';
+
+const toolMarker = Symbol.for('hearth.tool');
+/** Tool names as model tool-call formats and MCP clients accept them. */
+const toolNamePattern = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * Declares a tool: a name, a description the model reads, a zod input schema and a `run` function.
+ * `run` may return a string (text), any JSON value (text + `structuredContent`), or a `ToolResult`
+ * (for images and audio). Throws `InvalidToolError` when the definition is malformed.
+ */
+export function defineTool<Input extends z.ZodType, Output extends z.ZodType = z.ZodType>(
+  definition: ToolDefinition<Input, Output>,
+): ToolDefinition<Input, Output> {
+  if (typeof definition.name !== 'string' || !toolNamePattern.test(definition.name))
+    throw new InvalidToolError(
+      `Tool name ${JSON.stringify(definition.name)} is invalid: use 1-64 letters, digits, "_", "-" or ".", starting with a letter.`,
+    );
+  if (typeof definition.description !== 'string' || definition.description.trim() === '')
+    throw new InvalidToolError(
+      `Tool "${definition.name}" needs a non-empty description (the model reads it).`,
+    );
+  if (!(definition.input instanceof z.ZodType))
+    throw new InvalidToolError(
+      `Tool "${definition.name}": "input" must be a zod schema, e.g. z.object({...}).`,
+    );
+  if (typeof definition.run !== 'function')
+    throw new InvalidToolError(`Tool "${definition.name}": "run" must be a function.`);
+  if (
+    definition.timeoutMs !== undefined &&
+    !(Number.isFinite(definition.timeoutMs) && definition.timeoutMs > 0)
+  )
+    throw new InvalidToolError(
+      `Tool "${definition.name}": "timeoutMs" must be a positive number of milliseconds.`,
+    );
+  Object.defineProperty(definition, toolMarker, { value: true, enumerable: false });
+  return definition;
+}
+
+/** True for values made by `defineTool` (how tool modules are recognised when loaded from a directory). */
+export function isToolDefinition(value: unknown): value is ToolDefinition {
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[toolMarker] === true
+  );
+}
+
+function isContent(value: unknown): value is ToolResultContent {
+  if (typeof value !== 'object' || value === null) return false;
+  const item = value as Record<string, unknown>;
+  if (item.type === 'text') return typeof item.text === 'string';
+  if (item.type === 'image' || item.type === 'audio')
+    return typeof item.data === 'string' && typeof item.mimeType === 'string';
+  if (item.type === 'resource') return typeof item.resource === 'object' && item.resource !== null;
+  return false;
+}
+
+/** True when a value already has the `ToolResult` shape (a `content` array of known parts). */
+export function isToolResult(value: unknown): value is ToolResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const content = (value as { content?: unknown }).content;
+  return Array.isArray(content) && content.every(isContent);
+}
+
+/**
+ * Turns what `run` returned into a `ToolResult`: strings become text, `ToolResult`s pass through,
+ * other values become JSON text plus `structuredContent` (objects) so MCP clients get both.
+ */
+export function normalizeToolOutput(value: unknown): ToolResult {
+  if (isToolResult(value)) return value;
+  if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
+  if (value === undefined) return { content: [{ type: 'text', text: '' }] };
+  const text = JSON.stringify(value, null, 2) ?? String(value);
+  const result: ToolResult = { content: [{ type: 'text', text }] };
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    result.structuredContent = value as Record<string, unknown>;
+  return result;
+}
+
+/** Media helper for tool authors: an image result from bytes. */
+export function imageResult(bytes: Uint8Array, mimeType: string, caption?: string): ToolResult {
+  const content: ToolResultContent[] = [
+    { type: 'image', data: Buffer.from(bytes).toString('base64'), mimeType },
+  ];
+  if (caption) content.push({ type: 'text', text: caption });
+  return { content };
+}
+
+/** Media helper for tool authors: an audio result from bytes. */
+export function audioResult(bytes: Uint8Array, mimeType: string, caption?: string): ToolResult {
+  const content: ToolResultContent[] = [
+    { type: 'audio', data: Buffer.from(bytes).toString('base64'), mimeType },
+  ];
+  if (caption) content.push({ type: 'text', text: caption });
+  return { content };
+}

@@ -1,0 +1,54 @@
+import type { ContentPart, JsonSchema, ToolSpec } from '@hearth/engine';
+import { z } from 'zod';
+import type { ToolDefinition, ToolResult } from './tool-types.js';
+
+/** The JSON Schema advertised for a tool's arguments: `inputJsonSchema` as given, else zod's (an object schema). */
+export function toolInputJsonSchema(tool: ToolDefinition): JsonSchema {
+  // A hand-written schema (remote tools, LangChain tools) is passed on verbatim, `$schema` included;
+  // zod's own `$schema` line is noise for models and clients.
+  if (tool.inputJsonSchema) return tool.inputJsonSchema;
+  const schema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _ignored, ...rest } = schema;
+  return rest.type === 'object' ? rest : { type: 'object', properties: {}, ...rest };
+}
+
+/** The Engine `ToolSpec` for a tool: what the model sees (name, description, JSON Schema). */
+export function toolSpecFromDefinition(tool: ToolDefinition): ToolSpec {
+  return { name: tool.name, description: tool.description, parameters: toolInputJsonSchema(tool) };
+}
+
+/**
+ * Turns a tool result into Engine message parts: text stays text, images and audio become media parts
+ * (`data:` URLs) so the model sees a screenshot rather than a description of it. Embedded text
+ * resources become text; binary resources become media parts when they are images or audio.
+ */
+export function toolResultToMessageContent(result: ToolResult): ContentPart[] {
+  const parts: ContentPart[] = [];
+  if (result.isError) parts.push({ type: 'text', text: 'The tool failed:' });
+  for (const item of result.content) {
+    if (item.type === 'text') parts.push({ type: 'text', text: item.text });
+    else if (item.type === 'image')
+      parts.push({
+        type: 'image',
+        image: `data:${item.mimeType};base64,${item.data}`,
+        mimeType: item.mimeType,
+      });
+    else if (item.type === 'audio')
+      parts.push({
+        type: 'audio',
+        audio: `data:${item.mimeType};base64,${item.data}`,
+        mimeType: item.mimeType,
+      });
+    else {
+      const { uri, mimeType, text, blob } = item.resource;
+      if (text !== undefined) parts.push({ type: 'text', text: `[${uri}]\n${text}` });
+      else if (blob !== undefined && mimeType?.startsWith('image/'))
+        parts.push({ type: 'image', image: `data:${mimeType};base64,${blob}`, mimeType });
+      else if (blob !== undefined && mimeType?.startsWith('audio/'))
+        parts.push({ type: 'audio', audio: `data:${mimeType};base64,${blob}`, mimeType });
+      else parts.push({ type: 'text', text: `[resource ${uri} (${mimeType ?? 'unknown type'})]` });
+    }
+  }
+  if (parts.length === 0) parts.push({ type: 'text', text: '' });
+  return parts;
+}

@@ -1,0 +1,358 @@
+import { randomUUID } from 'node:crypto';
+import type { Engine } from '@hearth/engine';
+import {
+  type BaseCheckpointSaver,
+  Command,
+  type LangGraphRunnableConfig,
+  type StateSnapshot,
+} from '@langchain/langgraph';
+import type { z } from 'zod';
+import { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from '../checkpointer.js';
+import { PlannerInputError } from '../errors/planner-input-error.js';
+import type { ApprovalRequest, NodeEvent, ToolCallRecord, WorkflowEvent } from '../events.js';
+import { withEnvironment } from '../runtime.js';
+import type { ToolDefinition } from '../tools/tool-types.js';
+
+export interface RunOptions {
+  /** The model for agent and planner nodes. */
+  engine?: Engine;
+  /** Root directory for file tools; default the current directory. */
+  workdir?: string;
+  /** Run id; checkpoints are stored under it. Default: a new UUID. */
+  threadId?: string;
+  /** Default: SQLite at `$HEARTH_HOME/checkpoints.sqlite`; `memory` keeps nothing after the process. */
+  checkpointer?: CheckpointerOption;
+  signal?: AbortSignal;
+  /** Called with every event as it happens (`stream` yields the same events). */
+  onEvent?: (event: WorkflowEvent) => void;
+  /** LangGraph's super-step limit (default 100): a guard against runaway cycles. */
+  recursionLimit?: number;
+}
+
+/** A human's answer to a paused run: one decision for every pending call, or one per request id. */
+export type ApprovalDecision = { approve: boolean } | { decisions: Record<string, boolean> };
+
+/** The value a paused node receives when the run resumes. */
+export interface ApprovalResume {
+  approved: boolean;
+}
+
+/** One node execution seen during this call (nested agent nodes carry their path). */
+export interface StepRecord {
+  node: string;
+  path: string[];
+  status: 'done' | 'failed' | 'paused';
+  durationMs: number;
+}
+
+export interface RunResult<Output> {
+  threadId: string;
+  status: 'completed' | 'paused';
+  /** The runnable's output; present when `status` is `completed`. */
+  output?: Output;
+  /** Calls waiting for a human; non-empty exactly when `status` is `paused`. */
+  pendingApprovals: ApprovalRequest[];
+  /** Node executions during this call (a resumed run lists only what ran after the resume). */
+  steps: StepRecord[];
+  /** The full graph state at the end of this call. */
+  state: Record<string, unknown>;
+}
+
+/** The shape of a paused approval, as stored in the checkpoint. */
+export interface ApprovalInterrupt {
+  kind: 'approval';
+  agent: string;
+  calls: ToolCallRecord[];
+}
+
+/** The compiled LangGraph graph as this module uses it (its precise generic type does not matter here). */
+export interface CompiledGraphLike {
+  invoke(input: unknown, config?: LangGraphRunnableConfig): Promise<Record<string, unknown>>;
+  stream(input: unknown, config?: Record<string, unknown>): Promise<AsyncIterable<unknown>>;
+  getState(config: LangGraphRunnableConfig): Promise<StateSnapshot>;
+}
+
+/** A graph builder that can be compiled with or without a checkpointer. */
+export interface GraphBuilderLike {
+  compile(options?: { checkpointer?: BaseCheckpointSaver; name?: string }): unknown;
+}
+
+export interface RunnableSpec<Input, Output> {
+  kind: 'agent' | 'workflow';
+  name: string;
+  description: string;
+  /** Model preset or path the CLI uses when the user gives no `--model`. */
+  model?: string;
+  /** Validates the caller's input (its input type is `Input`; what it parses to goes to `toState`). */
+  input: z.ZodType<unknown, Input>;
+  builder: GraphBuilderLike;
+  /** The first graph state, from the parsed input. */
+  toState(parsed: unknown): Record<string, unknown>;
+  fromState(state: Record<string, unknown>): Output;
+}
+
+const runnableMarker = Symbol.for('hearth.planner.Runnable');
+
+/** Any agent or workflow, whatever its input and output types (for registries and lists). */
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds runnables of every input type
+export type AnyRunTarget = RunTarget<any, any>;
+
+/**
+ * What `defineAgent`, `defineWorkflow` and `definePlanner` return: a checkpointed, resumable,
+ * streamable LangGraph graph with a typed input and output.
+ */
+export class RunTarget<Input = unknown, Output = unknown> {
+  readonly [runnableMarker] = true;
+  readonly kind: 'agent' | 'workflow';
+  readonly name: string;
+  readonly description: string;
+  readonly model: string | undefined;
+  readonly input: z.ZodType<unknown, Input>;
+  private readonly spec: RunnableSpec<Input, Output>;
+  private nested: CompiledGraphLike | undefined;
+  private readonly compiledBySaver = new WeakMap<BaseCheckpointSaver, CompiledGraphLike>();
+
+  constructor(spec: RunnableSpec<Input, Output>) {
+    this.spec = spec;
+    this.kind = spec.kind;
+    this.name = spec.name;
+    this.description = spec.description;
+    this.model = spec.model;
+    this.input = spec.input;
+  }
+
+  static isRunTarget(value: unknown): value is RunTarget {
+    return typeof value === 'object' && value !== null && runnableMarker in value;
+  }
+
+  /** Checks input against the schema; the error lists every problem with its field path. */
+  parseInput(input: unknown): unknown {
+    const parsed = this.input.safeParse(input);
+    if (parsed.success) return parsed.data;
+    const issues = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`)
+      .join('; ');
+    throw new PlannerInputError(`invalid input for ${this.kind} "${this.name}": ${issues}`);
+  }
+
+  /**
+   * Runs this graph inside a node of another graph (a subgraph): it shares the parent's checkpointer,
+   * thread and event stream, so its steps are checkpointed and its interrupts pause the parent.
+   */
+  async invokeNested(input: unknown, config: LangGraphRunnableConfig): Promise<Output> {
+    this.nested ??= this.spec.builder.compile({ name: this.name }) as CompiledGraphLike;
+    const state = await this.nested.invoke(this.spec.toState(this.parseInput(input)), config);
+    return this.spec.fromState(state);
+  }
+
+  /** Runs to completion or to the first pause for approval. */
+  async run(input: Input, options: RunOptions = {}): Promise<RunResult<Output>> {
+    return drain(this.stream(input, options), options.onEvent);
+  }
+
+  /** Like `run`, yielding events as they happen; the generator's return value is the result. */
+  stream(input: Input, options: RunOptions = {}): AsyncGenerator<WorkflowEvent, RunResult<Output>> {
+    const state = this.spec.toState(this.parseInput(input));
+    return this.startFresh(state, options.threadId ?? randomUUID(), options);
+  }
+
+  /** A new run must not land on an old thread (LangGraph would mix the two runs' state). */
+  private async *startFresh(
+    state: Record<string, unknown>,
+    threadId: string,
+    options: RunOptions,
+  ): AsyncGenerator<WorkflowEvent, RunResult<Output>> {
+    const existing = await this.compiled(options).getState({ configurable: { thread_id: threadId } });
+    if (existing.metadata) {
+      throw new PlannerInputError(
+        `thread "${threadId}" already has a run; continue it with resume (hearth run --resume ${threadId}) or pick a new thread id`,
+      );
+    }
+    return yield* this.execute(state, threadId, options);
+  }
+
+  /**
+   * Continues a paused or interrupted run by thread id. A run waiting for approval needs a decision;
+   * a run that was killed mid-way continues from its last checkpoint without one (finished steps are
+   * not run again); a finished run returns its result.
+   * @throws PlannerInputError for an unknown thread, or a decision the run is not waiting for.
+   */
+  async resume(
+    threadId: string,
+    decision?: ApprovalDecision,
+    options: RunOptions = {},
+  ): Promise<RunResult<Output>> {
+    return drain(await this.streamResume(threadId, decision, options), options.onEvent);
+  }
+
+  async streamResume(
+    threadId: string,
+    decision?: ApprovalDecision,
+    options: RunOptions = {},
+  ): Promise<AsyncGenerator<WorkflowEvent, RunResult<Output>>> {
+    const graph = this.compiled(options);
+    const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
+    if (!snapshot.metadata) {
+      const where = typeof options.checkpointer === 'string' ? options.checkpointer : defaultCheckpointPath();
+      throw new PlannerInputError(
+        `no run of "${this.name}" with thread id "${threadId}" in ${where}; check the id printed when the run started`,
+      );
+    }
+    const pending = pendingApprovals(snapshot);
+    if (pending.length > 0) {
+      if (!decision) {
+        throw new PlannerInputError(
+          `thread "${threadId}" is waiting for approval of ${describeCalls(pending)}: resume with --approve or --deny`,
+        );
+      }
+      const resume: Record<string, ApprovalResume> = {};
+      for (const request of pending) resume[request.id] = { approved: decisionFor(decision, request.id) };
+      return this.execute(new Command({ resume }), threadId, options);
+    }
+    if (decision) {
+      throw new PlannerInputError(
+        `thread "${threadId}" is not waiting for approval (${snapshot.next.length > 0 ? 'it was interrupted mid-way' : 'it has finished'}); resume without --approve/--deny`,
+      );
+    }
+    return this.execute(null, threadId, options);
+  }
+
+  /** Exposes this runnable as a tool (for MCP servers and for other agents). */
+  asTool(options: Omit<RunOptions, 'threadId' | 'signal' | 'onEvent'> = {}): ToolDefinition {
+    return {
+      name: this.name,
+      description: this.description,
+      input: this.input,
+      run: async (input, context) => {
+        const result = await this.run(input as Input, { ...options, signal: context.signal });
+        if (result.status === 'paused') {
+          return {
+            content: [
+              {
+                type: 'text',
+                text: `paused: ${describeCalls(result.pendingApprovals)} need approval; run \`hearth run --resume ${result.threadId} --approve\``,
+              },
+            ],
+            isError: true,
+          };
+        }
+        return result.output;
+      },
+    };
+  }
+
+  private compiled(options: RunOptions): CompiledGraphLike {
+    const saver = openCheckpointer(options.checkpointer);
+    let graph = this.compiledBySaver.get(saver);
+    if (!graph) {
+      graph = this.spec.builder.compile({ checkpointer: saver, name: this.name }) as CompiledGraphLike;
+      this.compiledBySaver.set(saver, graph);
+    }
+    return graph;
+  }
+
+  private async *execute(
+    input: unknown,
+    threadId: string,
+    options: RunOptions,
+  ): AsyncGenerator<WorkflowEvent, RunResult<Output>> {
+    const graph = this.compiled(options);
+    const configurable = withEnvironment(
+      { thread_id: threadId },
+      { engine: options.engine, workdir: options.workdir ?? process.cwd() },
+    );
+    const steps: StepRecord[] = [];
+    const started = new Map<string, { node: string; path: string[]; at: number }>();
+    const stream = await graph.stream(input, {
+      configurable,
+      streamMode: ['tasks', 'custom'],
+      subgraphs: true,
+      // Write each checkpoint before the next step starts: a SIGKILL loses at most the step in flight.
+      durability: 'sync',
+      recursionLimit: options.recursionLimit ?? 100,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    for await (const chunk of stream) {
+      const [namespace, mode, payload] = chunk as [string[], string, Record<string, unknown>];
+      const path = namespace.map((segment) => segment.split(':')[0] ?? segment);
+      if (mode === 'custom') {
+        yield { ...(payload as NodeEvent), path } as WorkflowEvent;
+        continue;
+      }
+      const id = String(payload.id);
+      const node = String(payload.name);
+      if ('input' in payload) {
+        started.set(id, { node, path, at: performance.now() });
+        yield { type: 'node-start', node, path };
+        continue;
+      }
+      const start = started.get(id);
+      const durationMs = start ? performance.now() - start.at : 0;
+      const interrupted = Array.isArray(payload.interrupts) && payload.interrupts.length > 0;
+      const error = payload.error
+        ? String((payload.error as { message?: string }).message ?? payload.error)
+        : undefined;
+      steps.push({ node, path, status: interrupted ? 'paused' : error ? 'failed' : 'done', durationMs });
+      if (!interrupted) yield { type: 'node-end', node, path, ...(error ? { error } : {}) };
+    }
+    const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
+    const pending = pendingApprovals(snapshot);
+    const state = snapshot.values as Record<string, unknown>;
+    if (pending.length > 0) {
+      yield { type: 'approval-required', requests: pending };
+      return { threadId, status: 'paused', pendingApprovals: pending, steps, state };
+    }
+    return {
+      threadId,
+      status: 'completed',
+      output: this.spec.fromState(state),
+      pendingApprovals: [],
+      steps,
+      state,
+    };
+  }
+}
+
+function isApprovalInterrupt(value: unknown): value is ApprovalInterrupt {
+  return typeof value === 'object' && value !== null && (value as ApprovalInterrupt).kind === 'approval';
+}
+
+function pendingApprovals(snapshot: StateSnapshot): ApprovalRequest[] {
+  const requests = new Map<string, ApprovalRequest>();
+  for (const task of snapshot.tasks) {
+    for (const pending of task.interrupts) {
+      if (pending.id && isApprovalInterrupt(pending.value))
+        requests.set(pending.id, { id: pending.id, agent: pending.value.agent, calls: pending.value.calls });
+    }
+  }
+  return [...requests.values()];
+}
+
+function decisionFor(decision: ApprovalDecision, requestId: string): boolean {
+  if ('approve' in decision) return decision.approve;
+  const value = decision.decisions[requestId];
+  if (value === undefined)
+    throw new PlannerInputError(
+      `no decision given for approval request "${requestId}"; decide every pending request`,
+    );
+  return value;
+}
+
+function describeCalls(requests: readonly ApprovalRequest[]): string {
+  return requests
+    .flatMap((request) =>
+      request.calls.map((call) => `${call.tool}(${JSON.stringify(call.args).slice(0, 80)})`),
+    )
+    .join(', ');
+}
+
+async function drain<Output>(
+  generator: AsyncGenerator<WorkflowEvent, RunResult<Output>>,
+  onEvent: ((event: WorkflowEvent) => void) | undefined,
+): Promise<RunResult<Output>> {
+  for (;;) {
+    const next = await generator.next();
+    if (next.done) return next.value;
+    onEvent?.(next.value);
+  }
+}

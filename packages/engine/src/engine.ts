@@ -59,9 +59,19 @@ export interface GenerateRequest {
   maxTokens?: number;
   stop?: string[];
   sampling?: SamplingOptions;
-  /** Use the MTP drafter when one is configured (default true). */
-  mtp?: boolean;
+  /** Options for features only some engines have (MTP, ...), keyed by engine name. */
+  engineOptions?: EngineRequestOptions;
   signal?: AbortSignal;
+}
+
+/**
+ * Per-engine request options, keyed by engine name, for features the shared contract does not name
+ * (as the AI SDK's `providerOptions`): each engine reads its own entry and ignores the others, so one
+ * request can carry options for several engines. An engine package types its entry by declaration
+ * merging, e.g. `@hearth/model` adds `'llama-node'?: {mtp?: boolean}`.
+ */
+export interface EngineRequestOptions {
+  [engine: string]: object | undefined;
 }
 
 export interface Usage {

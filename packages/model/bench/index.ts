@@ -179,7 +179,7 @@ async function mtpSpeedup(): Promise<{ ratio: number; acceptance: number; batchA
     messages: [{ role: 'user', content: 'abc '.repeat(60) }],
     maxTokens: 32,
     sampling: { greedy: true },
-    mtp: false,
+    engineOptions: { 'llama-node': { mtp: false } },
   });
   const batchAdvantage = long.timings.prefillTokensPerSecond / long.timings.decodeTokensPerSecond;
   console.log(
@@ -190,8 +190,8 @@ async function mtpSpeedup(): Promise<{ ratio: number; acceptance: number; batchA
   const on: Awaited<ReturnType<ReturnType<typeof engineDecode>>>[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
-      off.push(await engineDecode(engine, { mtp: false })());
-      on.push(await engineDecode(engine, { mtp: true })());
+      off.push(await engineDecode(engine, { engineOptions: { 'llama-node': { mtp: false } } })());
+      on.push(await engineDecode(engine, { engineOptions: { 'llama-node': { mtp: true } } })());
     }
   } finally {
     await engine.close();

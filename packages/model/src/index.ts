@@ -6,12 +6,14 @@ export {
   LlamaNodeEngine,
   type LlamaNodeEngineOptions,
 } from './engine/llama-node/llama-node-engine.js';
+export type { LlamaNodeRequestOptions } from './engine/llama-node/request-options.js';
 export {
   loadNodeLlamaCppEngine,
   type NodeLlamaCppEngineOptions,
 } from './engine/node-llama-cpp/node-llama-cpp-engine.js';
 export { type OpenEngineSettings, openEngine } from './engine/open-engine.js';
 export { connectOpenAIEngine, type OpenAIEngineOptions } from './engine/openai/openai-engine.js';
+export type { OpenAIRequestOptions } from './engine/openai/request-options.js';
 export { type EngineCapability, EngineCapabilityError } from './errors/engine-capability-error.js';
 export { EngineLoadError } from './errors/engine-load-error.js';
 export { GenerationFailedError } from './errors/generation-failed-error.js';

@@ -101,7 +101,7 @@ export async function generateCommand(options: GenerateCommandOptions): Promise<
       ],
       maxTokens: options.maxTokens,
       sampling: options.greedy ? { greedy: true } : {},
-      mtp: options.mtp,
+      engineOptions: { 'llama-node': { mtp: options.mtp } },
       thinking: Boolean(options.think),
       signal: controller.signal,
     };

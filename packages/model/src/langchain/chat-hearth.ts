@@ -1,4 +1,11 @@
-import type { Engine, GenerateRequest, GenerateResult, JsonSchema, ToolSpec } from '@hearth/engine';
+import type {
+  Engine,
+  EngineRequestOptions,
+  GenerateRequest,
+  GenerateResult,
+  JsonSchema,
+  ToolSpec,
+} from '@hearth/engine';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type {
   BaseLanguageModelInput,
@@ -57,8 +64,8 @@ export interface ChatHearthInput extends BaseChatModelParams {
   stop?: string[];
   /** Gemma 4 thinking (reasoning arrives in `additional_kwargs.reasoning_content`). */
   thinking?: boolean;
-  /** Use the MTP drafter when the engine has one (default true). */
-  mtp?: boolean;
+  /** Engine-specific options sent with every call, e.g. `{'llama-node': {mtp: false}}`. */
+  engineOptions?: EngineRequestOptions;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: LangChain's structured-output overloads use this exact type
@@ -140,7 +147,7 @@ export class ChatHearth extends BaseChatModel<ChatHearthCallOptions, AIMessageCh
   seed: number | undefined;
   stop: string[] | undefined;
   thinking: boolean | undefined;
-  mtp: boolean | undefined;
+  engineOptions: EngineRequestOptions | undefined;
 
   constructor(fields: ChatHearthInput) {
     super(fields);
@@ -153,7 +160,7 @@ export class ChatHearth extends BaseChatModel<ChatHearthCallOptions, AIMessageCh
     this.seed = fields.seed;
     this.stop = fields.stop;
     this.thinking = fields.thinking;
-    this.mtp = fields.mtp;
+    this.engineOptions = fields.engineOptions;
   }
 
   _llmType(): string {
@@ -223,7 +230,7 @@ export class ChatHearth extends BaseChatModel<ChatHearthCallOptions, AIMessageCh
     if (Object.keys(sampling).length > 0) request.sampling = sampling;
     const thinking = options.thinking ?? this.thinking;
     if (thinking !== undefined) request.thinking = thinking;
-    if (this.mtp !== undefined) request.mtp = this.mtp;
+    if (this.engineOptions !== undefined) request.engineOptions = this.engineOptions;
     if (options.signal) request.signal = options.signal;
     return request;
   }

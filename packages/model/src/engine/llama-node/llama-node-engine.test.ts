@@ -211,7 +211,7 @@ describe('LlamaNodeEngine: MTP on the designed cycle pair', () => {
       sampling: greedy,
     };
     const on = await engine.generate(request);
-    const off = await engine.generate({ ...request, mtp: false });
+    const off = await engine.generate({ ...request, engineOptions: { 'llama-node': { mtp: false } } });
     const onAgain = await engine.generate(request);
     expect(on.mtp).toMatchObject({ used: true });
     expect(on.mtp?.used && on.mtp.accepted).toBeGreaterThan(0);
@@ -236,7 +236,12 @@ describe('LlamaNodeEngine: MTP on the designed cycle pair', () => {
       reason: expect.stringMatching(/KV cache already held \d+ tokens/),
     });
     expect(second.usage.cachedPromptTokens).toBeGreaterThan(second.usage.promptTokens * 0.9);
-    const forced = await engine.generate({ messages: history, maxTokens: 8, sampling: greedy, mtp: true });
+    const forced = await engine.generate({
+      messages: history,
+      maxTokens: 8,
+      sampling: greedy,
+      engineOptions: { 'llama-node': { mtp: true } },
+    });
     expect(forced.mtp).toMatchObject({ used: true });
     expect(forced.usage.cachedPromptTokens).toBe(0);
     expect(forced.text).toBe(second.text);
@@ -247,7 +252,7 @@ describe('LlamaNodeEngine: MTP on the designed cycle pair', () => {
       messages: [{ role: 'user', content: 'abc' }],
       maxTokens: 100_000, // the cycle model never ends a turn: minutes of decoding if not cancelled
       sampling: greedy,
-      mtp: false,
+      engineOptions: { 'llama-node': { mtp: false } },
     };
     let seen = 0;
     for await (const delta of engine.stream(request)) {

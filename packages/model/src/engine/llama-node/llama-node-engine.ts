@@ -86,7 +86,8 @@ interface NativeOutcome {
  *   is one); llama.node then evaluates only the tokens after the common prefix. The full
  *   sliding-window cache is kept (`swa_full`), else states longer than the window do not resume;
  * - the slot API cannot load a state into an MTP completion: a turn whose prompt mostly is cached
- *   decodes without MTP unless the request sets `mtp: true` (the stats say which and why);
+ *   decodes without MTP unless the request sets `engineOptions: {'llama-node': {mtp: true}}` (the
+ *   stats say which and why);
  * - the slot batch is clamped to the context (a larger one aborts on a GGML assert), and a prompt
  *   longer than the context, which the slot API fails silently, gets an error saying so;
  * - a cancelled request gets no final callback, so an abort settles with what streamed so far.
@@ -276,8 +277,9 @@ export class LlamaNodeEngine implements Engine {
     // unset and a long prefix of this prompt is already cached (an agent loop, a chat), reusing it
     // saves more than MTP would, so this turn decodes plainly; `mtp: true` forces MTP.
     const cachedChars = this.stateDir ? commonPrefixLength(this.lastPrompt, prompt) : 0;
-    const preferCache = request.mtp === undefined && cachedChars >= PREFER_CACHE_OVER_MTP_CHARS;
-    const useMtp = Boolean(this.options.drafter) && request.mtp !== false && !hasMedia && !preferCache;
+    const mtpRequested = request.engineOptions?.['llama-node']?.mtp;
+    const preferCache = mtpRequested === undefined && cachedChars >= PREFER_CACHE_OVER_MTP_CHARS;
+    const useMtp = Boolean(this.options.drafter) && mtpRequested !== false && !hasMedia && !preferCache;
     // Under a JSON schema the grammar decides where the reply ends. The template's stop texts (and
     // Gemma's channel/tool-call markers, below) are valid characters inside a JSON string, and a small
     // model does sample those tokens there, so they must not cut or split a JSON reply.
@@ -383,10 +385,10 @@ export class LlamaNodeEngine implements Engine {
           used: false,
           reason: hasMedia
             ? 'the turn carries media, and llama.node decodes media turns without MTP'
-            : request.mtp === false
+            : mtpRequested === false
               ? 'MTP was turned off for this request'
               : `the KV cache already held ${result.timings.cache_n} tokens of this prompt, and llama.node ` +
-                'cannot reuse a cached prefix with MTP (pass mtp: true to prefer MTP)',
+                "cannot reuse a cached prefix with MTP (pass engineOptions: {'llama-node': {mtp: true}} to prefer MTP)",
         };
       }
     }

@@ -475,6 +475,5 @@ export async function toOpenAIRequest(model: string, request: GenerateRequest): 
     // llama.cpp's server and vLLM switch Gemma/Qwen thinking through the chat template's kwargs.
     body.chat_template_kwargs = { enable_thinking: request.thinking };
   }
-  if (request.mtp !== undefined) body.mtp = request.mtp;
-  return body;
+  return { ...request.engineOptions?.openai?.extraBody, ...body };
 }

@@ -68,7 +68,7 @@ export interface OpenAIChatRequest {
   thinking?: boolean;
   /** llama.cpp's server and vLLM: variables for the chat template (`enable_thinking`). */
   chat_template_kwargs?: Record<string, unknown>;
-  /** Hearth extension: use the MTP drafter (default true). */
+  /** Hearth extension (`hearth serve`): use the MTP drafter (default true). */
   mtp?: boolean;
 }
 

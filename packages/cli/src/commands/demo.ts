@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path';
 import { attachmentFromFile } from '@hearth/core';
 import { hearthHome } from '@hearth/engine';
-import { makeMediaFixtures } from '@hearth/testkit';
 import type { Command } from 'commander';
 import { executeRun, loadRunnable } from './run.js';
 
@@ -27,6 +26,7 @@ export function registerDemoCommand(program: Command): void {
     .action(async (options: DemoOptions) => {
       // Everything the demo needs is generated locally; never reach for the network.
       process.env.HEARTH_OFFLINE = '1';
+      const { makeMediaFixtures } = await import('@hearth/testkit');
       const fixtures = await makeMediaFixtures();
       const { runnable, target } = await loadRunnable('bug-report');
       const workdir = resolve(options.workdir ?? join(hearthHome(), 'demo'));

@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import { defaultTestkitDir, makeTestkitFamily } from '@hearth/testkit';
 import { type Command, InvalidArgumentError } from 'commander';
 import { printJson } from '../output.js';
 
@@ -23,10 +22,12 @@ export function registerTestkitCommand(program: Command): void {
       'write the tiny Gemma 4 GGUF family (tiny, tiny-moe, tiny-assistant, tiny-mmproj, cycle, cycle-assistant); ' +
         'existing files with the same options are reused',
     )
-    .option('--dir <dir>', `directory for the files (default: ${defaultTestkitDir()})`)
+    .option('--dir <dir>', 'directory for the files (default: $HEARTH_HOME/testkit)')
     .option('--seed <n>', 'seed of the random weights; same seed, same bytes (default: 1)', parseSeed)
     .option('--json', 'print {"name": "path"} as JSON')
     .action(async (options: { dir?: string; seed?: number; json?: boolean }) => {
+      // Loaded on use: the testkit is a dev tool, not part of the CLI's start-up.
+      const { makeTestkitFamily } = await import('@hearth/testkit');
       const family = await makeTestkitFamily({ dir: options.dir, seed: options.seed });
       if (options.json) {
         printJson(family);

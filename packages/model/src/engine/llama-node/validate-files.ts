@@ -1,6 +1,13 @@
 import { basename } from 'node:path';
 import { validateModelSet } from '../../files/validate-set.js';
-import type { LlamaNodeEngineOptions } from './llama-node-engine.js';
+
+/** The model files of `LlamaNodeEngineOptions` (spelt out here so the engine and this check do not import each other). */
+export interface LlamaNodeModelFiles {
+  model: string;
+  drafter?: string;
+  mmproj?: string;
+  name?: string;
+}
 
 /**
  * Checks an engine's model files in pure JS before llama.node sees them (a bad file kills the process
@@ -9,7 +16,7 @@ import type { LlamaNodeEngineOptions } from './llama-node-engine.js';
  *
  * @throws GgufValidationError or ModelSetMismatchError naming the bad file.
  */
-export async function validateLlamaNodeFiles(options: LlamaNodeEngineOptions): Promise<string> {
+export async function validateLlamaNodeFiles(options: LlamaNodeModelFiles): Promise<string> {
   const name = options.name ?? basename(options.model);
   await validateModelSet({
     name,

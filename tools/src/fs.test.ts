@@ -70,7 +70,9 @@ describe('fs tools', () => {
   });
 
   it.each(attacks)('refuses %j for every operation', async (path) => {
-    await expect(resolveInsideRoot(root, path)).rejects.toSatisfy(PathOutsideRootError.isInstance);
+    await expect(resolveInsideRoot(root, path)).rejects.toSatisfy((error) =>
+      PathOutsideRootError.isInstance(error),
+    );
     for (const [tool, args] of [
       ['fs_read', { path }],
       ['fs_list', { path }],

@@ -27,7 +27,7 @@ export { DuplicateToolError } from './errors/duplicate-tool-error.js';
 export { HearthConfigError } from './errors/hearth-config-error.js';
 export { InvalidToolError } from './errors/invalid-tool-error.js';
 export { MissingEngineError } from './errors/missing-engine-error.js';
-export { PlannerInputError } from './errors/planner-input-error.js';
+export { RunInputError } from './errors/run-input-error.js';
 export { ToolInputError } from './errors/tool-input-error.js';
 export { ToolNotFoundError } from './errors/tool-not-found-error.js';
 export { ToolTimeoutError } from './errors/tool-timeout-error.js';

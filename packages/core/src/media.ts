@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ContentPart } from '@hearth/engine';
 import { z } from 'zod';
-import { PlannerInputError } from './errors/planner-input-error.js';
+import { RunInputError } from './errors/run-input-error.js';
 
 /**
  * A screenshot or a sound clip handed to a run. Stored base64 in graph state (so checkpoints stay
@@ -31,23 +31,23 @@ const mimeTypes: Record<string, { kind: Attachment['kind']; mimeType: string }> 
 /**
  * Reads an image or audio file into an attachment.
  * @param expected when given, the file must be of this kind (`--image` must be an image).
- * @throws PlannerInputError when the file is missing or its extension is not a known image/audio type.
+ * @throws RunInputError when the file is missing or its extension is not a known image/audio type.
  */
 export async function attachmentFromFile(path: string, expected?: Attachment['kind']): Promise<Attachment> {
   const type = mimeTypes[extname(path).toLowerCase()];
   if (!type) {
-    throw new PlannerInputError(
+    throw new RunInputError(
       `${path}: unknown media type "${extname(path)}"; use one of ${Object.keys(mimeTypes).join(', ')}`,
     );
   }
   if (expected && type.kind !== expected) {
-    throw new PlannerInputError(`${path} is ${type.kind}, but an ${expected} file was expected`);
+    throw new RunInputError(`${path} is ${type.kind}, but an ${expected} file was expected`);
   }
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new PlannerInputError(`cannot read ${type.kind} file ${path}: ${(error as Error).message}`);
+    throw new RunInputError(`cannot read ${type.kind} file ${path}: ${(error as Error).message}`);
   }
   return { kind: type.kind, mimeType: type.mimeType, data: bytes.toString('base64'), name: basename(path) };
 }

@@ -30,7 +30,10 @@ export class HearthError extends Error {
     this.name = new.target.name;
   }
 
-  /** True for an instance of this class (or a subclass), also one made by another copy of Hearth. */
+  /**
+   * True for an instance of this class (or a subclass), also one made by another copy of Hearth.
+   * Call it on the class (`ToolInputError.isInstance(e)`); a detached reference has no class to ask.
+   */
   static isInstance<T>(this: ErrorClass<T>, value: unknown): value is T {
     if (typeof value !== 'object' || value === null) return false;
     const names = (value as { [HEARTH_ERROR]?: unknown })[HEARTH_ERROR];

@@ -73,8 +73,8 @@ afterAll(async () => {
 describe('serveHttp', () => {
   it('binds 127.0.0.1 by default and refuses a non-loopback host without a token', async () => {
     expect(server.host).toBe('127.0.0.1');
-    await expect(serveHttp(new ToolRegistry(), { host: '0.0.0.0' })).rejects.toSatisfy(
-      HttpServerConfigError.isInstance,
+    await expect(serveHttp(new ToolRegistry(), { host: '0.0.0.0' })).rejects.toSatisfy((error) =>
+      HttpServerConfigError.isInstance(error),
     );
     await expect(serveHttp(new ToolRegistry(), { host: '0.0.0.0' })).rejects.toThrow(/without a token/);
   });

@@ -105,10 +105,9 @@ export async function serveHttp(
   if (!isLoopbackHost(host) && !token)
     throw new HttpServerConfigError(
       `Refusing to serve MCP on non-loopback address ${host} without a token: anyone on the network could run your tools. Pass --token <secret> (or bind 127.0.0.1).`,
-      { exitCode: 2 },
     );
   if (token !== undefined && token.length < 16)
-    throw new HttpServerConfigError('The MCP token must be at least 16 characters long.', { exitCode: 2 });
+    throw new HttpServerConfigError('The MCP token must be at least 16 characters long.');
 
   const allowedHostnames = new Set(
     [...loopbackNames, host, ...(options.allowedHosts ?? [])].map((h) => h.replace(/^\[|\]$/g, '')),

@@ -1,11 +1,11 @@
-const marker = Symbol.for('hearth.CommandNotAllowedError');
+import { HearthError } from '@hearth/engine';
 
-/** Thrown by the `shell` tool when the command is not on its allow-list (or is a path rather than a bare name). */
-export class CommandNotAllowedError extends Error {
-  override readonly name = 'CommandNotAllowedError';
-  readonly [marker] = true;
+/** Thrown by the `shell` tool when the command is not on its allow-list (or is a path rather than a bare name). Code `COMMAND_NOT_ALLOWED`. */
+export class CommandNotAllowedError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['COMMAND_NOT_ALLOWED'] as const;
 
-  static isInstance(value: unknown): value is CommandNotAllowedError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  constructor(message: string) {
+    super('COMMAND_NOT_ALLOWED', message);
   }
 }

@@ -1,17 +1,13 @@
-const marker = Symbol.for('hearth.ExpressionError');
+import { HearthError } from '@hearth/engine';
 
-/** Thrown by the calculator when an expression does not parse or cannot be evaluated; `position` is the 0-based character offset. */
-export class ExpressionError extends Error {
-  override readonly name = 'ExpressionError';
-  readonly [marker] = true;
+/** Thrown by the calculator when an expression does not parse or cannot be evaluated; `position` is the 0-based character offset. Code `EXPRESSION_INVALID`. */
+export class ExpressionError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['EXPRESSION_INVALID'] as const;
   readonly position: number;
 
   constructor(message: string, position: number) {
-    super(`${message} (at character ${position + 1})`);
+    super('EXPRESSION_INVALID', `${message} (at character ${position + 1})`);
     this.position = position;
-  }
-
-  static isInstance(value: unknown): value is ExpressionError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
   }
 }

@@ -1,11 +1,11 @@
-const marker = Symbol.for('hearth.HostNotAllowedError');
+import { HearthError } from '@hearth/engine';
 
-/** Thrown by `http_fetch` (and the browser tools when given an allow-list) when a URL's host, or a redirect's, is not on the allow-list. */
-export class HostNotAllowedError extends Error {
-  override readonly name = 'HostNotAllowedError';
-  readonly [marker] = true;
+/** Thrown by `http_fetch` (and the browser tools when given an allow-list) when a URL's host, or a redirect's, is not on the allow-list. Code `HOST_NOT_ALLOWED`. */
+export class HostNotAllowedError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['HOST_NOT_ALLOWED'] as const;
 
-  static isInstance(value: unknown): value is HostNotAllowedError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  constructor(message: string) {
+    super('HOST_NOT_ALLOWED', message);
   }
 }

@@ -1,11 +1,11 @@
-const marker = Symbol.for('hearth.PathOutsideRootError');
+import { HearthError } from '@hearth/engine';
 
-/** Thrown by the `fs` tools when a path would leave the root: `..`, absolute paths, encoded traversal, NUL bytes, or a symlink pointing outside. */
-export class PathOutsideRootError extends Error {
-  override readonly name = 'PathOutsideRootError';
-  readonly [marker] = true;
+/** Thrown by the `fs` tools when a path would leave the root: `..`, absolute paths, encoded traversal, NUL bytes, or a symlink pointing outside. Code `PATH_OUTSIDE_ROOT`. */
+export class PathOutsideRootError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['PATH_OUTSIDE_ROOT'] as const;
 
-  static isInstance(value: unknown): value is PathOutsideRootError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  constructor(message: string) {
+    super('PATH_OUTSIDE_ROOT', message);
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PlannerInputError } from '../errors/planner-input-error.js';
+import { RunInputError } from '../errors/run-input-error.js';
 import type { WorkflowEvent } from '../events.js';
 import { ScriptedEngine } from '../testing/scripted-engine.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
@@ -255,7 +255,7 @@ describe('approval', () => {
     const error = await agent
       .resume(paused.threadId, undefined, { engine: script(), checkpointer: store })
       .catch((e) => e);
-    expect(PlannerInputError.isInstance(error)).toBe(true);
+    expect(RunInputError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/waiting for approval of write_file/);
   });
 });

@@ -77,7 +77,7 @@ export function parseHearthConfig(
     const problems = parsed.error.issues.map(
       (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,
     );
-    throw new HearthConfigError(`${source} is invalid:\n${problems.join('\n')}`, { exitCode: 2 });
+    throw new HearthConfigError('CONFIG_INVALID', `${source} is invalid:\n${problems.join('\n')}`);
   }
   const config = parsed.data;
   if (config.tools.fsRoot) config.tools.fsRoot = resolve(baseDir, config.tools.fsRoot);
@@ -94,17 +94,19 @@ export async function loadHearthConfig(path = 'hearth.config.json'): Promise<Hea
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new HearthConfigError(`Cannot read config file ${file}: ${(error as Error).message}`, {
-      exitCode: 2,
-      cause: error,
-    });
+    throw new HearthConfigError(
+      'CONFIG_UNREADABLE',
+      `Cannot read config file ${file}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new HearthConfigError(`${file} is not valid JSON: ${(error as Error).message}`, {
-      exitCode: 2,
+    throw new HearthConfigError('CONFIG_INVALID', `${file} is not valid JSON: ${(error as Error).message}`, {
       cause: error,
     });
   }

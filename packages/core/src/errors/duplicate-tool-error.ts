@@ -1,18 +1,11 @@
-const marker = Symbol.for('hearth.DuplicateToolError');
+import { HearthError } from '@hearth/engine';
 
-/** Thrown by `ToolRegistry.register` when a tool with the same name is already registered. */
-export class DuplicateToolError extends Error {
-  override readonly name = 'DuplicateToolError';
-  readonly [marker] = true;
-  /** CLI exit code when this error reaches the `hearth` command. */
-  readonly exitCode: number;
+/** Thrown by `ToolRegistry.register` when a tool with the same name is already registered. Code `TOOL_DUPLICATE`. */
+export class DuplicateToolError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['TOOL_DUPLICATE'] as const;
 
-  constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.exitCode = options?.exitCode ?? 1;
-  }
-
-  static isInstance(value: unknown): value is DuplicateToolError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TOOL_DUPLICATE', message, options);
   }
 }

@@ -1,18 +1,20 @@
-const marker = Symbol.for('hearth.HearthConfigError');
+import { HearthError } from '@hearth/engine';
 
-/** Thrown by `loadHearthConfig` when `hearth.config.json` is missing, not JSON, or has a bad field (the message names the field path). */
-export class HearthConfigError extends Error {
-  override readonly name = 'HearthConfigError';
-  readonly [marker] = true;
-  /** CLI exit code when this error reaches the `hearth` command. */
-  readonly exitCode: number;
+/**
+ * Thrown by `loadHearthConfig` / `parseHearthConfig`: code `CONFIG_UNREADABLE` when
+ * `hearth.config.json` cannot be read (missing, no permission), `CONFIG_INVALID` when it is not JSON
+ * or has a bad field (the message names the field path).
+ */
+export class HearthConfigError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['CONFIG_UNREADABLE', 'CONFIG_INVALID'] as const;
+  declare readonly code: (typeof HearthConfigError.codes)[number];
 
-  constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.exitCode = options?.exitCode ?? 1;
-  }
-
-  static isInstance(value: unknown): value is HearthConfigError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  constructor(
+    code: (typeof HearthConfigError.codes)[number],
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
   }
 }

@@ -1,18 +1,16 @@
-const marker = Symbol.for('hearth.InvalidToolError');
+import { HearthError } from '@hearth/engine';
 
-/** Thrown by `defineTool` and tool loading when a definition is malformed (bad name, missing schema or run, a module exporting no tools). */
-export class InvalidToolError extends Error {
-  override readonly name = 'InvalidToolError';
-  readonly [marker] = true;
-  /** CLI exit code when this error reaches the `hearth` command. */
-  readonly exitCode: number;
+/**
+ * Thrown by `defineTool` when a definition is malformed (bad name, missing schema or run): code
+ * `TOOL_INVALID`; and by `loadToolsFromDirectory` when a tools directory cannot be read or a module
+ * in it exports no tools (or is TypeScript without tsx installed): code `TOOL_MODULE_INVALID`.
+ */
+export class InvalidToolError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['TOOL_INVALID', 'TOOL_MODULE_INVALID'] as const;
+  declare readonly code: (typeof InvalidToolError.codes)[number];
 
-  constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.exitCode = options?.exitCode ?? 1;
-  }
-
-  static isInstance(value: unknown): value is InvalidToolError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  constructor(code: (typeof InvalidToolError.codes)[number], message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }

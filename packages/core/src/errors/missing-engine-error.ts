@@ -1,18 +1,18 @@
-const marker = Symbol.for('hearth.planner.MissingEngineError');
+import { HearthError } from '@hearth/engine';
 
 /**
  * Thrown when a node that needs the model (an agent, the planner) runs but the run was started
- * without an `engine` in its options. Pass `{ engine }` to `run`/`stream`/`resume`.
+ * without an `engine` in its options. Pass `{ engine }` to `run`/`stream`/`resume`. Code
+ * `ENGINE_MISSING`.
  */
-export class MissingEngineError extends Error {
-  override readonly name = 'MissingEngineError';
-  readonly [marker] = true;
+export class MissingEngineError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['ENGINE_MISSING'] as const;
 
   constructor(node: string) {
-    super(`node "${node}" needs a model, but the run has no engine: pass { engine } in the run options`);
-  }
-
-  static isInstance(value: unknown): value is MissingEngineError {
-    return typeof value === 'object' && value !== null && marker in value;
+    super(
+      'ENGINE_MISSING',
+      `node "${node}" needs a model, but the run has no engine: pass { engine } in the run options`,
+    );
   }
 }

@@ -1,18 +1,11 @@
-const marker = Symbol.for('hearth.ToolNotFoundError');
+import { HearthError } from '@hearth/engine';
 
-/** Thrown by `ToolRegistry.get`/`call` when no tool has the requested name. */
-export class ToolNotFoundError extends Error {
-  override readonly name = 'ToolNotFoundError';
-  readonly [marker] = true;
-  /** CLI exit code when this error reaches the `hearth` command. */
-  readonly exitCode: number;
+/** Thrown by `ToolRegistry.get`/`call` when no tool has the requested name. Code `TOOL_NOT_FOUND`. */
+export class ToolNotFoundError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['TOOL_NOT_FOUND'] as const;
 
-  constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.exitCode = options?.exitCode ?? 1;
-  }
-
-  static isInstance(value: unknown): value is ToolNotFoundError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TOOL_NOT_FOUND', message, options);
   }
 }

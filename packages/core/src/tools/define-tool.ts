@@ -16,23 +16,27 @@ export function defineTool<Input extends z.ZodType, Output extends z.ZodType = z
 ): ToolDefinition<Input, Output> {
   if (typeof definition.name !== 'string' || !toolNamePattern.test(definition.name))
     throw new InvalidToolError(
+      'TOOL_INVALID',
       `Tool name ${JSON.stringify(definition.name)} is invalid: use 1-64 letters, digits, "_", "-" or ".", starting with a letter.`,
     );
   if (typeof definition.description !== 'string' || definition.description.trim() === '')
     throw new InvalidToolError(
+      'TOOL_INVALID',
       `Tool "${definition.name}" needs a non-empty description (the model reads it).`,
     );
   if (!(definition.input instanceof z.ZodType))
     throw new InvalidToolError(
+      'TOOL_INVALID',
       `Tool "${definition.name}": "input" must be a zod schema, e.g. z.object({...}).`,
     );
   if (typeof definition.run !== 'function')
-    throw new InvalidToolError(`Tool "${definition.name}": "run" must be a function.`);
+    throw new InvalidToolError('TOOL_INVALID', `Tool "${definition.name}": "run" must be a function.`);
   if (
     definition.timeoutMs !== undefined &&
     !(Number.isFinite(definition.timeoutMs) && definition.timeoutMs > 0)
   )
     throw new InvalidToolError(
+      'TOOL_INVALID',
       `Tool "${definition.name}": "timeoutMs" must be a positive number of milliseconds.`,
     );
   Object.defineProperty(definition, toolMarker, { value: true, enumerable: false });

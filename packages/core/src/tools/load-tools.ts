@@ -18,6 +18,7 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
       ({ tsImport } = (await import('tsx/esm/api')) as unknown as { tsImport: typeof tsImport });
     } catch (error) {
       throw new InvalidToolError(
+        'TOOL_MODULE_INVALID',
         `Loading TypeScript tool module ${file} needs the "tsx" package; install it or build the module to .js.`,
         {
           cause: error,
@@ -50,10 +51,11 @@ export async function loadToolsFromDirectory(directory: string): Promise<ToolDef
   try {
     entries = (await readdir(dir)).filter(isToolModuleFile).sort();
   } catch (error) {
-    throw new InvalidToolError(`Cannot read tools directory ${dir}: ${(error as Error).message}`, {
-      cause: error,
-      exitCode: 2,
-    });
+    throw new InvalidToolError(
+      'TOOL_MODULE_INVALID',
+      `Cannot read tools directory ${dir}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const tools: ToolDefinition[] = [];
   for (const entry of entries) {
@@ -61,8 +63,8 @@ export async function loadToolsFromDirectory(directory: string): Promise<ToolDef
     const found = toolsFromModule(await importModule(file));
     if (found.length === 0)
       throw new InvalidToolError(
+        'TOOL_MODULE_INVALID',
         `${file} exports no tools: export defineTool(...) results or arrays of them.`,
-        { exitCode: 2 },
       );
     tools.push(...found);
   }

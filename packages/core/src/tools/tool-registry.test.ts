@@ -77,7 +77,7 @@ describe('ToolRegistry', () => {
     expect(registry.list().map((t) => t.name)).toEqual(['add']);
     expect(() => registry.register(add)).toThrow(DuplicateToolError);
     await expect(registry.call('nope', {})).rejects.toThrow(/Unknown tool "nope". Known tools: add/);
-    await expect(registry.call('nope', {})).rejects.toSatisfy(ToolNotFoundError.isInstance);
+    await expect(registry.call('nope', {})).rejects.toSatisfy((error) => ToolNotFoundError.isInstance(error));
   });
 
   it('validates arguments and names the bad field', async () => {

@@ -8,7 +8,7 @@ import {
 } from '@langchain/langgraph';
 import type { z } from 'zod';
 import { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from '../checkpointer.js';
-import { PlannerInputError } from '../errors/planner-input-error.js';
+import { RunInputError } from '../errors/run-input-error.js';
 import type { ApprovalRequest, NodeEvent, ToolCallRecord, WorkflowEvent } from '../events.js';
 import { withEnvironment } from '../runtime.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
@@ -132,7 +132,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
     const issues = parsed.error.issues
       .map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`)
       .join('; ');
-    throw new PlannerInputError(`invalid input for ${this.kind} "${this.name}": ${issues}`);
+    throw new RunInputError(`invalid input for ${this.kind} "${this.name}": ${issues}`);
   }
 
   /**
@@ -164,7 +164,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
   ): AsyncGenerator<WorkflowEvent, RunResult<Output>> {
     const existing = await this.compiled(options).getState({ configurable: { thread_id: threadId } });
     if (existing.metadata) {
-      throw new PlannerInputError(
+      throw new RunInputError(
         `thread "${threadId}" already has a run; continue it with resume (hearth run --resume ${threadId}) or pick a new thread id`,
       );
     }
@@ -175,7 +175,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
    * Continues a paused or interrupted run by thread id. A run waiting for approval needs a decision;
    * a run that was killed mid-way continues from its last checkpoint without one (finished steps are
    * not run again); a finished run returns its result.
-   * @throws PlannerInputError for an unknown thread, or a decision the run is not waiting for.
+   * @throws RunInputError for an unknown thread, or a decision the run is not waiting for.
    */
   async resume(
     threadId: string,
@@ -194,14 +194,14 @@ export class RunTarget<Input = unknown, Output = unknown> {
     const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
     if (!snapshot.metadata) {
       const where = typeof options.checkpointer === 'string' ? options.checkpointer : defaultCheckpointPath();
-      throw new PlannerInputError(
+      throw new RunInputError(
         `no run of "${this.name}" with thread id "${threadId}" in ${where}; check the id printed when the run started`,
       );
     }
     const pending = pendingApprovals(snapshot);
     if (pending.length > 0) {
       if (!decision) {
-        throw new PlannerInputError(
+        throw new RunInputError(
           `thread "${threadId}" is waiting for approval of ${describeCalls(pending)}: resume with --approve or --deny`,
         );
       }
@@ -210,7 +210,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
       return this.execute(new Command({ resume }), threadId, options);
     }
     if (decision) {
-      throw new PlannerInputError(
+      throw new RunInputError(
         `thread "${threadId}" is not waiting for approval (${snapshot.next.length > 0 ? 'it was interrupted mid-way' : 'it has finished'}); resume without --approve/--deny`,
       );
     }
@@ -332,7 +332,7 @@ function decisionFor(decision: ApprovalDecision, requestId: string): boolean {
   if ('approve' in decision) return decision.approve;
   const value = decision.decisions[requestId];
   if (value === undefined)
-    throw new PlannerInputError(
+    throw new RunInputError(
       `no decision given for approval request "${requestId}"; decide every pending request`,
     );
   return value;

@@ -1,18 +1,14 @@
-const marker = Symbol.for('hearth.HttpServerConfigError');
+import { HearthError } from '@hearth/engine';
 
-/** Thrown by `serveHttp` when the options are unsafe (non-loopback host without a token) or invalid. */
-export class HttpServerConfigError extends Error {
-  override readonly name = 'HttpServerConfigError';
-  readonly [marker] = true;
-  /** CLI exit code when this error reaches the `hearth` command. */
-  readonly exitCode: number;
+/**
+ * Thrown by `serveHttp` before listening when the options are unsafe (a non-loopback host without a
+ * token) or invalid (a token shorter than 16 characters). Code `MCP_HTTP_CONFIG`.
+ */
+export class HttpServerConfigError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['MCP_HTTP_CONFIG'] as const;
 
-  constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.exitCode = options?.exitCode ?? 1;
-  }
-
-  static isInstance(value: unknown): value is HttpServerConfigError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MCP_HTTP_CONFIG', message, options);
   }
 }

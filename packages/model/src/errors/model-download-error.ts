@@ -1,4 +1,4 @@
-const MODEL_DOWNLOAD_ERROR = Symbol.for('@hearth/model/ModelDownloadError');
+import { HearthError } from '@hearth/engine';
 
 /** Why a download failed. */
 export type ModelDownloadFailure =
@@ -17,16 +17,15 @@ export type ModelDownloadFailure =
  * Thrown by `downloadModelFile` (and so by `resolveModelSet` and `hearth models pull`) when a
  * download started but did not produce a good file. A partial download is kept so the next
  * attempt resumes; a finished file that fails a size, checksum or GGUF check is deleted.
- * `exitCode` 3 makes the CLI report a model failure.
+ * Code `MODEL_DOWNLOAD`; `failure` says which check failed.
  */
-export class ModelDownloadError extends Error {
-  override readonly name = 'ModelDownloadError';
+export class ModelDownloadError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['MODEL_DOWNLOAD'] as const;
   readonly uri: string;
   readonly failure: ModelDownloadFailure;
   /** HTTP status for `http-status`. */
   readonly status: number | undefined;
-  readonly exitCode = 3;
-  readonly [MODEL_DOWNLOAD_ERROR] = true;
 
   constructor(
     uri: string,
@@ -34,14 +33,9 @@ export class ModelDownloadError extends Error {
     message: string,
     options?: { status?: number; cause?: unknown },
   ) {
-    super(`Download of ${uri} failed: ${message}`, { cause: options?.cause });
+    super('MODEL_DOWNLOAD', `Download of ${uri} failed: ${message}`, { cause: options?.cause });
     this.uri = uri;
     this.failure = failure;
     this.status = options?.status;
-  }
-
-  /** True for a ModelDownloadError, even one from another copy of this package. */
-  static isInstance(value: unknown): value is ModelDownloadError {
-    return typeof value === 'object' && value !== null && MODEL_DOWNLOAD_ERROR in value;
   }
 }

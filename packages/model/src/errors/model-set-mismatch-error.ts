@@ -1,4 +1,4 @@
-const MODEL_SET_MISMATCH_ERROR = Symbol.for('@hearth/model/ModelSetMismatchError');
+import { HearthError } from '@hearth/engine';
 
 /** The role of a file in a model set. */
 export type ModelFileRole = 'target' | 'drafter' | 'mmproj';
@@ -7,18 +7,17 @@ export type ModelFileRole = 'target' | 'drafter' | 'mmproj';
  * Thrown by `validateModelSet` when a drafter or mmproj does not belong to its target (different
  * hidden size, vocabulary or attention shape) or has the wrong architecture for its role. llama.cpp
  * would crash or produce garbage on such a pair, so the set is refused before any native load.
- * `exitCode` 3 makes the CLI report a model failure.
+ * Code `MODEL_SET_MISMATCH`.
  */
-export class ModelSetMismatchError extends Error {
-  override readonly name = 'ModelSetMismatchError';
+export class ModelSetMismatchError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['MODEL_SET_MISMATCH'] as const;
   readonly filePath: string;
   readonly role: ModelFileRole;
   /** The metadata key (or property) that disagrees. */
   readonly key: string;
   readonly expected: string | number;
   readonly actual: string | number | undefined;
-  readonly exitCode = 3;
-  readonly [MODEL_SET_MISMATCH_ERROR] = true;
 
   constructor(details: {
     filePath: string;
@@ -28,16 +27,11 @@ export class ModelSetMismatchError extends Error {
     actual: string | number | undefined;
     message: string;
   }) {
-    super(details.message);
+    super('MODEL_SET_MISMATCH', details.message);
     this.filePath = details.filePath;
     this.role = details.role;
     this.key = details.key;
     this.expected = details.expected;
     this.actual = details.actual;
-  }
-
-  /** True for a ModelSetMismatchError, even one from another copy of this package. */
-  static isInstance(value: unknown): value is ModelSetMismatchError {
-    return typeof value === 'object' && value !== null && MODEL_SET_MISMATCH_ERROR in value;
   }
 }

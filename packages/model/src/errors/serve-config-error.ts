@@ -1,17 +1,14 @@
-const SERVE_CONFIG_ERROR = Symbol.for('@hearth/model/ServeConfigError');
+import { HearthError } from '@hearth/engine';
 
 /**
  * Thrown by `startOpenAIServer` (and so `hearth serve`) before listening when the options are
- * unsafe or invalid: a non-loopback host without a bearer token, a bad port. `exitCode` 2 marks
- * it as a usage error in the CLI.
+ * unsafe or invalid: a non-loopback host without a bearer token, a bad port. Code `SERVE_CONFIG`.
  */
-export class ServeConfigError extends Error {
-  override readonly name = 'ServeConfigError';
-  readonly exitCode = 2;
-  readonly [SERVE_CONFIG_ERROR] = true;
+export class ServeConfigError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['SERVE_CONFIG'] as const;
 
-  /** True for a ServeConfigError, even one from another copy of this package. */
-  static isInstance(value: unknown): value is ServeConfigError {
-    return typeof value === 'object' && value !== null && SERVE_CONFIG_ERROR in value;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SERVE_CONFIG', message, options);
   }
 }

@@ -1,22 +1,23 @@
-const SERVE_REQUEST_ERROR = Symbol.for('@hearth/model/ServeRequestError');
+import { HearthError } from '@hearth/engine';
 
 /**
  * Thrown inside `hearth serve` for a request it refuses: malformed JSON, a field that fails
  * validation, a wrong model name, a missing or wrong bearer token, a body over the size limit.
  * The server turns it into OpenAI's error shape (`{error: {message, type, param, code}}`) with
- * `status` as the HTTP status.
+ * `status` as the HTTP status. Code `SERVE_REQUEST` (OpenAI's own `error.code` is `openaiCode`).
  */
-export class ServeRequestError extends Error {
-  override readonly name = 'ServeRequestError';
+export class ServeRequestError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['SERVE_REQUEST'] as const;
   readonly status: number;
   /** OpenAI's `error.type` for this status. */
   readonly type: string;
   readonly param: string | null;
-  readonly code: string | null;
-  readonly [SERVE_REQUEST_ERROR] = true;
+  /** OpenAI's `error.code` (`invalid_value`, `model_not_found`, ...), sent to the client. */
+  readonly openaiCode: string | null;
 
-  constructor(status: number, message: string, details: { param?: string; code?: string } = {}) {
-    super(message);
+  constructor(status: number, message: string, details: { param?: string; openaiCode?: string } = {}) {
+    super('SERVE_REQUEST', message);
     this.status = status;
     this.type =
       status === 401
@@ -27,11 +28,6 @@ export class ServeRequestError extends Error {
             ? 'server_error'
             : 'invalid_request_error';
     this.param = details.param ?? null;
-    this.code = details.code ?? null;
-  }
-
-  /** True for a ServeRequestError, even one from another copy of this package. */
-  static isInstance(value: unknown): value is ServeRequestError {
-    return typeof value === 'object' && value !== null && SERVE_REQUEST_ERROR in value;
+    this.openaiCode = details.openaiCode ?? null;
   }
 }

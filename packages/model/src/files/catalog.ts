@@ -239,6 +239,36 @@ export function findModelPreset(name: string): ModelPreset | undefined {
   return modelPresets.find((preset) => preset.name === wanted);
 }
 
+/** Levenshtein distance: the fewest one-character insertions, deletions and substitutions from a to b. */
+function editDistance(a: string, b: string): number {
+  let previousRow = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previousRow[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(substitution, (previousRow[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1));
+    }
+    previousRow = row;
+  }
+  return previousRow[b.length] ?? 0;
+}
+
+/**
+ * The preset name a mistyped name most likely meant (`gemma-4-12` -> `gemma-4-12b`, `tinyy` ->
+ * `tiny`), or undefined when none is close: a suggestion more than a third of the name away (at
+ * least 2 edits allowed) would be noise rather than help.
+ */
+export function closestPresetName(name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  const allowed = Math.max(2, Math.floor(wanted.length / 3));
+  let best: { name: string; distance: number } | undefined;
+  for (const preset of modelPresets) {
+    const distance = editDistance(wanted, preset.name);
+    if (distance <= allowed && (!best || distance < best.distance)) best = { name: preset.name, distance };
+  }
+  return best?.name;
+}
+
 /**
  * Splits `name:QUANT` into a preset and a quantisation (`gemma-4-12b:Q8_0`). Returns undefined when
  * `name` is not a preset.
@@ -266,6 +296,7 @@ export function presetFiles(preset: DownloadPreset, quantization?: string): Pres
   const target = preset.quantizations[wanted];
   if (!target) {
     throw new ModelNotFoundError(
+      'MODEL_UNKNOWN_QUANTIZATION',
       `${preset.name}:${quantization}`,
       `Preset ${preset.name} has no quantisation "${quantization}"; available: ${Object.keys(preset.quantizations).join(', ')}`,
     );

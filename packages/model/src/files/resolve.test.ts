@@ -79,10 +79,17 @@ describe('resolveModelSet', () => {
 
     const unknown = await resolveModelSet({ model: 'gemma-5' }).catch((e) => e);
     expect(ModelNotFoundError.isInstance(unknown)).toBe(true);
+    expect(unknown.code).toBe('MODEL_UNKNOWN_PRESET');
     expect(unknown.message).toMatch(/Unknown model "gemma-5".*Presets: gemma-4-12b, gemma-4-12b-mtp/);
+    expect(unknown.message).not.toContain('Did you mean');
+    const typo = await resolveModelSet({ model: 'gemma-4-12' }).catch((e) => e);
+    expect(typo.code).toBe('MODEL_UNKNOWN_PRESET');
+    expect(typo.message).toContain('Did you mean gemma-4-12b?');
     const missing = await resolveModelSet({ model: './nowhere/model.gguf' }).catch((e) => e);
+    expect(missing.code).toBe('MODEL_FILE_NOT_FOUND');
     expect(missing.message).toMatch(/No model file at .*nowhere\/model\.gguf/);
     const quant = await resolveModelSet({ model: 'gemma-4-12b:Q9_9' }).catch((e) => e);
+    expect(quant.code).toBe('MODEL_UNKNOWN_QUANTIZATION');
     expect(quant.message).toMatch(/no quantisation "Q9_9"; available: Q4_0, Q4_K_M, Q8_0/);
   });
 

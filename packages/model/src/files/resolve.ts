@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import { ModelNotFoundError } from '../errors/model-not-found-error.js';
 import {
+  closestPresetName,
   modelPresets,
   type PresetFile,
   parsePresetSpec,
@@ -52,11 +53,18 @@ async function resolveLocalFile(spec: string, role: string): Promise<string> {
     // fall through to the error below
   }
   const looksLikeName = !/[/\\]|\.gguf$/i.test(spec);
+  if (!looksLikeName)
+    throw new ModelNotFoundError(
+      'MODEL_FILE_NOT_FOUND',
+      spec,
+      `No ${role} file at ${path}. Check the path, or use a preset (\`hearth models list\`) or an hf: URI.`,
+    );
+  const closest = closestPresetName(spec);
   throw new ModelNotFoundError(
+    'MODEL_UNKNOWN_PRESET',
     spec,
-    looksLikeName
-      ? `Unknown model "${spec}" (${role}): not a preset and no such file. Presets: ${modelPresets.map((preset) => preset.name).join(', ')}; or pass an hf: URI, a URL or a .gguf path.`
-      : `No ${role} file at ${path}. Check the path, or use a preset (\`hearth models list\`) or an hf: URI.`,
+    `Unknown model "${spec}" (${role}): not a preset and no such file.${closest ? ` Did you mean ${closest}?` : ''} ` +
+      `Presets: ${modelPresets.map((preset) => preset.name).join(', ')}; or pass an hf: URI, a URL or a .gguf path.`,
   );
 }
 
@@ -109,6 +117,7 @@ export async function resolveModelSet(
   if (parsed?.preset.source === 'testkit') {
     if (parsed.quantization ?? spec.quantization) {
       throw new ModelNotFoundError(
+        'MODEL_UNKNOWN_QUANTIZATION',
         spec.model,
         `Testkit preset ${parsed.preset.name} has a single generated file set; drop the quantisation`,
       );

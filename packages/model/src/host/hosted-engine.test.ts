@@ -185,7 +185,7 @@ describe('HostedEngine: crash isolation and file validation', () => {
     expect(MediaInputError.isInstance(copy)).toBe(true);
     expect(copy.name).toBe('MediaInputError');
     expect(copy.message).toBe(original.message);
-    expect((copy as unknown as { exitCode: number }).exitCode).toBe(2);
+    expect((copy as unknown as { code: string }).code).toBe('MEDIA_INPUT');
     expect(ModelCrashedError.isInstance(copy)).toBe(false);
   });
 });

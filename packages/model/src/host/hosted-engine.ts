@@ -203,7 +203,7 @@ class HostProcess {
           model: this.modelName,
           reason: nativeReason(this.stderrTail),
           signal,
-          exitCode: code,
+          hostExitCode: code,
           during,
         });
       this.settleLoad?.reject(crash());

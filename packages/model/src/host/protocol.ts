@@ -23,18 +23,21 @@ export type ChildMessage =
   | { type: 'result'; id: number; result: GenerateResult }
   | { type: 'failed'; id: number; error: SerializedError };
 
-/** An error as data: its class name, message, own fields, and the `Symbol.for` markers `isInstance` checks. */
+/**
+ * An error as data: its class name, message, own fields, and the values under its `Symbol.for`
+ * markers (a HearthError keeps its class names there, which `isInstance` checks), by symbol key.
+ */
 export interface SerializedError {
   name: string;
   message: string;
   stack?: string;
   fields: Record<string, unknown>;
-  markers: string[];
+  markers: Record<string, unknown>;
 }
 
 /** Flattens an error for IPC, keeping what typed-error checks (`X.isInstance`) need. */
 export function serializeError(error: unknown): SerializedError {
-  if (!(error instanceof Error)) return { name: 'Error', message: String(error), fields: {}, markers: [] };
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error), fields: {}, markers: {} };
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(error)) {
     if (value === undefined || typeof value === 'function') continue;
@@ -45,9 +48,11 @@ export function serializeError(error: unknown): SerializedError {
       // Not cloneable (a native handle, say): the message still says what happened.
     }
   }
-  const markers = Object.getOwnPropertySymbols(error)
-    .map((symbol) => Symbol.keyFor(symbol))
-    .filter((key): key is string => key !== undefined);
+  const markers: Record<string, unknown> = {};
+  for (const symbol of Object.getOwnPropertySymbols(error)) {
+    const key = Symbol.keyFor(symbol);
+    if (key !== undefined) markers[key] = (error as unknown as Record<symbol, unknown>)[symbol];
+  }
   return {
     name: error.name,
     message: error.message,
@@ -59,7 +64,7 @@ export function serializeError(error: unknown): SerializedError {
 
 /**
  * Rebuilds an error sent by `serializeError`: same name, message and fields, and the same
- * `Symbol.for` markers, so `ModelSetMismatchError.isInstance(e)` and friends hold in the parent.
+ * `Symbol.for` markers with their values, so `ModelSetMismatchError.isInstance(e)` and friends hold in the parent.
  */
 export function deserializeError(data: SerializedError): Error {
   const error = new Error(data.message);
@@ -71,6 +76,7 @@ export function deserializeError(data: SerializedError): Error {
   });
   if (data.stack) error.stack = data.stack;
   Object.assign(error, data.fields);
-  for (const marker of data.markers) Object.defineProperty(error, Symbol.for(marker), { value: true });
+  for (const [key, value] of Object.entries(data.markers))
+    Object.defineProperty(error, Symbol.for(key), { value });
   return error;
 }

@@ -99,7 +99,7 @@ export function parseChatRequest(body: unknown): OpenAIChatRequest {
     const path = issue?.path.join('.') || '(body)';
     throw new ServeRequestError(400, `Invalid request: ${path}: ${issue?.message ?? 'invalid'}`, {
       param: path,
-      code: 'invalid_request',
+      openaiCode: 'invalid_request',
     });
   }
   if (parsed.data.n !== undefined && parsed.data.n !== null && parsed.data.n !== 1) {
@@ -108,7 +108,7 @@ export function parseChatRequest(body: unknown): OpenAIChatRequest {
       'Only n=1 is supported: run the request several times for more choices',
       {
         param: 'n',
-        code: 'unsupported_value',
+        openaiCode: 'unsupported_value',
       },
     );
   }
@@ -125,7 +125,7 @@ function toContentPart(partValue: OpenAIContentPart, where: string): ContentPart
         throw new ServeRequestError(
           400,
           `${where}.image_url.url: hearth serve does not fetch remote images; send the image inline as a data:image/...;base64 URL`,
-          { param: `${where}.image_url.url`, code: 'unsupported_value' },
+          { param: `${where}.image_url.url`, openaiCode: 'unsupported_value' },
         );
       }
       return { type: 'image', image: url };
@@ -157,7 +157,7 @@ function textOnly(value: string | OpenAIContentPart[] | null | undefined, where:
         `${where}.content[${index}]: only text parts are allowed in this message`,
         {
           param: `${where}.content[${index}]`,
-          code: 'invalid_value',
+          openaiCode: 'invalid_value',
         },
       );
     })
@@ -177,7 +177,7 @@ function parseArguments(json: string, where: string): Record<string, unknown> {
     `${where}.function.arguments must be a JSON object, got ${json.slice(0, 80)}`,
     {
       param: `${where}.function.arguments`,
-      code: 'invalid_value',
+      openaiCode: 'invalid_value',
     },
   );
 }
@@ -237,7 +237,7 @@ export function toGenerateRequest(body: OpenAIChatRequest, signal: AbortSignal):
     if (!tools?.length) {
       throw new ServeRequestError(400, `tool_choice names "${choice.function.name}", which is not in tools`, {
         param: 'tool_choice',
-        code: 'invalid_value',
+        openaiCode: 'invalid_value',
       });
     }
     request.toolChoice = 'required';
@@ -267,6 +267,6 @@ export function toGenerateRequest(body: OpenAIChatRequest, signal: AbortSignal):
   if (typeof body.seed === 'number') sampling.seed = body.seed;
   if (Object.keys(sampling).length > 0) request.sampling = sampling;
   if (body.thinking !== undefined) request.thinking = body.thinking;
-  if (body.mtp !== undefined) request.mtp = body.mtp;
+  if (body.mtp !== undefined) request.engineOptions = { 'llama-node': { mtp: body.mtp } };
   return request;
 }

@@ -89,7 +89,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions): Promise<O
       404,
       `No route ${req.method} ${path}; hearth serve offers GET /v1/models and POST /v1/chat/completions`,
       {
-        code: 'not_found',
+        openaiCode: 'not_found',
       },
     );
   }
@@ -112,7 +112,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions): Promise<O
       `The model "${name}" is not served here; this server serves "${modelId}"`,
       {
         param: 'model',
-        code: 'model_not_found',
+        openaiCode: 'model_not_found',
       },
     );
   }
@@ -193,7 +193,7 @@ export function checkServeBinding(options: {
 function requireMethod(req: IncomingMessage, method: string): void {
   if (req.method !== method) {
     throw new ServeRequestError(405, `${req.url} takes ${method}, not ${req.method}`, {
-      code: 'method_not_allowed',
+      openaiCode: 'method_not_allowed',
     });
   }
 }
@@ -205,7 +205,7 @@ function checkHost(hostHeader: string | undefined): void {
       403,
       `Host "${hostHeader}" is not a loopback name; this server only answers 127.0.0.1/localhost`,
       {
-        code: 'forbidden_host',
+        openaiCode: 'forbidden_host',
       },
     );
   }
@@ -217,7 +217,7 @@ function checkToken(authorization: string | undefined, token: string): void {
   const b = Buffer.from(token);
   if (a.length !== b.length || !timingSafeEqual(a, b)) {
     throw new ServeRequestError(401, 'Missing or wrong bearer token: send Authorization: Bearer <token>', {
-      code: 'invalid_api_key',
+      openaiCode: 'invalid_api_key',
     });
   }
 }
@@ -237,7 +237,7 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     return JSON.parse(text);
   } catch (error) {
     throw new ServeRequestError(400, `The request body is not valid JSON: ${(error as Error).message}`, {
-      code: 'invalid_json',
+      openaiCode: 'invalid_json',
     });
   }
 }
@@ -247,7 +247,7 @@ function tooLarge(limit: number): ServeRequestError {
     413,
     `The request body is over the ${limit}-byte limit (hearth serve --max-body-mb)`,
     {
-      code: 'request_too_large',
+      openaiCode: 'request_too_large',
     },
   );
 }
@@ -382,7 +382,7 @@ function errorBody(error: unknown): OpenAIErrorBody & { status: number } {
   if (ServeRequestError.isInstance(error)) {
     return {
       status: error.status,
-      error: { message: error.message, type: error.type, param: error.param, code: error.code },
+      error: { message: error.message, type: error.type, param: error.param, code: error.openaiCode },
     };
   }
   // Input the engine cannot take is the client's mistake, not a server fault.

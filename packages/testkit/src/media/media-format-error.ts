@@ -1,23 +1,19 @@
-const MEDIA_FORMAT_ERROR = Symbol.for('@hearth/testkit/MediaFormatError');
+import { HearthError } from '@hearth/engine';
 
 /**
  * Thrown by {@link decodePng} and {@link decodeWav} when the bytes are not a well-formed file of that
  * format, or use a feature the decoder does not read (for example a 16-bit PNG or a float WAV).
- * The message says what was wrong and where; `format` says which decoder refused it.
+ * The message says what was wrong and where; `format` says which decoder refused it. Code
+ * `MEDIA_FORMAT`.
  */
-export class MediaFormatError extends Error {
-  override readonly name = 'MediaFormatError';
-  readonly [MEDIA_FORMAT_ERROR] = true;
+export class MediaFormatError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['MEDIA_FORMAT'] as const;
 
   constructor(
     readonly format: 'png' | 'wav',
     message: string,
   ) {
-    super(message);
-  }
-
-  /** True for any MediaFormatError, even one from another copy of this package. */
-  static isInstance(value: unknown): value is MediaFormatError {
-    return typeof value === 'object' && value !== null && MEDIA_FORMAT_ERROR in value;
+    super('MEDIA_FORMAT', message);
   }
 }

@@ -1,13 +1,14 @@
-const MISSING_SYSTEM_TOOL_ERROR = Symbol.for('@hearth/testkit/MissingSystemToolError');
+import { HearthError } from '@hearth/engine';
 
 /**
  * Thrown when a media fixture needs a system program that is not installed or not on PATH:
  * `espeak-ng` or `sox` for speech ({@link speak}), `chromium` for screenshots ({@link launchChromium}).
- * The message names the Debian package to install and the repository's install script.
+ * The message names the Debian package to install and the repository's install script. Code
+ * `SYSTEM_TOOL_MISSING`.
  */
-export class MissingSystemToolError extends Error {
-  override readonly name = 'MissingSystemToolError';
-  readonly [MISSING_SYSTEM_TOOL_ERROR] = true;
+export class MissingSystemToolError extends HearthError {
+  /** Every `code` this class is thrown with. */
+  static readonly codes = ['SYSTEM_TOOL_MISSING'] as const;
 
   constructor(
     /** The program that was looked for, e.g. `espeak-ng`. */
@@ -19,15 +20,11 @@ export class MissingSystemToolError extends Error {
     options?: { cause?: unknown },
   ) {
     super(
+      'SYSTEM_TOOL_MISSING',
       `${tool} was not found (needed ${purpose}). Install the "${debianPackage}" package ` +
         `(sudo apt-get install -y ${debianPackage}) or run scripts/install-system-deps.sh ` +
         'from the repository root, then retry.',
       options,
     );
-  }
-
-  /** True for any MissingSystemToolError, even one from another copy of this package. */
-  static isInstance(value: unknown): value is MissingSystemToolError {
-    return typeof value === 'object' && value !== null && MISSING_SYSTEM_TOOL_ERROR in value;
   }
 }

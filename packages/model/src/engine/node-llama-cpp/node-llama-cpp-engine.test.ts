@@ -32,7 +32,7 @@ describe('node-llama-cpp engine', () => {
     );
     expect(EngineLoadError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/\/nonexistent\/model\.gguf.*does not exist/);
-    expect(error.exitCode).toBe(3);
+    expect(error.code).toBe('ENGINE_LOAD');
   });
 
   it('refuses a file that is not GGUF before any native load, naming the file', async () => {

@@ -34,6 +34,15 @@ export { ToolTimeoutError } from './errors/tool-timeout-error.js';
 export { WorkflowDefinitionError } from './errors/workflow-definition-error.js';
 export type { ApprovalRequest, NodeEvent, ToolCallRecord, WorkflowEvent } from './events.js';
 export {
+  type FallbackObject,
+  type GeneratedObject,
+  type GenerateObjectOptions,
+  type GenerateObjectResult,
+  generateObject,
+  type StructureLimits,
+} from './generate-object.js';
+export { NoObjectGeneratedError } from './generate-object-error.js';
+export {
   type Attachment,
   attachmentFromBytes,
   attachmentFromFile,

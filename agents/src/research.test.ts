@@ -96,7 +96,7 @@ describe('research agent', () => {
           { engine, workdir, checkpointer: store },
         );
       }
-      expect(result.status).toBe('completed');
+      expect(result.status).toBe('done');
       const output = result.output;
       expect(output?.steps).toBeLessThanOrEqual(7);
       for (const call of output?.toolCalls ?? []) {

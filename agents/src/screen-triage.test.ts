@@ -54,7 +54,7 @@ describe('screen-triage agent', () => {
         { attachments: [screenshot, speech] },
         { engine, checkpointer: 'memory' },
       );
-      expect(result.status).toBe('completed');
+      expect(result.status).toBe('done');
       expect(result.output?.steps).toBeLessThanOrEqual(3);
       if (result.output?.answer !== null)
         expect(triageFindingsSchema.safeParse(result.output?.answer).success).toBe(true);

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Attachment, attachmentFromFile, type WorkflowEvent } from '@hearth/core';
+import { type Attachment, attachmentFromFile, type RunEvent } from '@hearth/core';
 import { RecordingEngine, ScriptedEngine, type ScriptedReply } from '@hearth/core/testing';
 import type { ContentPart, GenerateRequest } from '@hearth/engine';
 import { startTinyEngine } from '@hearth/model/testing';
@@ -44,12 +44,12 @@ describe('bug-report workflow, scripted model', () => {
       };
     });
     const workdir = mkdtempSync(join(tmpdir(), 'hearth-bug-'));
-    const events: WorkflowEvent[] = [];
+    const events: RunEvent[] = [];
     const result = await bugReportWorkflow.run(
       { attachments: [screenshot, speech] },
       { engine, workdir, checkpointer: 'memory', onEvent: (e) => events.push(e) },
     );
-    expect(result.status).toBe('completed');
+    expect(result.status).toBe('done');
     const topLevel = result.steps.filter((s) => s.path.length === 0).map((s) => s.node);
     expect(topLevel[0]).toBe('plan');
     expect(topLevel.slice(1, 3).sort()).toEqual(['inspectScreenshot', 'inspectText']); // in parallel
@@ -96,7 +96,7 @@ describe('bug-report workflow, tiny Gemma 4 (real stack)', () => {
       { attachments: [screenshot, speech] },
       { engine, workdir, checkpointer: join(workdir, 'checkpoints.sqlite') },
     );
-    expect(result.status).toBe('completed');
+    expect(result.status).toBe('done');
     const output = result.output;
     if (!output) throw new Error('no output');
     expect(output.plan.steps.length).toBeGreaterThanOrEqual(1);

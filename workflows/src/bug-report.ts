@@ -6,7 +6,6 @@ import {
   END,
   type RunEnvironment,
   START,
-  type ToolOutcome,
 } from '@hearth/core';
 import { builtinTools } from '@hearth/tools';
 import { z } from 'zod';
@@ -187,14 +186,14 @@ export const bugReportWorkflow = defineWorkflow({
       },
     },
     analyze: {
-      runnable: analyst,
+      target: analyst,
       input: (state) => ({
         prompt:
           `Bug: ${state.triage?.title}. ${state.triage?.summary}\nChecks: ${state.triage?.checks.join('; ')}\n` +
           `Page ${state.pageUrl} text:\n${(state.pageText ?? '').slice(0, 1500)}`,
         attachments: [...state.attachments, ...(state.pageScreenshot ? [state.pageScreenshot] : [])],
       }),
-      output: (result: { answer: z.infer<typeof findingsSchema> | null }) => ({
+      output: (result) => ({
         analysis: result.answer ?? { likelyCause: 'the analyst gave no usable answer', findings: [] },
       }),
     },
@@ -204,7 +203,7 @@ export const bugReportWorkflow = defineWorkflow({
       approval: false,
       args: (state) =>
         fsWriteArgs(state.reportPath ?? `${state.reportDir}/bug-report.md`, reportMarkdown(state)),
-      output: (outcome: ToolOutcome) => {
+      output: (outcome) => {
         if (outcome.isError) throw new Error(`could not write the report: ${outcome.text}`);
         return { written: true };
       },

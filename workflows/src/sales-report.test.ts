@@ -62,7 +62,7 @@ describe('sales-report workflow, tiny Gemma 4 (real stack)', () => {
   it('completes with exact numbers (tool-computed) and a schema-shaped summary', async () => {
     const workdir = mkdtempSync(join(tmpdir(), 'hearth-sales-real-'));
     const result = await salesReportWorkflow.run({}, { engine, workdir, checkpointer: 'memory' });
-    expect(result.status).toBe('completed');
+    expect(result.status).toBe('done');
     expect(result.output?.revenue).toEqual(expectedRevenue);
     expect(result.output?.summary?.headline.length).toBeGreaterThan(0);
     expect(result.output?.summary?.highlights.length).toBeLessThanOrEqual(3);

@@ -1,12 +1,4 @@
-import {
-  defineAgent,
-  defineWorkflow,
-  END,
-  fanOut,
-  type RunEnvironment,
-  START,
-  type ToolOutcome,
-} from '@hearth/core';
+import { defineAgent, defineWorkflow, END, fanOut, type RunEnvironment, START } from '@hearth/core';
 import { builtinTools } from '@hearth/tools';
 import { z } from 'zod';
 
@@ -128,11 +120,11 @@ export const salesReportWorkflow = defineWorkflow({
       },
     },
     summarize: {
-      runnable: analyst,
+      target: analyst,
       input: (state) => ({
         prompt: `Revenue by region (two months):\n${table(state)}\nWrite the headline and highlights.`,
       }),
-      output: (result: { answer: z.infer<typeof summarySchema> | null }, state: SalesState) => ({
+      output: (result, state) => ({
         summary: result.answer ?? {
           headline: `${state.ranking[0]?.region ?? 'no region'} leads on revenue`,
           highlights: [],
@@ -148,7 +140,7 @@ export const salesReportWorkflow = defineWorkflow({
           state.reportPath,
           `# ${state.summary?.headline}\n\n${table(state)}\n\n${(state.summary?.highlights ?? []).map((h) => `- ${h}`).join('\n')}\n`,
         ),
-      output: (outcome: ToolOutcome) => {
+      output: (outcome) => {
         if (outcome.isError) throw new Error(`could not write the report: ${outcome.text}`);
         return { written: true };
       },

@@ -1,7 +1,7 @@
 // @hearth/core: tools, agents, workflows, the planner, checkpoints and run events. It speaks only the
 // @hearth/engine contract, so importing it loads no native module and no browser driver.
 export type * from '@hearth/engine';
-export { HearthError, hearthHome } from '@hearth/engine';
+export { HearthError, hearthHome, runStatuses } from '@hearth/engine';
 export {
   type Agent,
   type AgentDefinition,
@@ -32,7 +32,7 @@ export { ToolInputError } from './errors/tool-input-error.js';
 export { ToolNotFoundError } from './errors/tool-not-found-error.js';
 export { ToolTimeoutError } from './errors/tool-timeout-error.js';
 export { WorkflowDefinitionError } from './errors/workflow-definition-error.js';
-export type { ApprovalRequest, NodeEvent, ToolCallRecord, WorkflowEvent } from './events.js';
+export type { NodeEvent } from './events.js';
 export {
   type FallbackObject,
   type GeneratedObject,
@@ -86,18 +86,23 @@ export {
   type EdgeSpec,
   END,
   type FanOut,
+  type FunctionNode,
   fanOut,
+  type InputOf,
   type NodeContext,
   type NodePolicy,
   type NodeSpec,
+  type OutputOf,
   START,
+  type TargetNode,
+  type ToolNode,
   type WorkflowDefinition,
 } from './workflow/define-workflow.js';
+export { type RunCall, summarizeRun } from './workflow/run-summary.js';
 export {
   type AnyRunTarget,
   type ApprovalDecision,
   type RunOptions,
   type RunResult,
   RunTarget,
-  type StepRecord,
 } from './workflow/run-target.js';

@@ -1,13 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContentPart, Message } from '@hearth/engine';
+import type { ContentPart, Message, RunEvent } from '@hearth/engine';
 import { startTinyEngine } from '@hearth/model/testing';
 import { makeMediaFixtures } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAgent } from './agent/define-agent.js';
-import type { WorkflowEvent } from './events.js';
 import { type Attachment, attachmentFromFile } from './media.js';
 import { definePlanner } from './planner/define-planner.js';
 import { RecordingEngine } from './testing/recording-engine.js';
@@ -65,13 +64,13 @@ describe('agents on the tiny model', () => {
         mode,
         maxSteps: 3,
       });
-      const events: WorkflowEvent[] = [];
+      const events: RunEvent[] = [];
       const before = engine.requests.length;
       const result = await agent.run(
         { prompt: 'Look at /login and describe it.', attachments: [screenshot] },
         { engine, checkpointer: 'memory', onEvent: (e) => events.push(e) },
       );
-      expect(result.status).toBe('completed');
+      expect(result.status).toBe('done');
       const output = result.output;
       expect(output?.steps).toBeGreaterThanOrEqual(1);
       expect(output?.steps).toBeLessThanOrEqual(4);
@@ -102,7 +101,7 @@ describe('planner on the tiny model', () => {
       stepMaxSteps: 2,
     });
     const before = engine.requests.length;
-    const events: WorkflowEvent[] = [];
+    const events: RunEvent[] = [];
     const result = await planner.run(
       { goal: 'Find out why the login button does nothing.', attachments: [screenshot, speech] },
       {
@@ -111,7 +110,7 @@ describe('planner on the tiny model', () => {
         onEvent: (e) => events.push(e),
       },
     );
-    expect(result.status).toBe('completed');
+    expect(result.status).toBe('done');
     const output = result.output;
     if (!output) throw new Error('no output');
     expect(output.plan.steps.length).toBeGreaterThanOrEqual(1);

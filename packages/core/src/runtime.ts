@@ -1,6 +1,9 @@
 import type { Engine } from '@hearth/engine';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { DuplicateToolError } from './errors/duplicate-tool-error.js';
 import { MissingEngineError } from './errors/missing-engine-error.js';
+import { WorkflowDefinitionError } from './errors/workflow-definition-error.js';
+import { ToolRegistry } from './tools/tool-registry.js';
 import type { ToolDefinition } from './tools/tool-types.js';
 
 /** What a run supplies to its nodes: the model, and where file-writing tools may write. */
@@ -39,25 +42,37 @@ export function engineOf(config: LangGraphRunnableConfig | undefined, node: stri
   return engine;
 }
 
-/** Tool instances cached per environment, so a run's tools are made once, not on every step. */
-const resolvedTools = new WeakMap<object, WeakMap<RunEnvironment, readonly ToolDefinition[]>>();
+/** Tool registries cached per tool source and run environment, so a run's tools are made and checked once. */
+const registries = new WeakMap<object, WeakMap<RunEnvironment, ToolRegistry>>();
 
-/** The tools of a definition for this run (a tool factory is called once per run environment). */
-export function resolveTools(
+/**
+ * The tools of a definition for this run, keyed by name (a tool factory is called once per run
+ * environment, and the registry is built once).
+ * @param owner names the definition in the error, e.g. `agent "triage"`.
+ * @throws WorkflowDefinitionError when two of the tools share a name.
+ */
+export function toolsForRun(
   source: ToolSource | undefined,
   environment: RunEnvironment,
-): readonly ToolDefinition[] {
-  if (!source) return [];
-  if (typeof source !== 'function') return source;
-  let byEnvironment = resolvedTools.get(source);
+  owner: string,
+): ToolRegistry {
+  if (!source) return new ToolRegistry();
+  let byEnvironment = registries.get(source);
   if (!byEnvironment) {
     byEnvironment = new WeakMap();
-    resolvedTools.set(source, byEnvironment);
+    registries.set(source, byEnvironment);
   }
-  let tools = byEnvironment.get(environment);
-  if (!tools) {
-    tools = source(environment);
-    byEnvironment.set(environment, tools);
+  let registry = byEnvironment.get(environment);
+  if (!registry) {
+    const tools = typeof source === 'function' ? source(environment) : source;
+    try {
+      registry = new ToolRegistry(tools);
+    } catch (error) {
+      // The registry names the repeated tool; the definition error says whose tools they are.
+      if (!DuplicateToolError.isInstance(error)) throw error;
+      throw new WorkflowDefinitionError(`${owner}: ${error.message}`, { cause: error });
+    }
+    byEnvironment.set(environment, registry);
   }
-  return tools;
+  return registry;
 }

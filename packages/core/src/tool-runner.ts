@@ -1,8 +1,8 @@
 import type { ContentPart } from '@hearth/engine';
 import type { Attachment } from './media.js';
-import { ToolRegistry } from './tools/tool-registry.js';
+import type { ToolRegistry } from './tools/tool-registry.js';
 import { toolResultToMessageContent } from './tools/tool-schema.js';
-import type { ToolDefinition, ToolResult } from './tools/tool-types.js';
+import type { ToolResult } from './tools/tool-types.js';
 
 /** What one tool call produced, in the two forms the planner needs: for the model and for state. */
 export interface ToolOutcome {
@@ -54,22 +54,24 @@ function outcomeOf(result: ToolResult, toolName: string): ToolOutcome {
 }
 
 /**
- * Runs one tool call the way an agent needs it: through `@hearth/mcp`'s `ToolRegistry` (arguments
- * checked against the tool's schema, a time limit, cancellation), with every failure — bad
+ * Runs one tool call the way an agent needs it: through the run's `ToolRegistry` (arguments checked
+ * against the tool's schema, a time limit, cancellation), with every failure — an unknown tool, bad
  * arguments, a thrown error, a timeout — turned into an error result the model can read and react
  * to. Only the cancellation of the whole run is thrown.
+ * @param options.timeoutMs the caller's limit for tools that set none (default `defaultToolTimeoutMs`).
  */
 export async function callTool(
-  tool: ToolDefinition,
+  tools: ToolRegistry,
+  name: string,
   args: unknown,
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<ToolOutcome> {
   try {
-    const result = await new ToolRegistry([tool]).call(tool.name, args, {
+    const result = await tools.call(name, args, {
       ...(options.signal ? { signal: options.signal } : {}),
-      timeoutMs: tool.timeoutMs ?? options.timeoutMs ?? defaultToolTimeoutMs,
+      timeoutMs: tools.get(name).timeoutMs ?? options.timeoutMs ?? defaultToolTimeoutMs,
     });
-    return outcomeOf(result, tool.name);
+    return outcomeOf(result, name);
   } catch (error) {
     options.signal?.throwIfAborted();
     return toolErrorOutcome(error instanceof Error ? error.message : String(error));

@@ -4,3 +4,5 @@ export type * from './engine.js';
 export { HearthError } from './hearth-error.js';
 export { hearthHome } from './hearth-home.js';
 export { PushIterator } from './push-iterator.js';
+export type * from './run.js';
+export { runStatuses } from './run.js';

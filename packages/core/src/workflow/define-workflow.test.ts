@@ -1,8 +1,8 @@
+import type { RunEvent } from '@hearth/engine';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAgent } from '../agent/define-agent.js';
 import { WorkflowDefinitionError } from '../errors/workflow-definition-error.js';
-import type { WorkflowEvent } from '../events.js';
 import { ScriptedEngine } from '../testing/scripted-engine.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
 import { defineWorkflow, END, fanOut, START } from './define-workflow.js';
@@ -155,19 +155,19 @@ describe('defineWorkflow', () => {
       state: z.object({ topic: z.string(), name: z.string().default(''), loud: z.string().default('') }),
       nodes: {
         think: {
-          runnable: agent,
+          target: agent,
           input: (s) => ({ prompt: `Name ${s.topic}` }),
-          output: (result: { answer: string | null }) => ({ name: result.answer ?? '' }),
+          output: (result) => ({ name: result.answer ?? '' }),
         },
         amplify: {
           tool: 'shout',
           args: (s) => ({ text: s.name }),
-          output: (outcome: { text: string }) => ({ loud: outcome.text }),
+          output: (outcome) => ({ loud: outcome.text }),
         },
         punctuate: {
-          runnable: inner,
+          target: inner,
           input: (s) => ({ text: s.loud }),
-          output: (result: { text: string }) => ({ loud: result.text }),
+          output: (result) => ({ loud: result.text }),
         },
       },
       edges: [
@@ -181,7 +181,7 @@ describe('defineWorkflow', () => {
       { json: { action: 'call_tool', tool: 'shout', args: { text: 'hi' } } },
       { json: { action: 'final_answer', answer: 'hearth' } },
     ]);
-    const events: WorkflowEvent[] = [];
+    const events: RunEvent[] = [];
     const result = await outer.run(
       { topic: 'a fire' },
       { engine, checkpointer: 'memory', onEvent: (e) => events.push(e) },
@@ -203,7 +203,7 @@ describe('defineWorkflow', () => {
       ['shout', 'HEARTH'],
     ]);
     const tokens = events.filter((e) => e.type === 'token');
-    expect(tokens.every((e) => e.path.join('/') === 'think' && e.agent === 'namer')).toBe(true);
+    expect(tokens.every((e) => e.path.join('/') === 'think' && e.source === 'namer')).toBe(true);
     expect(tokens.map((e) => e.type === 'token' && e.text).join('')).toContain('"answer":"hearth"');
   });
 
@@ -216,10 +216,60 @@ describe('defineWorkflow', () => {
         nodes: { a: { run: () => ({}) } },
         edges: [
           { from: START, to: 'a' },
-          { from: 'a', to: 'b' },
+          // A JavaScript caller (or a cast) gets past the types; the definition check still refuses it.
+          { from: 'a', to: 'b' as 'a' },
         ],
       });
     expect(define).toThrow(WorkflowDefinitionError);
     expect(define).toThrow(/names node "b", which is not defined; nodes: a/);
+  });
+
+  it('makes and checks its tools once per run, and names the workflow when two share a name', async () => {
+    const echo = (name: string): ToolDefinition => ({
+      name,
+      description: 'Echoes its text',
+      input: z.object({ text: z.string() }),
+      run: ({ text }: { text: string }) => text,
+    });
+    let toolSetsMade = 0;
+    const twice = defineWorkflow({
+      name: 'twice',
+      description: 'calls a tool from two nodes',
+      tools: () => {
+        toolSetsMade++;
+        return [echo('echo')];
+      },
+      state: z.object({ said: z.array(z.string()).default([]) }),
+      reducers: { said: append },
+      nodes: {
+        first: { run: async (_s, ctx) => ({ said: [(await ctx.callTool('echo', { text: 'a' })).text] }) },
+        second: { run: async (_s, ctx) => ({ said: [(await ctx.callTool('echo', { text: 'b' })).text] }) },
+      },
+      edges: [
+        { from: START, to: 'first' },
+        { from: 'first', to: 'second' },
+        { from: 'second', to: END },
+      ],
+    });
+    expect((await twice.run({}, { checkpointer: 'memory' })).output?.said).toEqual(['a', 'b']);
+    await twice.run({}, { checkpointer: 'memory' });
+    expect(toolSetsMade).toBe(2);
+
+    const clash = defineWorkflow({
+      name: 'clash',
+      description: 'two tools with one name',
+      tools: [echo('echo'), echo('echo')],
+      state: z.object({ said: z.string().default('') }),
+      nodes: {
+        say: { run: async (_s, ctx) => ({ said: (await ctx.callTool('echo', { text: 'a' })).text }) },
+      },
+      edges: [
+        { from: START, to: 'say' },
+        { from: 'say', to: END },
+      ],
+    });
+    const error = await clash.run({}, { checkpointer: 'memory' }).catch((e: unknown) => e);
+    expect(WorkflowDefinitionError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^workflow "clash": .*"echo"/);
   });
 });

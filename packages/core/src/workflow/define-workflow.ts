@@ -11,10 +11,10 @@ import {
 import type { z } from 'zod';
 import { WorkflowDefinitionError } from '../errors/workflow-definition-error.js';
 import { emit, type NodeEvent } from '../events.js';
-import { engineOf, environmentOf, type RunEnvironment, resolveTools, type ToolSource } from '../runtime.js';
+import { engineOf, environmentOf, type RunEnvironment, type ToolSource, toolsForRun } from '../runtime.js';
 import { callTool, type ToolOutcome, toolErrorOutcome } from '../tool-runner.js';
-import type { ToolDefinition } from '../tools/tool-types.js';
-import { type ApprovalInterrupt, type ApprovalResume, RunTarget } from './run-target.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
+import { type AnyRunTarget, type ApprovalInterrupt, type ApprovalResume, RunTarget } from './run-target.js';
 
 /** Where a graph starts and ends, for edges. */
 export { END, START };
@@ -45,49 +45,91 @@ export interface NodePolicy {
 
 type Update<S> = Partial<S>;
 
-/** A node: a function, an agent or workflow (run as a subgraph), or a tool call. */
-export type NodeSpec<S> = NodePolicy &
-  (
-    | { run: (state: S, context: NodeContext) => Promise<Update<S>> | Update<S> }
-    | {
-        /** An agent, a planner or another workflow; its steps are checkpointed inside this run. */
-        runnable: RunTarget;
-        input: (state: S) => unknown;
-        output: (result: never, state: S) => Update<S>;
-      }
-    | {
-        tool: string;
-        args: (state: S) => unknown;
-        output: (outcome: ToolOutcome, state: S) => Update<S>;
-        /**
-         * Pause for a human before running a tool that requires approval (default: the tool's own
-         * `requiresApproval`). Set false when the workflow itself fixes the call's arguments and the
-         * person started this workflow knowing it makes that call.
-         */
-        approval?: boolean;
-      }
-  );
+/** A node that is a function of the state. */
+export interface FunctionNode<S> extends NodePolicy {
+  run: (state: S, context: NodeContext) => Promise<Update<S>> | Update<S>;
+  target?: never;
+  tool?: never;
+}
+
+/** The input type of an agent, planner or workflow. */
+export type InputOf<Target extends AnyRunTarget> = Parameters<Target['run']>[0];
+/** The output type of an agent, planner or workflow. */
+export type OutputOf<Target extends AnyRunTarget> = Awaited<ReturnType<Target['invokeNested']>>;
+
+/**
+ * A node that runs an agent, a planner or another workflow as a subgraph: its steps are checkpointed
+ * inside this run. `output` receives the target's own output type.
+ */
+export interface TargetNode<S, Target extends AnyRunTarget> extends NodePolicy {
+  target: Target;
+  run?: never;
+  tool?: never;
+  input: (state: S) => InputOf<Target>;
+  output: (result: OutputOf<Target>, state: S) => Update<S>;
+}
+
+/** A node that makes one tool call with arguments taken from the state. */
+export interface ToolNode<S> extends NodePolicy {
+  tool: string;
+  run?: never;
+  target?: never;
+  args: (state: S) => unknown;
+  output: (outcome: ToolOutcome, state: S) => Update<S>;
+  /**
+   * Pause for a human before running a tool that requires approval (default: the tool's own
+   * `requiresApproval`). Set false when the workflow itself fixes the call's arguments and the
+   * person started this workflow knowing it makes that call.
+   */
+  approval?: boolean;
+}
+
+/**
+ * A node: a function, an agent/planner/workflow (run as a subgraph), or a tool call. `Target` is the
+ * type of what a target node runs (inferred per node by `defineWorkflow`). Each kind forbids the
+ * others' key (`run`, `target`, `tool`), so a node is exactly one kind and TypeScript can tell which
+ * one an object literal is, to type its callbacks.
+ */
+export type NodeSpec<S, Target = AnyRunTarget> =
+  | FunctionNode<S>
+  | TargetNode<S, Target extends AnyRunTarget ? Target : never>
+  | ToolNode<S>;
 
 /** Runs `node` with `input` as its state (a map step); routers return a list of these to fan out. */
-export interface FanOut {
-  node: string;
+export interface FanOut<Node extends string = string> {
+  node: Node;
   input: Record<string, unknown>;
 }
 /**
  * One task of a fan-out: a router returning several of these runs `node` once per item, all in
  * parallel, each with `input` as its state (LangGraph's `Send`).
  */
-export function fanOut(node: string, input: Record<string, unknown>): FanOut {
+export function fanOut<Node extends string>(node: Node, input: Record<string, unknown>): FanOut<Node> {
   return { node, input };
 }
 
-export type EdgeSpec<S> =
+/** An edge between nodes named in `Node` (plus START and END), so a misspelt name does not compile. */
+export type EdgeSpec<S, Node extends string = string> =
   /** Always go on to `to`; a list runs those nodes in parallel (they join at their common successor). */
-  | { from: string; to: string | string[] }
+  | { from: Node | typeof START; to: Node | typeof END | (Node | typeof END)[] }
   /** Decide at run time: a node name, END, several names (parallel), or FanOut items (one task each). */
-  | { from: string; route: (state: S) => string | string[] | FanOut[]; targets: string[] };
+  | {
+      from: Node | typeof START;
+      route: (state: S) => Node | typeof END | (Node | typeof END)[] | FanOut<Node>[];
+      targets: (Node | typeof END)[];
+    };
 
-export interface WorkflowDefinition<Shape extends z.ZodRawShape, InputSchema extends z.ZodType, Output> {
+/**
+ * A workflow's definition. `Nodes` maps each node name to what a target node runs (`unknown` for
+ * function and tool nodes); it is inferred from `nodes`, so edges may only name those nodes and a
+ * target node's `output` receives the target's output type.
+ */
+export interface WorkflowDefinition<
+  Shape extends z.ZodRawShape,
+  InputSchema extends z.ZodType,
+  Output,
+  Nodes extends Record<string, unknown>,
+> {
   name: string;
   description: string;
   model?: string;
@@ -104,8 +146,9 @@ export interface WorkflowDefinition<Shape extends z.ZodRawShape, InputSchema ext
   /** What the run returns; default the final state. */
   output?: (state: z.infer<z.ZodObject<Shape>>) => Output;
   tools?: ToolSource;
-  nodes: Record<string, NodeSpec<z.infer<z.ZodObject<Shape>>>>;
-  edges: EdgeSpec<z.infer<z.ZodObject<Shape>>>[];
+  nodes: { [Name in keyof Nodes]: NodeSpec<z.infer<z.ZodObject<Shape>>, Nodes[Name]> };
+  /** Edges name nodes from `nodes` (plus START and END); the names are taken from `nodes`, never from here. */
+  edges: EdgeSpec<z.infer<z.ZodObject<Shape>>, NoInfer<keyof Nodes & string>>[];
 }
 
 /**
@@ -116,17 +159,21 @@ export interface WorkflowDefinition<Shape extends z.ZodRawShape, InputSchema ext
  */
 export function defineWorkflow<
   Shape extends z.ZodRawShape,
+  Nodes extends Record<string, unknown>,
   InputSchema extends z.ZodType = z.ZodObject<Shape>,
   Output = z.infer<z.ZodObject<Shape>>,
->(definition: WorkflowDefinition<Shape, InputSchema, Output>): RunTarget<z.input<InputSchema>, Output> {
+>(
+  definition: WorkflowDefinition<Shape, InputSchema, Output, Nodes>,
+): RunTarget<z.input<InputSchema>, Output> {
   type Input = z.input<InputSchema>;
   type S = z.infer<z.ZodObject<Shape>>;
   const { name } = definition;
+  const owner = `workflow "${name}"`;
   const nodeNames = Object.keys(definition.nodes);
   const check = (node: string, where: string) => {
     if (node !== START && node !== END && !nodeNames.includes(node)) {
       throw new WorkflowDefinitionError(
-        `workflow "${name}": ${where} names node "${node}", which is not defined; nodes: ${nodeNames.join(', ')}`,
+        `${owner}: ${where} names node "${node}", which is not defined; nodes: ${nodeNames.join(', ')}`,
       );
     }
   };
@@ -139,12 +186,12 @@ export function defineWorkflow<
   const clash = nodeNames.find((node) => stateKeys.includes(node));
   if (clash) {
     throw new WorkflowDefinitionError(
-      `workflow "${name}": "${clash}" is both a node and a state key; LangGraph needs distinct names, rename one`,
+      `${owner}: "${clash}" is both a node and a state key; LangGraph needs distinct names, rename one`,
     );
   }
   if (!definition.edges.some((edge) => edge.from === START))
     throw new WorkflowDefinitionError(
-      `workflow "${name}" has no edge from START; add { from: START, to: '<first node>' }`,
+      `${owner} has no edge from START; add { from: START, to: '<first node>' }`,
     );
 
   const fields: Record<string, unknown> = {};
@@ -158,23 +205,24 @@ export function defineWorkflow<
   /** One tool call from a node, reported as tool-call / tool-result events. */
   const invokeTool = async (
     config: LangGraphRunnableConfig,
-    tool: ToolDefinition,
+    tools: ToolRegistry,
+    toolName: string,
     args: unknown,
     callId: string,
   ) => {
     emit(config, {
       type: 'tool-call',
-      agent: name,
+      source: name,
       callId,
-      tool: tool.name,
+      tool: toolName,
       args: args as Record<string, unknown>,
     });
-    const outcome = await callTool(tool, args, { signal: config.signal });
+    const outcome = await callTool(tools, toolName, args, { signal: config.signal });
     emit(config, {
       type: 'tool-result',
-      agent: name,
+      source: name,
       callId,
-      tool: tool.name,
+      tool: toolName,
       isError: outcome.isError,
       summary: outcome.text.slice(0, 500),
       media: outcome.media.length,
@@ -190,53 +238,49 @@ export function defineWorkflow<
       engine: () => engineOf(config, name),
       emit: (event) => emit(config, event),
       callTool: async (toolName, args) => {
-        const tool = toolNamed(definition.tools, environment, toolName, name);
-        if (!tool) return toolErrorOutcome(`unknown tool "${toolName}"`);
-        if (tool.requiresApproval) {
+        const tools = toolsForRun(definition.tools, environment, owner);
+        if (tools.has(toolName) && tools.get(toolName).requiresApproval) {
           // A pause inside a function node would re-run the whole node on resume; tool nodes pause cleanly.
           throw new WorkflowDefinitionError(
-            `workflow "${name}": node "${nodeName}" calls "${toolName}", which requires approval; call it from a tool node ({ tool: '${toolName}', args, output })`,
+            `${owner}: node "${nodeName}" calls "${toolName}", which requires approval; call it from a tool node ({ tool: '${toolName}', args, output })`,
           );
         }
-        return invokeTool(config, tool, args, `${nodeName}:${toolName}`);
+        return invokeTool(config, tools, toolName, args, `${nodeName}:${toolName}`);
       },
       config,
     };
   };
 
-  for (const [nodeName, spec] of Object.entries(definition.nodes)) {
+  for (const [nodeName, spec] of Object.entries<NodeSpec<S>>(definition.nodes)) {
     let run: (state: S, config: LangGraphRunnableConfig) => Promise<Update<S>>;
-    if ('run' in spec) {
+    if (spec.run) {
       run = async (state, config) => spec.run(state, contextFor(config, nodeName));
-    } else if ('runnable' in spec) {
-      if (!RunTarget.isRunTarget(spec.runnable))
+    } else if (spec.target) {
+      if (!RunTarget.isRunTarget(spec.target))
         throw new WorkflowDefinitionError(
-          `workflow "${name}": node "${nodeName}" needs an agent or workflow in "runnable"`,
+          `${owner}: node "${nodeName}" needs an agent, planner or workflow in "target"`,
         );
       run = async (state, config) =>
-        spec.output((await spec.runnable.invokeNested(spec.input(state), config)) as never, state);
-    } else if ('tool' in spec) {
+        spec.output(await spec.target.invokeNested(spec.input(state), config), state);
+    } else if (spec.tool !== undefined) {
       run = async (state, config) => {
-        const environment = environmentOf(config);
-        const tool = toolNamed(definition.tools, environment, spec.tool, name);
-        if (!tool) {
+        const tools = toolsForRun(definition.tools, environmentOf(config), owner);
+        if (!tools.has(spec.tool)) {
           throw new WorkflowDefinitionError(
-            `workflow "${name}": node "${nodeName}" calls tool "${spec.tool}", which the workflow's tools do not include`,
+            `${owner}: node "${nodeName}" calls tool "${spec.tool}", which the workflow's tools do not include`,
           );
         }
         const args = spec.args(state) as Record<string, unknown>;
-        const call = { callId: nodeName, tool: tool.name, args };
-        if (spec.approval ?? tool.requiresApproval) {
-          const request: ApprovalInterrupt = { kind: 'approval', agent: name, calls: [call] };
+        if (spec.approval ?? tools.get(spec.tool).requiresApproval) {
+          const call = { callId: nodeName, tool: spec.tool, args };
+          const request: ApprovalInterrupt = { kind: 'approval', source: name, calls: [call] };
           const decision = interrupt(request) as ApprovalResume;
-          if (!decision.approved) return spec.output(toolErrorOutcome(`a human denied ${tool.name}`), state);
+          if (!decision.approved) return spec.output(toolErrorOutcome(`a human denied ${spec.tool}`), state);
         }
-        return spec.output(await invokeTool(config, tool, args, nodeName), state);
+        return spec.output(await invokeTool(config, tools, spec.tool, args, nodeName), state);
       };
     } else {
-      throw new WorkflowDefinitionError(
-        `workflow "${name}": node "${nodeName}" must have one of run, runnable or tool`,
-      );
+      throw new WorkflowDefinitionError(`${owner}: node "${nodeName}" must have one of run, target or tool`);
     }
     builder.addNode(nodeName, run, {
       ...(spec.retry
@@ -288,16 +332,4 @@ export function defineWorkflow<
     toState: parseState,
     fromState: (state) => (definition.output ? definition.output(state as S) : (state as Output)),
   });
-}
-
-function toolNamed(
-  source: ToolSource | undefined,
-  environment: RunEnvironment,
-  toolName: string,
-  workflow: string,
-): ToolDefinition | undefined {
-  const matches = resolveTools(source, environment).filter((tool) => tool.name === toolName);
-  if (matches.length > 1)
-    throw new WorkflowDefinitionError(`workflow "${workflow}" has two tools named "${toolName}"`);
-  return matches[0];
 }

@@ -52,7 +52,7 @@ describe('durability', () => {
     // Every step's side effect happened exactly once; the resumed process ran only s3..s5.
     expect(readFileSync(counter, 'utf8')).toBe('s1\ns2\ns3\ns4\ns5\n');
     const result = JSON.parse(second.output().stdout);
-    expect(result).toMatchObject({ status: 'completed', output: { done: ['s1', 's2', 's3', 's4', 's5'] } });
+    expect(result).toMatchObject({ status: 'done', output: { done: ['s1', 's2', 's3', 's4', 's5'] } });
     expect(result.ran).toEqual(['s3', 's4', 's5']);
   });
 });

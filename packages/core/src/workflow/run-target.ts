@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Engine } from '@hearth/engine';
+import type {
+  ApprovalRequest,
+  Engine,
+  RunEvent,
+  RunStatus,
+  RunTargetKind,
+  StepRecord,
+  ToolCallRecord,
+} from '@hearth/engine';
 import {
   type BaseCheckpointSaver,
   Command,
@@ -9,7 +17,7 @@ import {
 import type { z } from 'zod';
 import { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from '../checkpointer.js';
 import { RunInputError } from '../errors/run-input-error.js';
-import type { ApprovalRequest, NodeEvent, ToolCallRecord, WorkflowEvent } from '../events.js';
+import type { NodeEvent } from '../events.js';
 import { withEnvironment } from '../runtime.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
 
@@ -18,13 +26,16 @@ export interface RunOptions {
   engine?: Engine;
   /** Root directory for file tools; default the current directory. */
   workdir?: string;
-  /** Run id; checkpoints are stored under it. Default: a new UUID. */
+  /**
+   * The run id, which is the LangGraph thread id: checkpoints are stored under it, and a thread holds
+   * one run (a new run on a used thread is refused). Default: a new UUID.
+   */
   threadId?: string;
   /** Default: SQLite at `$HEARTH_HOME/checkpoints.sqlite`; `memory` keeps nothing after the process. */
   checkpointer?: CheckpointerOption;
   signal?: AbortSignal;
   /** Called with every event as it happens (`stream` yields the same events). */
-  onEvent?: (event: WorkflowEvent) => void;
+  onEvent?: (event: RunEvent) => void;
   /** LangGraph's super-step limit (default 100): a guard against runaway cycles. */
   recursionLimit?: number;
 }
@@ -37,18 +48,12 @@ export interface ApprovalResume {
   approved: boolean;
 }
 
-/** One node execution seen during this call (nested agent nodes carry their path). */
-export interface StepRecord {
-  node: string;
-  path: string[];
-  status: 'done' | 'failed' | 'paused';
-  durationMs: number;
-}
-
+/** How one `run`/`resume` call stopped (a failed or cancelled call throws instead). */
 export interface RunResult<Output> {
+  /** The run id (the LangGraph thread id). */
   threadId: string;
-  status: 'completed' | 'paused';
-  /** The runnable's output; present when `status` is `completed`. */
+  status: Extract<RunStatus, 'done' | 'paused'>;
+  /** The target's output; present when `status` is `done`. */
   output?: Output;
   /** Calls waiting for a human; non-empty exactly when `status` is `paused`. */
   pendingApprovals: ApprovalRequest[];
@@ -61,7 +66,8 @@ export interface RunResult<Output> {
 /** The shape of a paused approval, as stored in the checkpoint. */
 export interface ApprovalInterrupt {
   kind: 'approval';
-  agent: string;
+  /** The agent or workflow whose node paused. */
+  source: string;
   calls: ToolCallRecord[];
 }
 
@@ -77,8 +83,8 @@ export interface GraphBuilderLike {
   compile(options?: { checkpointer?: BaseCheckpointSaver; name?: string }): unknown;
 }
 
-export interface RunnableSpec<Input, Output> {
-  kind: 'agent' | 'workflow';
+export interface RunTargetSpec<Input, Output> {
+  kind: RunTargetKind;
   name: string;
   description: string;
   /** Model preset or path the CLI uses when the user gives no `--model`. */
@@ -91,10 +97,10 @@ export interface RunnableSpec<Input, Output> {
   fromState(state: Record<string, unknown>): Output;
 }
 
-const runnableMarker = Symbol.for('hearth.planner.Runnable');
+const runTargetMarker = Symbol.for('hearth.core.RunTarget');
 
 /** Any agent or workflow, whatever its input and output types (for registries and lists). */
-// biome-ignore lint/suspicious/noExplicitAny: a registry holds runnables of every input type
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds run targets of every input type
 export type AnyRunTarget = RunTarget<any, any>;
 
 /**
@@ -102,17 +108,17 @@ export type AnyRunTarget = RunTarget<any, any>;
  * streamable LangGraph graph with a typed input and output.
  */
 export class RunTarget<Input = unknown, Output = unknown> {
-  readonly [runnableMarker] = true;
-  readonly kind: 'agent' | 'workflow';
+  readonly [runTargetMarker] = true;
+  readonly kind: RunTargetKind;
   readonly name: string;
   readonly description: string;
   readonly model: string | undefined;
   readonly input: z.ZodType<unknown, Input>;
-  private readonly spec: RunnableSpec<Input, Output>;
+  private readonly spec: RunTargetSpec<Input, Output>;
   private nested: CompiledGraphLike | undefined;
   private readonly compiledBySaver = new WeakMap<BaseCheckpointSaver, CompiledGraphLike>();
 
-  constructor(spec: RunnableSpec<Input, Output>) {
+  constructor(spec: RunTargetSpec<Input, Output>) {
     this.spec = spec;
     this.kind = spec.kind;
     this.name = spec.name;
@@ -122,7 +128,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
   }
 
   static isRunTarget(value: unknown): value is RunTarget {
-    return typeof value === 'object' && value !== null && runnableMarker in value;
+    return typeof value === 'object' && value !== null && runTargetMarker in value;
   }
 
   /** Checks input against the schema; the error lists every problem with its field path. */
@@ -151,23 +157,32 @@ export class RunTarget<Input = unknown, Output = unknown> {
   }
 
   /** Like `run`, yielding events as they happen; the generator's return value is the result. */
-  stream(input: Input, options: RunOptions = {}): AsyncGenerator<WorkflowEvent, RunResult<Output>> {
+  stream(input: Input, options: RunOptions = {}): AsyncGenerator<RunEvent, RunResult<Output>> {
     const state = this.spec.toState(this.parseInput(input));
     return this.startFresh(state, options.threadId ?? randomUUID(), options);
   }
 
-  /** A new run must not land on an old thread (LangGraph would mix the two runs' state). */
-  private async *startFresh(
-    state: Record<string, unknown>,
-    threadId: string,
-    options: RunOptions,
-  ): AsyncGenerator<WorkflowEvent, RunResult<Output>> {
+  /**
+   * Refuses a thread that already holds a run: a run id is its thread id, and a second run on one
+   * thread would mix the two runs' state. Callers that record a run before starting it (the CLI)
+   * call this first; `run` and `stream` call it themselves.
+   * @throws RunInputError when the thread has checkpoints in `options.checkpointer`.
+   */
+  async assertNewThread(threadId: string, options: Pick<RunOptions, 'checkpointer'> = {}): Promise<void> {
     const existing = await this.compiled(options).getState({ configurable: { thread_id: threadId } });
     if (existing.metadata) {
       throw new RunInputError(
         `thread "${threadId}" already has a run; continue it with resume (hearth run --resume ${threadId}) or pick a new thread id`,
       );
     }
+  }
+
+  private async *startFresh(
+    state: Record<string, unknown>,
+    threadId: string,
+    options: RunOptions,
+  ): AsyncGenerator<RunEvent, RunResult<Output>> {
+    await this.assertNewThread(threadId, options);
     return yield* this.execute(state, threadId, options);
   }
 
@@ -189,7 +204,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
     threadId: string,
     decision?: ApprovalDecision,
     options: RunOptions = {},
-  ): Promise<AsyncGenerator<WorkflowEvent, RunResult<Output>>> {
+  ): Promise<AsyncGenerator<RunEvent, RunResult<Output>>> {
     const graph = this.compiled(options);
     const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
     if (!snapshot.metadata) {
@@ -217,7 +232,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
     return this.execute(null, threadId, options);
   }
 
-  /** Exposes this runnable as a tool (for MCP servers and for other agents). */
+  /** Exposes this run target as a tool (for MCP servers and for other agents). */
   asTool(options: Omit<RunOptions, 'threadId' | 'signal' | 'onEvent'> = {}): ToolDefinition {
     return {
       name: this.name,
@@ -241,7 +256,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
     };
   }
 
-  private compiled(options: RunOptions): CompiledGraphLike {
+  private compiled(options: Pick<RunOptions, 'checkpointer'>): CompiledGraphLike {
     const saver = openCheckpointer(options.checkpointer);
     let graph = this.compiledBySaver.get(saver);
     if (!graph) {
@@ -255,7 +270,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
     input: unknown,
     threadId: string,
     options: RunOptions,
-  ): AsyncGenerator<WorkflowEvent, RunResult<Output>> {
+  ): AsyncGenerator<RunEvent, RunResult<Output>> {
     const graph = this.compiled(options);
     const configurable = withEnvironment(
       { thread_id: threadId },
@@ -276,7 +291,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
       const [namespace, mode, payload] = chunk as [string[], string, Record<string, unknown>];
       const path = namespace.map((segment) => segment.split(':')[0] ?? segment);
       if (mode === 'custom') {
-        yield { ...(payload as NodeEvent), path } as WorkflowEvent;
+        yield { ...(payload as NodeEvent), path } as RunEvent;
         continue;
       }
       const id = String(payload.id);
@@ -304,7 +319,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
     }
     return {
       threadId,
-      status: 'completed',
+      status: 'done',
       output: this.spec.fromState(state),
       pendingApprovals: [],
       steps,
@@ -322,7 +337,11 @@ function pendingApprovals(snapshot: StateSnapshot): ApprovalRequest[] {
   for (const task of snapshot.tasks) {
     for (const pending of task.interrupts) {
       if (pending.id && isApprovalInterrupt(pending.value))
-        requests.set(pending.id, { id: pending.id, agent: pending.value.agent, calls: pending.value.calls });
+        requests.set(pending.id, {
+          id: pending.id,
+          source: pending.value.source,
+          calls: pending.value.calls,
+        });
     }
   }
   return [...requests.values()];
@@ -347,8 +366,8 @@ function describeCalls(requests: readonly ApprovalRequest[]): string {
 }
 
 async function drain<Output>(
-  generator: AsyncGenerator<WorkflowEvent, RunResult<Output>>,
-  onEvent: ((event: WorkflowEvent) => void) | undefined,
+  generator: AsyncGenerator<RunEvent, RunResult<Output>>,
+  onEvent: ((event: RunEvent) => void) | undefined,
 ): Promise<RunResult<Output>> {
   for (;;) {
     const next = await generator.next();

@@ -1,7 +1,7 @@
 // A workflow for `hearth run` tests: an agent turn on the image, then a tool call that needs approval.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { attachmentSchema, defineAgent, defineWorkflow, END, START, type ToolOutcome } from '@hearth/core';
+import { attachmentSchema, defineAgent, defineWorkflow, END, START } from '@hearth/core';
 import { z } from 'zod';
 
 const describer = defineAgent({
@@ -33,14 +33,14 @@ export default defineWorkflow({
   }),
   nodes: {
     describe: {
-      runnable: describer,
+      target: describer,
       input: (state) => ({ prompt: 'What is in the image?', attachments: state.attachments }),
-      output: (result: { answer: string | null }) => ({ description: result.answer ?? '' }),
+      output: (result) => ({ description: result.answer ?? '' }),
     },
     save: {
       tool: 'append_note',
       args: (state) => ({ line: state.description }),
-      output: (outcome: ToolOutcome) => ({ saved: outcome.text }),
+      output: (outcome) => ({ saved: outcome.text }),
     },
   },
   edges: [

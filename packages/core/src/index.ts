@@ -57,7 +57,6 @@ export {
   plannerInputSchema,
   type StepResult,
 } from './planner/define-planner.js';
-export type { Plan, PlanStep } from './planner/plan.js';
 export type { RunEnvironment, ToolSource } from './runtime.js';
 export { callTool, type ToolOutcome } from './tool-runner.js';
 export {

@@ -10,12 +10,16 @@ import {
   type LlamaContext,
   type LlamaModelOptions,
   loadModel,
-  type ToolCall,
+  releaseContext,
+  slotCompletion,
 } from '../test-support/llama-node.js';
 import { expectedCycleText } from './cycle.js';
 
 // These tests load every generated file in the real llama.cpp (through @fugood/llama.node). A file
 // llama.cpp rejects kills this test process, which vitest reports as a failed file.
+// Every completion goes through `slotCompletion` (the slot API, as Hearth's engine uses it): the
+// binding's plain `completion()` can wedge in "Another completion is in progress" when one context
+// serves several calls, which made these tests fail at random.
 
 /** llama.node's greedy settings: temperature 0 alone leaves XTC and DRY on with a random seed. */
 
@@ -37,12 +41,35 @@ async function withContext<T>(
   options: LlamaModelOptions,
   use: (context: LlamaContext) => Promise<T>,
 ): Promise<T> {
-  const context = await loadModel({ n_ctx: 1024, n_threads: 1, ...options });
+  const context = await loadModel({ n_ctx: 1024, n_threads: 1, n_parallel: 1, ...options });
   try {
     return await use(context);
   } finally {
-    await context.release();
+    await releaseContext(context);
   }
+}
+
+function bosId(context: LlamaContext): number {
+  return Number(context.getModelInfo().metadata['tokenizer.ggml.bos_token_id']);
+}
+
+/**
+ * Checks that the queued prompt is what llama.cpp evaluated (nothing came from a cache) and that it
+ * starts with exactly one BOS, as the plain `completion()` these tests used before tokenized it.
+ */
+async function expectEvaluatedWithOneBos(
+  context: LlamaContext,
+  result: Awaited<ReturnType<typeof slotCompletion>>,
+): Promise<number[]> {
+  const tokens = [
+    ...(await context.tokenize(result.prompt, result.media_paths ? { media_paths: result.media_paths } : {}))
+      .tokens,
+  ];
+  expect(result.timings.cache_n).toBe(0);
+  expect(result.timings.prompt_n).toBe(tokens.length);
+  expect(tokens[0]).toBe(bosId(context));
+  expect(tokens[1]).not.toBe(bosId(context));
+  return tokens;
 }
 
 const weatherTool = {
@@ -62,7 +89,7 @@ describe('tiny (random gemma4 target) in llama.node', () => {
   it('loads and generates text, and chats through the Gemma 4 template', async () => {
     await withContext({ model: family.tiny }, async (context) => {
       expect(context.getModelInfo().metadata['general.architecture']).toBe('gemma4');
-      const raw = await context.completion({ prompt: 'hello world', n_predict: 12, ...greedy });
+      const raw = await slotCompletion(context, { prompt: 'hello world', n_predict: 12, ...greedy });
       expect(raw.tokens_predicted).toBeGreaterThan(0);
       expect(raw.text.length).toBeGreaterThan(0);
 
@@ -97,14 +124,15 @@ describe('tiny (random gemma4 target) in llama.node', () => {
       // native call syntax; llama.cpp's Gemma 4 parser must then turn it into an OpenAI tool call.
       const grammar =
         'root ::= "<|tool_call>call:get_weather{city:<|\\"|>" [a-z]{1,8} "<|\\"|>}<tool_call|>"';
-      // `tool_calls` is set at runtime but missing from the declared result type.
-      const result: { text: string; tool_calls?: ToolCall[] } = await context.completion({
-        messages,
-        tools: [weatherTool],
-        tool_choice: 'auto',
-        jinja: true,
-        enable_thinking: false,
-        reasoning_format: 'auto',
+      // The template's chat format and parser travel with the prompt, so llama.cpp parses the reply.
+      const result = await slotCompletion(context, {
+        chat: {
+          messages,
+          tools: [weatherTool],
+          tool_choice: 'auto',
+          enable_thinking: false,
+          reasoning_format: 'auto',
+        },
         grammar,
         n_predict: 48,
         ...greedy,
@@ -159,7 +187,7 @@ describe('tiny-moe (26B-A4B layout) in llama.node', () => {
     await withContext({ model: family['tiny-moe'] }, async (context) => {
       const info = context.getModelInfo();
       expect(info.metadata['gemma4.expert_count']).toBe('8');
-      const result = await context.completion({ prompt: 'hello world', n_predict: 12, ...greedy });
+      const result = await slotCompletion(context, { prompt: 'hello world', n_predict: 12, ...greedy });
       expect(result.tokens_predicted).toBeGreaterThan(0);
       expect(result.text.length).toBeGreaterThan(0);
     });
@@ -170,14 +198,14 @@ describe('tiny-assistant (MTP drafter) with tiny', () => {
   it('drafts tokens and leaves greedy output unchanged', async () => {
     const speculative = { type: 'draft-mtp', n_max: 3, draft: { model: family['tiny-assistant'] } } as const;
     const plain = await withContext({ model: family.tiny }, (context) =>
-      context.completion({ prompt: 'the weather in paris', n_predict: 24, ...greedy }),
+      slotCompletion(context, { prompt: 'the weather in paris', n_predict: 24, ...greedy }),
     );
     // The drafter must be given at load time (`model_draft` + `speculative`); a per-completion
     // `speculative.draft.model` alone does not load it in llama.node 1.7.15.
     const drafted = await withContext(
       { model: family.tiny, model_draft: family['tiny-assistant'], speculative },
       (context) =>
-        context.completion({ prompt: 'the weather in paris', n_predict: 24, ...greedy, speculative }),
+        slotCompletion(context, { prompt: 'the weather in paris', n_predict: 24, ...greedy, speculative }),
     );
     expect(drafted.text).toBe(plain.text);
     expect(drafted.draft_tokens ?? 0).toBeGreaterThan(0);
@@ -200,14 +228,18 @@ describe('tiny-mmproj (unified gemma4uv + gemma4ua) with tiny', () => {
 
     await withContext({ model: family.tiny, n_ctx: 2048 }, async (context) => {
       expect(await context.initMultimodal({ path: family['tiny-mmproj'] })).toBe(true);
+      /** Prompt tokens llama.cpp evaluated for one user turn, and how many of them are the media's. */
       const promptTokens = async (content: unknown[]) => {
-        const result = await context.completion({
-          messages: [{ role: 'user', content: content as never }],
+        const result = await slotCompletion(context, {
+          chat: { messages: [{ role: 'user', content }] },
           n_predict: 2,
           ...greedy,
         });
-        // timings.prompt_n is wrong for media prompts; this difference is the evaluated prompt.
-        return result.tokens_evaluated - result.tokens_predicted;
+        expect(result.media_paths ?? []).toHaveLength(content.length - 1);
+        // The slot API counts media tokens in `timings.prompt_n`; mtmd's tokenization of the same
+        // prompt and media must agree, and holds each media token as a -1 placeholder.
+        const tokens = await expectEvaluatedWithOneBos(context, result);
+        return { evaluated: result.timings.prompt_n, media: tokens.filter((token) => token === -1).length };
       };
       const text = { type: 'text', text: 'Describe this.' };
       const base = await promptTokens([text]);
@@ -221,8 +253,11 @@ describe('tiny-mmproj (unified gemma4uv + gemma4ua) with tiny', () => {
       ]);
       // mtmd resizes a 160x120 image to 48 patch tokens; 1 s of audio is 25 frames
       // of 640 samples. Each medium also adds its begin/end markers and a separator (3 tokens).
-      expect(image - base).toBe(48 + 3);
-      expect(audio - base).toBe(25 + 3);
+      expect(base.media).toBe(0);
+      expect(image.media).toBe(48);
+      expect(audio.media).toBe(25);
+      expect(image.evaluated - base.evaluated).toBe(48 + 3);
+      expect(audio.evaluated - base.evaluated).toBe(25 + 3);
     });
   });
 });
@@ -230,18 +265,25 @@ describe('tiny-mmproj (unified gemma4uv + gemma4ua) with tiny', () => {
 describe('cycle (designed weights)', () => {
   it('emits the alphabet greedily after raw and chat prompts', async () => {
     await withContext({ model: family.cycle }, async (context) => {
-      const raw = await context.completion({ prompt: 'hello world', n_predict: 40, ...greedy });
+      const raw = await slotCompletion(context, { prompt: 'hello world', n_predict: 40, ...greedy });
       expect(raw.text).toBe(expectedCycleText('hello world', 40));
       expect(raw.text.startsWith('efgh')).toBe(true);
+      // The slot API adds no BOS; the helper does, so the prompt is `<bos>` then the text's tokens.
+      expect(await expectEvaluatedWithOneBos(context, raw)).toEqual([
+        bosId(context),
+        ...(await context.tokenize('hello world')).tokens,
+      ]);
 
-      const chat = await context.completion({
-        messages: [{ role: 'user', content: 'Say the alphabet' }],
-        jinja: true,
-        enable_thinking: false,
-        reasoning_format: 'auto',
+      const chat = await slotCompletion(context, {
+        chat: {
+          messages: [{ role: 'user', content: 'Say the alphabet' }],
+          enable_thinking: false,
+          reasoning_format: 'auto',
+        },
         n_predict: 30,
         ...greedy,
       });
+      await expectEvaluatedWithOneBos(context, chat);
       // The generation prompt ends in `<channel|>`, a control token: the cycle starts at `a`.
       expect(chat.text).toBe(expectedCycleText('', 30));
       expect(chat.content).toBe(expectedCycleText('', 30));
@@ -261,7 +303,11 @@ describe('cycle (designed weights)', () => {
       const ffnUp = info.tensors.find((tensor) => tensor.name === 'blk.0.ffn_up.weight');
       expect(ffnUp?.type).toBe({ F32: 0, F16: 1, Q8_0: 8 }[weightType]);
       await withContext({ model: heavy }, async (context) => {
-        const result = await context.completion({ prompt: 'the quick brown fox', n_predict: 30, ...greedy });
+        const result = await slotCompletion(context, {
+          prompt: 'the quick brown fox',
+          n_predict: 30,
+          ...greedy,
+        });
         expect(result.text, weightType).toBe(expectedCycleText('the quick brown fox', 30));
       });
     }
@@ -270,7 +316,7 @@ describe('cycle (designed weights)', () => {
   it('with cycle-assistant: MTP output identical to plain decoding, most drafts accepted', async () => {
     const prompt = 'count with me: a';
     const plain = await withContext({ model: family.cycle }, (context) =>
-      context.completion({ prompt, n_predict: 64, ...greedy }),
+      slotCompletion(context, { prompt, n_predict: 64, ...greedy }),
     );
     expect(plain.text).toBe(expectedCycleText(prompt, 64));
     const acceptance: Record<string, number> = {};
@@ -280,7 +326,7 @@ describe('cycle (designed weights)', () => {
       const speculative = { type: 'draft-mtp', n_max: 4, draft: { model: drafter } } as const;
       const drafted = await withContext(
         { model: family.cycle, model_draft: drafter, speculative },
-        (context) => context.completion({ prompt, n_predict: 64, ...greedy, speculative }),
+        (context) => slotCompletion(context, { prompt, n_predict: 64, ...greedy, speculative }),
       );
       expect(drafted.text, `draftAccuracy ${draftAccuracy}`).toBe(plain.text);
       const drafts = drafted.draft_tokens ?? 0;

@@ -300,15 +300,16 @@ describe('LlamaNodeEngine: images and audio (unified mmproj)', () => {
       imageCounts.push(result.usage.promptTokens);
     }
     expect(new Set(imageCounts).size).toBe(1);
-    // A 160x120 image is 48 tokens (+ markers) for the unified projector.
-    expect(imageCounts[0]).toBeGreaterThanOrEqual(base + 48);
+    // A 160x120 image is 48 tokens for the unified projector, plus its begin/end markers and a
+    // separator; exactly, so a second BOS (the media tokenizer adds its own) would show.
+    expect(imageCounts[0]).toBe(base + 48 + 3);
     const audio = await engine.generate({
       messages: withPart({ type: 'audio', audio: await readFile(media.toneWav) }),
       maxTokens: 2,
       sampling: greedy,
     });
-    // 1 s of audio is 25 tokens (40 ms each).
-    expect(audio.usage.promptTokens).toBeGreaterThanOrEqual(base + 25);
+    // 1 s of audio is 25 tokens (40 ms each), plus 3 as for images.
+    expect(audio.usage.promptTokens).toBe(base + 25 + 3);
   });
 
   it('decodes media turns without MTP and says so; text turns still use it', async () => {

@@ -272,7 +272,9 @@ export class LlamaNodeEngine implements Engine {
     if (formatted.type !== 'jinja') {
       throw new GenerationFailedError(ENGINE, 'the model has no usable Jinja chat template');
     }
-    const prompt = this.withBos(formatted.prompt);
+    // The slot API adds no BOS to a text prompt, but llama.cpp's media tokenizer (mtmd) adds its own:
+    // adding one to a media prompt too would evaluate `<bos><bos>`.
+    const prompt = formatted.media_paths?.length ? formatted.prompt : this.withBos(formatted.prompt);
     // llama.node cannot load a cached KV prefix into an MTP completion. When the caller leaves `mtp`
     // unset and a long prefix of this prompt is already cached (an agent loop, a chat), reusing it
     // saves more than MTP would, so this turn decodes plainly; `mtp: true` forces MTP.

@@ -1,9 +1,9 @@
 import {
   attachmentSchema,
-  attachmentToContentPart,
   defineAgent,
   defineWorkflow,
   END,
+  generateObject,
   type RunEnvironment,
   START,
 } from '@hearth/core';
@@ -121,38 +121,21 @@ export const bugReportWorkflow = defineWorkflow({
   nodes: {
     plan: {
       run: async (state, ctx) => {
-        const result = await ctx.engine().generate({
-          messages: [
-            {
-              role: 'system',
-              content:
-                'You turn a user bug report (a screenshot and a voice note) into a title, a summary and a short list of checks. Reply with JSON.',
-            },
-            {
-              role: 'user',
-              content: [
-                { type: 'text', text: `Typed note: ${state.note || '(none)'}. Plan the investigation.` },
-                ...state.attachments.map(attachmentToContentPart),
-              ],
-            },
-          ],
-          responseFormat: {
-            type: 'json_schema',
-            name: 'triage',
-            schema: z.toJSONSchema(triageSchema) as Record<string, unknown>,
+        const { object: triage } = await generateObject({
+          engine: ctx.engine(),
+          schema: triageSchema,
+          name: 'triage',
+          system:
+            'You turn a user bug report (a screenshot and a voice note) into a title, a summary and a short list of checks. Reply with JSON.',
+          prompt: `Typed note: ${state.note || '(none)'}. Plan the investigation.`,
+          attachments: state.attachments,
+          fallback: {
+            title: 'Bug report',
+            summary: state.note || 'See the attached screenshot and voice note.',
+            checks: ['Load the page and look for errors'],
           },
-          maxTokens: 1024,
-          sampling: { greedy: true },
           signal: ctx.signal,
         });
-        const parsed = triageSchema.safeParse(safeJson(result.text));
-        const triage = parsed.success
-          ? parsed.data
-          : {
-              title: 'Bug report',
-              summary: state.note || 'See the attached screenshot and voice note.',
-              checks: ['Load the page and look for errors'],
-            };
         ctx.emit({
           type: 'plan',
           plan: { steps: triage.checks.map((task, i) => ({ id: `c${i + 1}`, task, dependsOn: [] })) },
@@ -234,14 +217,6 @@ export const bugReportWorkflow = defineWorkflow({
     analysis: state.analysis ?? null,
   }),
 });
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Arguments of the fs_write tool. */
 function fsWriteArgs(path: string, content: string): Record<string, unknown> {

@@ -42,7 +42,7 @@ export type GenerateObjectOptions<Schema extends z.ZodType> = PromptInput & {
   maxTokens?: number;
   /** Default greedy, so runs are reproducible. */
   sampling?: SamplingOptions;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Each piece of the reply's text as it is decoded (to show progress). */
   onToken?: (text: string) => void;
   /** Caps for unbounded strings and arrays (default `defaultStructureLimits`). */

@@ -1,10 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContentPart, GenerateRequest, Message } from '@hearth/engine';
+import type { ContentPart, GenerateRequest, Message, RunEvent } from '@hearth/engine';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { WorkflowEvent } from '../events.js';
 import type { Attachment } from '../media.js';
 import { ScriptedEngine, type ScriptedReply } from '../testing/scripted-engine.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
@@ -93,7 +92,7 @@ describe('definePlanner (scripted model)', () => {
     const concurrency = { now: 0, max: 0 };
     const planner = definePlanner({ name: 'inspector', tools: [screenshotTool(calls, concurrency)] });
     const engine = dagModel();
-    const events: WorkflowEvent[] = [];
+    const events: RunEvent[] = [];
     const result = await planner.run(
       { goal: 'Why does login fail?', attachments: [png, wav] },
       { engine, checkpointer: 'memory', onEvent: (e) => events.push(e) },
@@ -213,7 +212,7 @@ describe('definePlanner (scripted model)', () => {
       };
     });
     const planner = definePlanner({ name: 'r', maxReplans: 2 });
-    const events: WorkflowEvent[] = [];
+    const events: RunEvent[] = [];
     const result = await planner.run(
       { goal: 'get data' },
       { engine, checkpointer: 'memory', onEvent: (e) => events.push(e) },

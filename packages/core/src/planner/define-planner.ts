@@ -1,4 +1,4 @@
-import type { Message, SamplingOptions } from '@hearth/engine';
+import type { SamplingOptions } from '@hearth/engine';
 import {
   END,
   isGraphBubbleUp,
@@ -13,10 +13,11 @@ import { z } from 'zod';
 import { type AgentMode, type AgentOutput, defineAgent, type ToolLogEntry } from '../agent/define-agent.js';
 import { WorkflowDefinitionError } from '../errors/workflow-definition-error.js';
 import { emit } from '../events.js';
-import { type Attachment, attachmentSchema, userContent } from '../media.js';
-import { engineOf, environmentOf, resolveTools, type ToolSource } from '../runtime.js';
+import { generateObject } from '../generate-object.js';
+import { type Attachment, attachmentSchema } from '../media.js';
+import { engineOf, environmentOf, type ToolSource, toolsForRun } from '../runtime.js';
 import { RunTarget } from '../workflow/run-target.js';
-import { freshStepIds, type Plan, type PlanStep, parsePlan, planJsonSchema, repairPlan } from './plan.js';
+import { answerSchema, freshStepIds, type Plan, type PlanStep, planSchema, repairPlan } from './plan.js';
 
 export interface PlannerDefinition {
   name: string;
@@ -150,7 +151,7 @@ export function definePlanner(definition: PlannerDefinition): RunTarget<PlannerI
   });
 
   const toolList = (config: LangGraphRunnableConfig): string => {
-    const tools = resolveTools(definition.tools, environmentOf(config));
+    const tools = toolsForRun(definition.tools, environmentOf(config), `planner "${name}"`).list();
     return tools.length === 0 ? 'none' : tools.map((tool) => `${tool.name} (${tool.description})`).join('; ');
   };
 
@@ -162,22 +163,19 @@ export function definePlanner(definition: PlannerDefinition): RunTarget<PlannerI
     ids: { used: string[]; finished: string[] },
     media: Attachment[],
   ): Promise<PlanStep[]> => {
-    const fresh = freshStepIds(ids.used, maxPlanSteps);
-    const messages: Message[] = [
-      {
-        role: 'system',
-        content: `${guidance}You plan. Split the goal into short steps; a step may depend on earlier steps. Reply with JSON only.`,
-      },
-      { role: 'user', content: userContent(prompt, [...state.attachments, ...media]) },
-    ];
-    const result = await engineOf(config, name).generate({
-      messages,
-      responseFormat: { type: 'json_schema', name: 'plan', schema: planJsonSchema(fresh, ids.finished) },
-      maxTokens: 1024,
+    const { object } = await generateObject({
+      engine: engineOf(config, name),
+      schema: planSchema(freshStepIds(ids.used, maxPlanSteps), ids.finished),
+      name: 'plan',
+      system: `${guidance}You plan. Split the goal into short steps; a step may depend on earlier steps. Reply with JSON only.`,
+      prompt,
+      attachments: [...state.attachments, ...media],
+      // An unusable plan becomes one step that is the goal itself (repairPlan).
+      fallback: { steps: [] },
       sampling,
-      signal: config.signal,
+      ...(config.signal ? { signal: config.signal } : {}),
     });
-    return repairPlan(parsePlan(result.text) ?? [], state.goal, ids);
+    return repairPlan(object.steps, state.goal, ids);
   };
 
   const plan = async (state: PlannerState, config: LangGraphRunnableConfig) => {
@@ -277,48 +275,21 @@ export function definePlanner(definition: PlannerDefinition): RunTarget<PlannerI
     const results = Object.values(state.results);
     const done = results.filter((result) => result.status === 'done').map((result) => result.id);
     const citable = done.length > 0 ? done : results.map((result) => result.id);
-    const schema = {
-      type: 'object',
-      properties: {
-        answer: { type: 'string', minLength: 1, maxLength: 800 },
-        citedSteps: {
-          type: 'array',
-          maxItems: Math.max(1, citable.length),
-          items: { enum: citable.length > 0 ? citable : ['none'] },
-        },
-      },
-      required: ['answer', 'citedSteps'],
-      additionalProperties: false,
-    };
-    const result = await engineOf(config, name).generate({
-      messages: [
-        {
-          role: 'system',
-          content: `${guidance}Answer the goal from the step results. Cite the step ids you used. Reply with JSON only.`,
-        },
-        {
-          role: 'user',
-          content: userContent(`Goal: ${state.goal}\nStep results:\n${describeResults(results)}`, [
-            ...state.attachments,
-            ...latestObservations(results),
-          ]),
-        },
-      ],
-      responseFormat: { type: 'json_schema', name: 'answer', schema },
-      maxTokens: 1024,
+    const { object } = await generateObject({
+      engine: engineOf(config, name),
+      schema: answerSchema(citable),
+      name: 'answer',
+      system: `${guidance}Answer the goal from the step results. Cite the step ids you used. Reply with JSON only.`,
+      prompt: `Goal: ${state.goal}\nStep results:\n${describeResults(results)}`,
+      attachments: [...state.attachments, ...latestObservations(results)],
+      // An unusable reply: answer with the step results themselves, citing all of them.
+      fallback: { answer: describeResults(results), citedSteps: citable },
       sampling,
-      signal: config.signal,
+      ...(config.signal ? { signal: config.signal } : {}),
     });
-    const parsed = z
-      .object({ answer: z.string(), citedSteps: z.array(z.string()) })
-      .safeParse(safeJson(result.text));
-    if (!parsed.success) {
-      // The model's reply was unusable: answer with the step results themselves, citing all of them.
-      return { finalAnswer: describeResults(results), citedSteps: citable };
-    }
     return {
-      finalAnswer: parsed.data.answer,
-      citedSteps: [...new Set(parsed.data.citedSteps)].filter((id) => citable.includes(id)),
+      finalAnswer: object.answer,
+      citedSteps: [...new Set(object.citedSteps)].filter((id) => citable.includes(id)),
     };
   };
 
@@ -336,7 +307,7 @@ export function definePlanner(definition: PlannerDefinition): RunTarget<PlannerI
     .addEdge('answer', END);
 
   return new RunTarget<PlannerInput, PlannerOutput>({
-    kind: 'workflow',
+    kind: 'planner',
     name,
     description: definition.description ?? `Plans and carries out a goal with tools (${name})`,
     ...(definition.model ? { model: definition.model } : {}),
@@ -368,12 +339,4 @@ function failedStep(step: PlanStep, summary: string): StepResult {
     toolCalls: [],
     observations: [],
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

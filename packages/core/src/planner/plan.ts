@@ -1,15 +1,14 @@
-import type { JsonSchema } from '@hearth/engine';
+import type { JsonSchema, PlanStep } from '@hearth/engine';
 import { z } from 'zod';
+import { advertiseJsonSchema } from '../generate-object.js';
 
 export const planStepSchema = z.object({
   id: z.string(),
   task: z.string(),
   dependsOn: z.array(z.string()),
-});
-export type PlanStep = z.infer<typeof planStepSchema>;
-export interface Plan {
-  steps: PlanStep[];
-}
+}) satisfies z.ZodType<PlanStep>;
+/** The plan data types are the run vocabulary's (a `plan` event carries one), defined in @hearth/engine. */
+export type { Plan, PlanStep } from '@hearth/engine';
 
 /**
  * The schema a plan is decoded under. Step ids come from a fixed list (`fresh`), and dependencies may
@@ -76,12 +75,30 @@ export function repairPlan(
   return repaired;
 }
 
-/** Parses a plan reply; `undefined` when it is not a plan (the caller falls back). */
-export function parsePlan(text: string): PlanStep[] | undefined {
-  try {
-    const parsed = z.object({ steps: z.array(planStepSchema) }).safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data.steps : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * What a plan reply is read as: the model decodes under `planJsonSchema` (fixed ids), but the reply is
+ * only checked for shape here; `repairPlan` then drops what does not fit instead of losing the plan.
+ */
+export function planSchema(fresh: readonly string[], finished: readonly string[] = []) {
+  return advertiseJsonSchema(z.object({ steps: z.array(planStepSchema) }), planJsonSchema(fresh, finished));
+}
+
+/**
+ * The final answer: decoded with `citedSteps` limited to the citable ids; read leniently, because
+ * the planner filters the citations itself.
+ */
+export function answerSchema(citable: readonly string[]) {
+  return advertiseJsonSchema(z.object({ answer: z.string(), citedSteps: z.array(z.string()) }), {
+    type: 'object',
+    properties: {
+      answer: { type: 'string', minLength: 1, maxLength: 800 },
+      citedSteps: {
+        type: 'array',
+        maxItems: Math.max(1, citable.length),
+        items: { enum: citable.length > 0 ? [...citable] : ['none'] },
+      },
+    },
+    required: ['answer', 'citedSteps'],
+    additionalProperties: false,
+  });
 }

@@ -4,14 +4,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /**
- * How one served file misbehaves, to exercise the downloader's failure paths. Cut and hold apply to
- * range requests, which carry the data (node-llama-cpp's downloader reads only the headers of its
- * first plain GET).
+ * How one served file misbehaves, to exercise the downloader's failure paths. The cut applies to range
+ * requests, which carry the data (node-llama-cpp's downloader reads only the headers of its first plain
+ * GET); the hold applies to every response with a body, so no byte past it ever leaves the server.
  */
 export interface ServedFileFaults {
   /** Destroy the socket after this many body bytes, on the first range request longer than that. */
   cutOnceAfterBytes?: number;
-  /** Send nothing past this file offset (keeping the socket open), on every range request. */
+  /** Send nothing past this file offset (keeping the socket open), on every GET. */
   holdAfterBytes?: number;
   /** Announce this many more bytes than the file has (Content-Length and Content-Range). */
   extraAnnouncedBytes?: number;
@@ -26,6 +26,8 @@ export interface ServedRequest {
   method: string;
   path: string;
   range: string | undefined;
+  /** File offset of the first body byte: the body written was bytes `offset` to `offset + bytesSent - 1`. */
+  offset: number;
   /** Body bytes actually written for this request. */
   bytesSent: number;
 }
@@ -85,6 +87,7 @@ export class ModelFileServer {
       method: request.method ?? 'GET',
       path,
       range: request.headers.range,
+      offset: 0,
       bytesSent: 0,
     };
     this.requests.push(record);
@@ -119,6 +122,7 @@ export class ModelFileServer {
       'content-length': end - start + 1,
     };
     if (range) headers['content-range'] = `bytes ${start}-${end}/${announced}`;
+    record.offset = start;
     response.writeHead(range ? 206 : 200, headers);
     if (request.method === 'HEAD') {
       response.end();
@@ -133,7 +137,7 @@ export class ModelFileServer {
       response.write(body.subarray(0, cutOnceAfterBytes), () => response.destroy());
       return;
     }
-    if (range && holdAfterBytes !== undefined && start + body.length > holdAfterBytes) {
+    if (holdAfterBytes !== undefined && start + body.length > holdAfterBytes) {
       body = body.subarray(0, Math.max(0, holdAfterBytes - start));
       record.bytesSent = body.length;
       response.write(body);

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunEvent } from '@hearth/engine';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RunInputError } from '../errors/run-input-error.js';
-import type { WorkflowEvent } from '../events.js';
 import { ScriptedEngine } from '../testing/scripted-engine.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
 import { defineAgent } from './define-agent.js';
@@ -31,12 +31,12 @@ describe('defineAgent, constrained mode (scripted model)', () => {
       { json: { action: 'final_answer', answer: 'five' } },
     ]);
     const agent = defineAgent({ name: 'math', instructions: 'Do math.', tools: [adder(calls)] });
-    const events: WorkflowEvent[] = [];
+    const events: RunEvent[] = [];
     const result = await agent.run(
       { prompt: 'What is 2+3?' },
       { engine, checkpointer: 'memory', onEvent: (e) => events.push(e) },
     );
-    expect(result.status).toBe('completed');
+    expect(result.status).toBe('done');
     expect(result.output?.answer).toBe('five');
     expect(result.output?.stopReason).toBe('final');
     expect(calls).toEqual([5]);
@@ -45,7 +45,7 @@ describe('defineAgent, constrained mode (scripted model)', () => {
       anyOf: Array<{ properties: Record<string, unknown> }>;
     };
     expect(schema.anyOf).toHaveLength(2);
-    expect(schema.anyOf[0]?.properties.tool).toEqual({ const: 'add' });
+    expect(schema.anyOf[0]?.properties.tool).toMatchObject({ const: 'add' });
     expect(JSON.stringify(schema.anyOf[0]?.properties.args)).toContain('"number"');
     // The second request saw the tool's result.
     expect(JSON.stringify(engine.requests[1]?.messages)).toContain('Result of add');
@@ -158,7 +158,7 @@ describe('defineAgent, native mode (scripted model)', () => {
     const engine = new ScriptedEngine([{ toolCalls: [{ name: 'nope', args: {} }] }, { text: 'ok' }]);
     const agent = defineAgent({ name: 'n2', instructions: 'x', tools: [adder([])], mode: 'native' });
     const result = await agent.run({ prompt: 'go' }, { engine, checkpointer: 'memory' });
-    expect(result.output?.toolCalls[0]?.result).toContain('unknown tool "nope"; available: add');
+    expect(result.output?.toolCalls[0]?.result).toContain('Unknown tool "nope". Known tools: add');
   });
 });
 
@@ -199,7 +199,7 @@ describe('approval', () => {
       { approve: true },
       { engine: script(), checkpointer: store },
     );
-    expect(resumed.status).toBe('completed');
+    expect(resumed.status).toBe('done');
     expect(writes).toEqual(['a.txt']);
     expect(resumed.output?.toolCalls[0]).toMatchObject({ isError: false, result: 'wrote a.txt' });
   });

@@ -25,8 +25,9 @@ export function createProgram(): Command {
     .addHelpText(
       'after',
       `
-Exit codes: ${ExitCode.success} success, ${ExitCode.failure} failure, ${ExitCode.usage} bad usage or input, ${ExitCode.model} model file or model process failure
-(offline, bad GGUF, crash, does not fit), ${ExitCode.approvalNeeded} run paused waiting for approval.
+Exit codes: ${ExitCode.success} success, ${ExitCode.failure} failure, ${ExitCode.usage} bad usage or input (bad flags, unknown preset, a --model path
+with no file), ${ExitCode.model} model file or model process failure (not GGUF, mismatched set, crash, offline, does not fit),
+${ExitCode.approvalNeeded} run paused waiting for approval. The same error gives the same exit code in every command.
 Environment: HEARTH_HOME (cache and state, default ~/.cache/hearth), HEARTH_OFFLINE=1, HF_TOKEN, HEARTH_DEBUG=1.`,
     );
   registerGenerateCommand(program);

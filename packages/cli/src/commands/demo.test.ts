@@ -51,7 +51,7 @@ describe('the main job, end to end through the binary (tiny model, offline)', ()
     ]);
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
-    expect(summary).toMatchObject({ status: 'completed', runnable: 'bug-report', model: 'tiny' });
+    expect(summary).toMatchObject({ status: 'done', target: 'bug-report', model: 'tiny' });
     expect(summary.plan.steps.length).toBeGreaterThanOrEqual(1);
     const topLevel = summary.steps
       .filter((s: { path: string[] }) => s.path.length === 0)

@@ -2,7 +2,9 @@ import { join, resolve } from 'node:path';
 import { attachmentFromFile } from '@hearth/core';
 import { hearthHome } from '@hearth/engine';
 import type { Command } from 'commander';
-import { executeRun, loadRunnable } from './run.js';
+import { executeRun } from '../run/execute-run.js';
+import { displayFor } from '../run/live-view.js';
+import { loadRunTarget } from '../run/load-target.js';
 
 interface DemoOptions {
   json?: boolean;
@@ -28,15 +30,14 @@ export function registerDemoCommand(program: Command): void {
       process.env.HEARTH_OFFLINE = '1';
       const { makeMediaFixtures } = await import('@hearth/testkit');
       const fixtures = await makeMediaFixtures();
-      const { runnable, target } = await loadRunnable('bug-report');
+      const { target, source } = await loadRunTarget('bug-report');
       const workdir = resolve(options.workdir ?? join(hearthHome(), 'demo'));
       const { exitCode, result } = await executeRun({
-        runnable,
         target,
+        source,
         model: 'tiny',
         workdir,
-        json: options.json,
-        stream: options.stream,
+        display: displayFor(options),
         input: {
           attachments: [
             await attachmentFromFile(fixtures.screenshotPng, 'image'),

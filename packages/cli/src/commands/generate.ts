@@ -1,5 +1,4 @@
 import type { ContentPart, GenerateRequest, GenerateResult } from '@hearth/engine';
-import { GgufValidationError } from '@hearth/gguf';
 import { createEngine, resolveModelSet } from '@hearth/model';
 import { type Command, InvalidArgumentError } from 'commander';
 import { ExitCode, printJson } from '../output.js';
@@ -75,21 +74,14 @@ export async function generateCommand(options: GenerateCommandOptions): Promise<
     ...options.audio.map((audio): ContentPart => ({ type: 'audio', audio })),
     { type: 'text', text: options.prompt },
   ];
-  let engine: Awaited<ReturnType<typeof createEngine>>;
-  try {
-    engine = await createEngine({
-      model: set.target,
-      name: set.name,
-      ...(set.drafter ? { drafter: set.drafter } : {}),
-      ...(set.mmproj ? { mmproj: set.mmproj } : {}),
-      ...(options.threads ? { threads: options.threads } : {}),
-      ...(options.contextSize ? { contextSize: options.contextSize } : {}),
-    });
-  } catch (error) {
-    // A file that is not a usable GGUF is a model failure, like a mismatched set or a crash.
-    if (GgufValidationError.isInstance(error)) throw Object.assign(error, { exitCode: ExitCode.model });
-    throw error;
-  }
+  const engine = await createEngine({
+    model: set.target,
+    name: set.name,
+    ...(set.drafter ? { drafter: set.drafter } : {}),
+    ...(set.mmproj ? { mmproj: set.mmproj } : {}),
+    ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.contextSize ? { contextSize: options.contextSize } : {}),
+  });
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
@@ -171,7 +163,8 @@ export function registerGenerateCommand(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExit codes: 0 done, 1 failure, 2 bad usage or media, 3 model failure (bad or mismatched file, model host crash).\n' +
+      `\nExit codes: ${ExitCode.success} done, ${ExitCode.failure} failure, ${ExitCode.usage} bad usage or media (unknown preset, missing file), ` +
+        `${ExitCode.model} model failure (bad or mismatched file, model host crash).\n` +
         'Example: hearth generate --model cycle --prompt abc --greedy --json',
     )
     .action((options: GenerateCommandOptions) => generateCommand(options));

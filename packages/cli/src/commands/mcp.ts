@@ -11,8 +11,9 @@ import {
 import { McpClientConnection, serveHttp, serveStdio } from '@hearth/mcp';
 import { builtinTools } from '@hearth/tools';
 import type { Command } from 'commander';
-import { ExitCode, printJson } from '../output.js';
-import { exampleTools } from './run.js';
+import { UsageError } from '../errors/usage-error.js';
+import { printJson } from '../output.js';
+import { exampleTools } from '../run/example-tools.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -38,8 +39,7 @@ async function readConfig(path: string | undefined): Promise<HearthConfig | unde
     return await loadHearthConfig('hearth.config.json');
   } catch (error) {
     // No config file in the current directory is fine; a broken one is not.
-    if (HearthConfigError.isInstance(error) && error.message.startsWith('Cannot read config file'))
-      return undefined;
+    if (HearthConfigError.isInstance(error) && error.code === 'CONFIG_UNREADABLE') return undefined;
     throw error;
   }
 }
@@ -47,9 +47,7 @@ async function readConfig(path: string | undefined): Promise<HearthConfig | unde
 function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw Object.assign(new Error(`--port must be an integer from 0 to 65535, got "${value}".`), {
-      exitCode: ExitCode.usage,
-    });
+    throw new UsageError(`--port must be an integer from 0 to 65535, got "${value}".`);
   return port;
 }
 
@@ -161,11 +159,8 @@ export function registerMcpCommand(program: Command): void {
         if (commandLine[0])
           servers.push({ name: 'command', command: commandLine[0], args: commandLine.slice(1) });
         if (servers.length === 0)
-          throw Object.assign(
-            new Error('No MCP servers: add "mcpServers" to hearth.config.json or pass --url / --command.'),
-            {
-              exitCode: ExitCode.usage,
-            },
+          throw new UsageError(
+            'No MCP servers: add "mcpServers" to hearth.config.json or pass --url / --command.',
           );
         const report = [];
         for (const server of servers) {

@@ -63,7 +63,7 @@ describe('hearth run', () => {
     expect(paused).toMatchObject({
       threadId: 'cli-approve',
       status: 'paused',
-      runnable: 'approval-demo',
+      target: 'approval-demo',
       model: 'tiny',
     });
     expect(paused.pendingApprovals[0].calls[0].tool).toBe('append_note');
@@ -75,7 +75,7 @@ describe('hearth run', () => {
     const second = await hearth(['run', '--resume', 'cli-approve', '--approve', '--json']);
     expect(second.code, second.stderr).toBe(0);
     const done = JSON.parse(second.stdout);
-    expect(done).toMatchObject({ status: 'completed', result: { saved: 'appended' } });
+    expect(done).toMatchObject({ status: 'done', result: { saved: 'appended' } });
     expect(done.steps.map((s: { node: string }) => s.node)).toEqual(['save']);
     expect(readFileSync(join(workdir, 'notes.txt'), 'utf8').trim().split('\n')).toHaveLength(1);
 

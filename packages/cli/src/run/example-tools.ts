@@ -1,0 +1,33 @@
+import type { ToolDefinition } from '@hearth/core';
+import type { Engine } from '@hearth/engine';
+import { openEngine } from '@hearth/model';
+import { defaultModel, exampleTargets } from './load-target.js';
+
+/**
+ * The example agents and workflows as tools, for `hearth mcp serve`: a call runs the agent or
+ * workflow to completion (or to a pause for approval, reported as an error result naming the thread).
+ * One engine, started on the first call, serves them all; `close` stops it.
+ */
+export async function exampleTools(options: { model?: string; workdir: string }): Promise<{
+  tools: ToolDefinition[];
+  close(): Promise<void>;
+}> {
+  let engine: Promise<Engine> | undefined;
+  const tools = [...(await exampleTargets()).values()].map(
+    (target): ToolDefinition => ({
+      name: target.name,
+      description: `${target.kind}: ${target.description}`,
+      input: target.input,
+      run: async (input, context) => {
+        engine ??= openEngine({ model: options.model ?? defaultModel(target) });
+        return target.asTool({ engine: await engine, workdir: options.workdir }).run(input, context);
+      },
+    }),
+  );
+  return {
+    tools,
+    close: async () => {
+      if (engine) await (await engine).close();
+    },
+  };
+}

@@ -16,6 +16,7 @@ export { connectOpenAIEngine, type OpenAIEngineOptions } from './engine/openai/o
 export type { OpenAIRequestOptions } from './engine/openai/request-options.js';
 export { type EngineCapability, EngineCapabilityError } from './errors/engine-capability-error.js';
 export { EngineLoadError } from './errors/engine-load-error.js';
+export { EngineOptionsError } from './errors/engine-options-error.js';
 export { GenerationFailedError } from './errors/generation-failed-error.js';
 export { MediaInputError } from './errors/media-input-error.js';
 export { ModelCrashedError } from './errors/model-crashed-error.js';

@@ -15,6 +15,7 @@ import type {
 } from '@hearth/engine';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { OpenAIRequestError } from '../../errors/openai-request-error.js';
+import { checkOptions } from '../check-options.js';
 import { toMediaDataUrl } from '../llama-node/media.js';
 import { readServerSentEvents } from './sse.js';
 import type {
@@ -72,9 +73,18 @@ const BASIC_CAPABILITIES: EngineCapabilities = {
  * tools, `image_url` / `input_audio` parts, `response_format` JSON schema, usage. It checks first
  * that the server answers and knows the model.
  *
+ * @throws {EngineOptionsError} when an option is unknown (e.g. the openai SDK's `baseURL`), missing or ill-typed.
  * @throws {EngineLoadError} when the server cannot be reached or does not list the model.
  */
 export async function connectOpenAIEngine(options: OpenAIEngineOptions): Promise<Engine> {
+  checkOptions('connectOpenAIEngine', options, {
+    baseUrl: { type: 'string', required: true },
+    model: { type: 'string', required: true },
+    apiKey: { type: 'string' },
+    capabilities: { type: 'object' },
+    contextSize: { type: 'number' },
+    headers: { type: 'object' },
+  });
   const client = new OpenAIClient(options);
   let entries: ModelEntry[];
   try {

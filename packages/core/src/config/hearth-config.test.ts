@@ -65,10 +65,10 @@ describe('loadToolsFromDirectory', () => {
     expect(tools.map((t) => t.name).sort()).toEqual(['exit_process', 'pid', 'slow']);
 
     const dir = await mkdtemp(join(tmpdir(), 'hearth-tools-'));
-    const mcpEntry = new URL('../dist/index.js', import.meta.url).href;
+    const coreEntry = new URL('../../dist/index.js', import.meta.url).href;
     await writeFile(
       join(dir, 'greet.mjs'),
-      `import { defineTool } from '${mcpEntry}';\nimport { z } from 'zod';\nexport const tools = [defineTool({ name: 'greet', description: 'greets', input: z.object({ who: z.string() }), run: ({ who }) => 'hi ' + who })];\n`,
+      `import { defineTool } from '${coreEntry}';\nimport { z } from 'zod';\nexport const tools = [defineTool({ name: 'greet', description: 'greets', input: z.object({ who: z.string() }), run: ({ who }) => 'hi ' + who })];\n`,
     );
     await writeFile(join(dir, 'greet.test.mjs'), 'throw new Error("test files are not loaded")');
     const loaded = await loadToolsFromDirectory(dir);

@@ -58,9 +58,9 @@ describe('the main job, end to end through the binary (tiny model, offline)', ()
       .map((s: { node: string }) => s.node);
     expect(topLevel[0]).toBe('plan');
     expect(topLevel.slice(-2)).toEqual(['analyze', 'write']);
-    expect(summary.result.written).toBe(true);
-    expect(summary.result.page).toMatchObject({ screenshot: true, problems: [] });
-    expect(readFileSync(join(workdir, summary.result.reportPath), 'utf8')).toContain(
+    expect(summary.output.written).toBe(true);
+    expect(summary.output.page).toMatchObject({ screenshot: true, problems: [] });
+    expect(readFileSync(join(workdir, summary.output.reportPath), 'utf8')).toContain(
       'Something went wrong. Please try again later.',
     );
   });

@@ -61,7 +61,8 @@ describe('hearth run', () => {
     expect(first.code, first.stderr).toBe(4);
     const paused = JSON.parse(first.stdout);
     expect(paused).toMatchObject({
-      threadId: 'cli-approve',
+      runId: 'cli-approve',
+      targetKind: 'workflow',
       status: 'paused',
       target: 'approval-demo',
       model: 'tiny',
@@ -75,7 +76,7 @@ describe('hearth run', () => {
     const second = await hearth(['run', '--resume', 'cli-approve', '--approve', '--json']);
     expect(second.code, second.stderr).toBe(0);
     const done = JSON.parse(second.stdout);
-    expect(done).toMatchObject({ status: 'done', result: { saved: 'appended' } });
+    expect(done).toMatchObject({ status: 'done', output: { saved: 'appended' } });
     expect(done.steps.map((s: { node: string }) => s.node)).toEqual(['save']);
     expect(readFileSync(join(workdir, 'notes.txt'), 'utf8').trim().split('\n')).toHaveLength(1);
 
@@ -83,6 +84,19 @@ describe('hearth run', () => {
     const again = await hearth(['run', '--resume', 'cli-approve', '--deny']);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/is not waiting for approval \(it has finished\)/);
+    // Nor can a new run reuse its thread (a run id is its thread id).
+    const reused = await hearth([
+      'run',
+      workflow,
+      '--model',
+      'tiny',
+      '--thread',
+      'cli-approve',
+      '--workdir',
+      workdir,
+    ]);
+    expect(reused.code).toBe(2);
+    expect(reused.stderr).toMatch(/thread "cli-approve" already has a run; continue it with resume/);
   });
 
   it('--deny skips the call; the live view shows nodes and the pause; --stream prints JSON lines', async () => {
@@ -112,7 +126,7 @@ describe('hearth run', () => {
       .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.type)).toEqual(['node-start', 'node-end', 'result']);
     expect(lines[0]).toMatchObject({ node: 'save', path: [] });
-    expect(lines.at(-1).result.saved).toMatch(/^Error: a human denied append_note/);
+    expect(lines.at(-1).output.saved).toMatch(/^Error: a human denied append_note/);
     expect(existsSync(join(denyWorkdir, 'notes.txt'))).toBe(false);
   });
 
@@ -134,8 +148,32 @@ describe('hearth run', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     const summary = JSON.parse(resumed.stdout);
     expect(summary.steps.map((s: { node: string }) => s.node)).toEqual(['s2', 's3']);
-    expect(summary.result).toEqual({ done: ['s1', 's2', 's3'] });
+    expect(summary.output).toEqual({ done: ['s1', 's2', 's3'] });
     expect(readFileSync(counter, 'utf8')).toBe('s1\ns2\ns3\n');
+  });
+
+  it('a failed run still prints its summary under --json: status failed, the error code, and the exit code from it', async () => {
+    const failed = await hearth([
+      'run',
+      workflow,
+      '--model',
+      'tiny',
+      '--json',
+      '--thread',
+      'cli-bad-input',
+      '--input',
+      '{"attachments": "not a list"}',
+      '--workdir',
+      mkdtempSync(join(tmpdir(), 'hearth-run-failed-')),
+    ]);
+    expect(failed.code, failed.stderr).toBe(2);
+    expect(JSON.parse(failed.stdout)).toMatchObject({
+      runId: 'cli-bad-input',
+      target: 'approval-demo',
+      status: 'failed',
+      error: { code: 'RUN_INPUT', message: expect.stringContaining('attachments') },
+      model: 'tiny',
+    });
   });
 
   it('explains bad usage with exit code 2', async () => {

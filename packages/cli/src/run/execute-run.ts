@@ -22,18 +22,11 @@ export interface ExecuteRunOptions {
 const writeLine = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The last thing a run prints: its summary as JSON, or where it paused, or its result. */
-function printOutcome(
-  display: RunDisplay,
-  summary: ReturnType<typeof runSummary>,
-  result: RunResult<unknown>,
-) {
+function printOutcome(display: RunDisplay, summary: ReturnType<typeof runSummary>) {
   if (display === 'json') printJson(summary);
   else if (display === 'stream') writeLine(JSON.stringify({ type: 'result', ...summary }));
-  else if (result.status === 'paused') writeLine(`paused; continue with: ${summary.resume}`);
-  else
-    writeLine(
-      `result: ${JSON.stringify(result.output, (key, value) => (key === 'data' ? `<${String(value).length} base64 chars>` : value), 2)}`,
-    );
+  else if (summary.status === 'paused') writeLine(`paused; continue with: ${summary.resume}`);
+  else if (summary.status === 'done') writeLine(`result: ${JSON.stringify(summary.output, null, 2)}`);
 }
 
 /**
@@ -49,6 +42,8 @@ export async function executeRun(
   if (display === 'live') writeLine(`${target.kind} ${target.name} on ${model}`);
   // File tools are rooted here; a fresh directory (e.g. the demo's) is made rather than refused.
   await mkdir(options.workdir, { recursive: true });
+  const runId = options.resume?.threadId ?? options.threadId ?? crypto.randomUUID();
+  const startedAt = new Date();
   const engine = await openEngine({ model });
   try {
     const runOptions = {
@@ -61,23 +56,44 @@ export async function executeRun(
       },
     };
     let result: RunResult<unknown>;
-    if (options.resume) {
-      result = await target.resume(options.resume.threadId, options.resume.decision, runOptions);
-    } else {
-      const threadId = options.threadId ?? crypto.randomUUID();
-      await target.assertNewThread(threadId, runOptions);
-      await writeRunRecord(threadId, {
-        target: options.source,
-        model,
-        workdir: options.workdir,
-        ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
-      });
-      if (display === 'live') writeLine(`thread ${threadId}`);
-      result = await target.run(options.input ?? {}, { ...runOptions, threadId });
+    try {
+      result = options.resume
+        ? await target.resume(runId, options.resume.decision, runOptions)
+        : await startRun(options, runId, runOptions);
+    } catch (error) {
+      // A failed run still ends with its summary (status `failed`, the error's code) for programs
+      // reading --json or --stream; the error itself then decides the exit code.
+      if (display !== 'live')
+        printOutcome(
+          display,
+          runSummary({ target, runId, startedAt, endedAt: new Date(), error }, model, events),
+        );
+      throw error;
     }
-    printOutcome(display, runSummary(target.name, model, result, events), result);
+    printOutcome(
+      display,
+      runSummary({ target, runId, startedAt, endedAt: new Date(), result }, model, events),
+    );
     return { exitCode: result.status === 'paused' ? ExitCode.approvalNeeded : ExitCode.success, result };
   } finally {
     await engine.close();
   }
+}
+
+/** A new run: the thread must be new, and is recorded first so `--resume` can find it after a pause or kill. */
+async function startRun(
+  options: ExecuteRunOptions,
+  runId: string,
+  runOptions: Parameters<RunTarget['run']>[1],
+): Promise<RunResult<unknown>> {
+  const { target, display } = options;
+  await target.assertNewThread(runId, runOptions);
+  await writeRunRecord(runId, {
+    target: options.source,
+    model: options.model,
+    workdir: options.workdir,
+    ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
+  });
+  if (display === 'live') writeLine(`thread ${runId}`);
+  return target.run(options.input ?? {}, { ...runOptions, threadId: runId });
 }

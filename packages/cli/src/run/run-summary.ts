@@ -1,4 +1,4 @@
-import type { RunEvent, RunResult } from '@hearth/core';
+import { type RunCall, type RunEvent, type RunSummary, summarizeRun } from '@hearth/core';
 
 /** Media in results (attachments, tool screenshots) is shown by size, not as pages of base64. */
 function withoutMediaBytes(value: unknown): unknown {
@@ -11,22 +11,20 @@ function withoutMediaBytes(value: unknown): unknown {
   );
 }
 
-/** The `--json` document (and `--stream`'s last line): the plan, the steps, the tool calls, and the result. */
-export function runSummary(
-  targetName: string,
-  model: string,
-  result: RunResult<unknown>,
-  events: RunEvent[],
-) {
-  const plans = events.filter((event) => event.type === 'plan');
-  const output = result.output as { plan?: unknown } | undefined;
+/**
+ * The `--json` document (and `--stream`'s last line): the contract's `RunSummary` (run id, target,
+ * status, timings, output or error, pending approvals, steps), plus what a person running the CLI
+ * wants beside it: the model, the last plan, the tool calls, and how to continue a paused run.
+ */
+export function runSummary(call: RunCall<unknown>, model: string, events: RunEvent[]) {
+  const summary: RunSummary = summarizeRun(call);
+  const lastPlan = events.filter((event) => event.type === 'plan').at(-1)?.plan;
+  const output = summary.output as { plan?: unknown } | undefined;
   return {
-    threadId: result.threadId,
-    status: result.status,
-    target: targetName,
+    ...summary,
+    output: withoutMediaBytes(summary.output ?? null),
     model,
-    plan: output?.plan ?? plans.at(-1)?.plan ?? null,
-    steps: result.steps,
+    plan: output?.plan ?? lastPlan ?? null,
     toolCalls: events
       .filter((event) => event.type === 'tool-result')
       .map((event) => ({
@@ -35,10 +33,8 @@ export function runSummary(
         summary: event.summary,
         media: event.media,
       })),
-    result: withoutMediaBytes(result.output ?? null),
-    pendingApprovals: result.pendingApprovals,
-    ...(result.status === 'paused'
-      ? { resume: `hearth run --resume ${result.threadId} --approve   (or --deny)` }
+    ...(summary.status === 'paused'
+      ? { resume: `hearth run --resume ${summary.runId} --approve   (or --deny)` }
       : {}),
   };
 }

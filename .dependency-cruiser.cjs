@@ -11,6 +11,7 @@ const packageDirs = {
   model: 'packages/model',
   core: 'packages/core',
   mcp: 'packages/mcp',
+  chromium: 'packages/chromium',
   testkit: 'packages/testkit',
   cli: 'packages/cli',
   tools: 'tools',
@@ -20,7 +21,8 @@ const packageDirs = {
 
 /**
  * The one allowed direction: engine <- gguf <- model; engine <- core <- mcp; core <- tools <- agents/workflows;
- * everything <- cli. The testkit uses the contract, the GGUF writer and the built-in Chromium launcher.
+ * engine <- chromium <- tools, testkit; everything <- cli. The testkit uses the contract, the GGUF writer and the
+ * Chromium launcher (not tools: core and model test with the testkit, so testkit -> tools -> core is a cycle).
  */
 const productionDependencies = {
   engine: [],
@@ -28,10 +30,11 @@ const productionDependencies = {
   model: ['engine', 'gguf'],
   core: ['engine'],
   mcp: ['engine', 'core'],
-  tools: ['engine', 'core'],
+  chromium: ['engine'],
+  tools: ['engine', 'core', 'chromium'],
   agents: ['engine', 'core', 'tools'],
   workflows: ['engine', 'core', 'tools'],
-  testkit: ['engine', 'gguf', 'tools'],
+  testkit: ['engine', 'gguf', 'chromium'],
   cli: Object.keys(packageDirs).filter((name) => name !== 'cli'),
 };
 

@@ -52,7 +52,8 @@ const probes = [
     rule: null,
   },
   { files: { 'packages/model/src/probe-testkit.test.ts': "import '@hearth/testkit';\n" }, rule: null },
-  { files: { 'packages/testkit/src/probe-launcher.ts': "import '@hearth/tools';\n" }, rule: null },
+  { files: { 'packages/testkit/src/probe-launcher.ts': "import '@hearth/chromium';\n" }, rule: null },
+  { files: { 'packages/testkit/src/probe-tools.ts': "import '@hearth/tools';\n" }, rule: 'no-upward-import' },
 ];
 
 /** Copies what the rules and module resolution read: configs, manifests, one stub file per public entry. */

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ToolRegistry, toolResultToMessageContent } from '@hearth/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { browserTools } from './browser.js';
 
 let server: Server;
@@ -62,5 +62,18 @@ describe('browser tools (real Chromium)', () => {
     const limited = new ToolRegistry(browserTools({ allowHosts: ['example.com'] }));
     const refused = await limited.call('browser_text', { url });
     expect(JSON.stringify(refused.content)).toMatch(/not on the allow-list/);
+  });
+
+  it('reports a missing Chromium with the variable to set and how to install it', async () => {
+    vi.stubEnv('HEARTH_CHROMIUM_PATH', '/nonexistent/chromium');
+    try {
+      const result = await registry.call('browser_text', { html: '<p>unseen</p>' });
+      expect(result.isError).toBe(true);
+      const message = JSON.stringify(result.content);
+      expect(message).toContain('/nonexistent/chromium (set by HEARTH_CHROMIUM_PATH)');
+      expect(message).toContain('apt-get install -y chromium');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

@@ -1,33 +1,15 @@
+import { launchChromium } from '@hearth/chromium';
 import { defineTool, type ToolDefinition } from '@hearth/core';
-import { type Browser, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { z } from 'zod';
 import { assertUrlAllowed } from './host-allow-list.js';
 
-/** The Chromium flags Hearth uses everywhere (kept equal to @hearth/testkit's `launchChromium`). */
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-
 export interface BrowserToolsOptions {
-  /** Chromium binary (default `$HEARTH_CHROMIUM` or `/usr/bin/chromium`). */
+  /** Chromium binary (default `$HEARTH_CHROMIUM_PATH`, else `/usr/bin/chromium`). */
   executablePath?: string;
   /** When given, URLs must be on this host allow-list; otherwise any http(s) URL is allowed. */
   allowHosts?: string[];
   timeoutMs?: number;
-}
-
-/** Starts headless Chromium with Hearth's flags. The caller closes it. */
-export async function launchBrowser(executablePath?: string): Promise<Browser> {
-  return chromium.launch({
-    executablePath: executablePath ?? process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium',
-    args: chromiumArgs,
-    headless: true,
-  });
 }
 
 const pageInput = z
@@ -50,10 +32,10 @@ export function browserTools(options: BrowserToolsOptions = {}): ToolDefinition[
   async function withPage<T>(
     input: z.infer<typeof pageInput>,
     signal: AbortSignal,
-    use: (page: import('playwright-core').Page) => Promise<T>,
+    use: (page: Page) => Promise<T>,
   ): Promise<T> {
     const url = input.url === undefined ? undefined : assertUrlAllowed(input.url, options.allowHosts).href;
-    const browser = await launchBrowser(options.executablePath);
+    const browser = await launchChromium({ executablePath: options.executablePath });
     const onAbort = () => void browser.close();
     signal.addEventListener('abort', onAbort, { once: true });
     try {

@@ -30,7 +30,7 @@ export function builtinTools(options: BuiltinToolsOptions): ToolDefinition[] {
   return tools;
 }
 
-export { type BrowserToolsOptions, browserTools, chromiumArgs, launchBrowser } from './browser.js';
+export { type BrowserToolsOptions, browserTools } from './browser.js';
 export { calculatorTool, evaluateExpression } from './calculator.js';
 export { clockTool } from './clock.js';
 export { CommandNotAllowedError } from './errors/command-not-allowed-error.js';

@@ -11,6 +11,7 @@ async function hearthErrorClasses(): Promise<Map<string, readonly string[]>> {
   const modules = await Promise.all([
     import('@hearth/engine'),
     import('@hearth/gguf'),
+    import('@hearth/chromium'),
     import('@hearth/model'),
     import('@hearth/core'),
     import('@hearth/mcp'),

@@ -65,6 +65,8 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   EXPRESSION_INVALID: ExitCode.failure,
   HOST_NOT_ALLOWED: ExitCode.failure,
   PATH_OUTSIDE_ROOT: ExitCode.failure,
+  // @hearth/chromium (the browser tools, testkit screenshots)
+  CHROMIUM_NOT_FOUND: ExitCode.failure,
   // @hearth/testkit (`hearth testkit`, `hearth demo`)
   MEDIA_FORMAT: ExitCode.failure,
   SYSTEM_TOOL_MISSING: ExitCode.failure,

@@ -28,7 +28,8 @@ export function createProgram(): Command {
 Exit codes: ${ExitCode.success} success, ${ExitCode.failure} failure, ${ExitCode.usage} bad usage or input (bad flags, unknown preset, a --model path
 with no file), ${ExitCode.model} model file or model process failure (not GGUF, mismatched set, crash, offline, does not fit),
 ${ExitCode.approvalNeeded} run paused waiting for approval. The same error gives the same exit code in every command.
-Environment: HEARTH_HOME (cache and state, default ~/.cache/hearth), HEARTH_OFFLINE=1, HF_TOKEN, HEARTH_DEBUG=1.`,
+Environment: HEARTH_HOME (cache and state, default ~/.cache/hearth), HEARTH_OFFLINE=1, HF_TOKEN, HEARTH_DEBUG=1,
+HEARTH_CHROMIUM_PATH (Chromium binary, default /usr/bin/chromium).`,
     );
   registerGenerateCommand(program);
   registerRunCommand(program);

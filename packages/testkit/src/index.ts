@@ -7,6 +7,6 @@ export {
   type TestkitOptions,
   testkitModelNames,
 } from './family.js';
-// Media fixtures and codecs (PNG/WAV, Chromium launcher, espeak-ng speech): see src/media/index.ts.
+// Media fixtures and codecs (PNG/WAV, Chromium screenshots, espeak-ng speech): see src/media/index.ts.
 export * from './media/index.js';
 export { expectedCycleText } from './models/cycle.js';

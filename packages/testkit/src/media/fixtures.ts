@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { launchChromium } from '@hearth/chromium';
 import type { Locator } from 'playwright-core';
-import { launchChromium } from './chromium.js';
 import { LOGIN_PAGE_HTML, LOGIN_PAGE_VIEWPORT } from './login-page.js';
 import { defaultMediaDir, isNonEmptyFile, writeFileAtomic } from './media-cache.js';
 import { decodePng, encodePng, type RgbaImage } from './png.js';
@@ -86,7 +86,8 @@ function shortHash(value: unknown): string {
  * ground truth, a pure-JS test pattern, an espeak-ng speech clip with its transcript, and a pure-JS tone.
  * File names carry a hash of each recipe, so a second call returns the same files without re-rendering,
  * and a changed recipe makes new ones. Files are written atomically (temp file + rename).
- * @throws MissingSystemToolError when chromium, espeak-ng or sox is not installed.
+ * @throws ChromiumNotFoundError (from `@hearth/chromium`) when Chromium is not installed, and
+ *   MissingSystemToolError when espeak-ng or sox is not.
  */
 export async function makeMediaFixtures(options: { dir?: string } = {}): Promise<MediaFixtures> {
   const dir = resolve(options.dir ?? defaultMediaDir());

@@ -1,4 +1,3 @@
-export { CHROMIUM_ARGS, chromiumExecutablePath, launchChromium } from './chromium.js';
 export {
   type MediaFixtures,
   makeMediaFixtures,

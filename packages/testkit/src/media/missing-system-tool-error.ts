@@ -2,7 +2,8 @@ import { HearthError } from '@hearth/engine';
 
 /**
  * Thrown when a media fixture needs a system program that is not installed or not on PATH:
- * `espeak-ng` or `sox` for speech ({@link speak}), `chromium` for screenshots ({@link launchChromium}).
+ * `espeak-ng` or `sox` for speech ({@link speak}). A missing Chromium is `@hearth/chromium`'s
+ * `ChromiumNotFoundError`.
  * The message names the Debian package to install and the repository's install script. Code
  * `SYSTEM_TOOL_MISSING`.
  */

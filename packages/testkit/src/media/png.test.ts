@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
+import { launchChromium } from '@hearth/chromium';
 import { describe, expect, it } from 'vitest';
-import { launchChromium } from './chromium.js';
 import { MediaFormatError } from './media-format-error.js';
 import { decodePng, encodePng, type RgbaImage } from './png.js';
 

@@ -37,16 +37,12 @@ describe('browser tools (real Chromium)', () => {
       height: 200,
     });
     const image = result.content.find((c) => c.type === 'image');
-    expect(image).toMatchObject({ type: 'image', mimeType: 'image/png' });
-    expect(pngSize(Buffer.from((image as { data: string }).data, 'base64'))).toEqual({
-      width: 320,
-      height: 200,
-    });
+    if (image?.type !== 'image') throw new Error('no image content');
+    expect(image.mimeType).toBe('image/png');
+    expect(pngSize(Buffer.from(image.bytes))).toEqual({ width: 320, height: 200 });
+    // The model gets the screenshot's very bytes and MIME type, not a data URL.
     const parts = toolResultToMessageContent(result);
-    expect(parts[0]).toMatchObject({
-      type: 'image',
-      image: expect.stringMatching(/^data:image\/png;base64,iVBOR/),
-    });
+    expect(parts[0]).toEqual({ type: 'image', image: new Uint8Array(image.bytes), mimeType: 'image/png' });
   });
 
   it('screenshots a URL and reads page text', async () => {

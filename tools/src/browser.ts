@@ -62,7 +62,7 @@ export function browserTools(options: BrowserToolsOptions = {}): ToolDefinition[
           reportProgress(2, 2, 'screenshot taken');
           return {
             content: [
-              { type: 'image', data: png.toString('base64'), mimeType: 'image/png' },
+              { type: 'image', bytes: png, mimeType: 'image/png' },
               {
                 type: 'text',
                 text: `Screenshot of ${input.url ?? 'the given HTML'} (${input.width}x${input.height}).`,

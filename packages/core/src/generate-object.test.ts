@@ -23,7 +23,7 @@ describe('generateObject', () => {
       name: 'triage',
       system: 'Plan.',
       prompt: 'The login button does nothing.',
-      attachments: [{ kind: 'image', mimeType: 'image/png', data: 'AAAA' }],
+      attachments: [{ kind: 'image', mimeType: 'image/png', bytes: new Uint8Array([0, 1, 2]) }],
       onToken: (text) => tokens.push(text),
     });
     expect(result).toMatchObject({ object: { title: 'Login', checks: ['open the page'] }, fellBack: false });
@@ -40,7 +40,7 @@ describe('generateObject', () => {
     expect(request?.messages.map((m) => m.role)).toEqual(['system', 'user']);
     expect(request?.messages[1]?.content).toEqual([
       { type: 'text', text: 'The login button does nothing.' },
-      { type: 'image', image: 'data:image/png;base64,AAAA', mimeType: 'image/png' },
+      { type: 'image', image: new Uint8Array([0, 1, 2]), mimeType: 'image/png' },
     ]);
     expect(request?.sampling).toEqual({ greedy: true });
   });

@@ -75,6 +75,7 @@ export {
   type ToolRegistryOptions,
 } from './tools/tool-registry.js';
 export {
+  type ToolMessagePart,
   toolInputJsonSchema,
   toolResultToMessageContent,
   toolSpecFromDefinition,

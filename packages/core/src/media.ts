@@ -5,14 +5,32 @@ import { z } from 'zod';
 import { RunInputError } from './errors/run-input-error.js';
 
 /**
- * A screenshot or a sound clip handed to a run. Stored base64 in graph state (so checkpoints stay
- * plain JSON) and given to the model as an image/audio part, never as a text description.
+ * Media bytes as graph state and checkpoints hold them. LangGraph's checkpoint serializer
+ * (`JsonPlusSerializer`) writes a plain `Uint8Array` as a tagged record and revives it as one, but a
+ * Node `Buffer` is a `Uint8Array` whose `toJSON` runs first, so it would come back from a checkpoint as
+ * `{type: 'Buffer', data: [...]}`. Every path that puts media into a run (attachments, tool results on
+ * their way to the model) passes its bytes through here: a plain view over the same memory, no copy.
+ */
+export function checkpointableBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * A screenshot or a sound clip handed to a run: its bytes and MIME type, kept as they are in graph
+ * state and checkpoints (see `checkpointableBytes`) and given to the model as an image/audio part,
+ * never as a text description.
  */
 export const attachmentSchema = z.object({
   kind: z.enum(['image', 'audio']),
   mimeType: z.string(),
-  /** Base64 of the file's bytes. */
-  data: z.string(),
+  /** The file's bytes. */
+  bytes: z
+    .custom<Uint8Array>((value) => value instanceof Uint8Array, {
+      error: 'attachment bytes must be a Uint8Array (or Buffer) holding the file',
+    })
+    .transform(checkpointableBytes),
   /** Where it came from (file name or tool name), for people reading events. */
   name: z.string().optional(),
 });
@@ -49,7 +67,12 @@ export async function attachmentFromFile(path: string, expected?: Attachment['ki
   } catch (error) {
     throw new RunInputError(`cannot read ${type.kind} file ${path}: ${(error as Error).message}`);
   }
-  return { kind: type.kind, mimeType: type.mimeType, data: bytes.toString('base64'), name: basename(path) };
+  return {
+    kind: type.kind,
+    mimeType: type.mimeType,
+    bytes: checkpointableBytes(bytes),
+    name: basename(path),
+  };
 }
 
 /** Wraps bytes already in memory (a fixture, a tool's screenshot) as an attachment. */
@@ -59,15 +82,14 @@ export function attachmentFromBytes(
   mimeType: string,
   name?: string,
 ): Attachment {
-  return { kind, mimeType, data: Buffer.from(bytes).toString('base64'), ...(name ? { name } : {}) };
+  return { kind, mimeType, bytes: checkpointableBytes(bytes), ...(name ? { name } : {}) };
 }
 
-/** The engine-level message part for an attachment: a `data:` URL the engine decodes itself. */
+/** The engine-level message part for an attachment: its bytes and MIME type, as they are. */
 export function attachmentToContentPart(attachment: Attachment): ContentPart {
-  const url = `data:${attachment.mimeType};base64,${attachment.data}`;
   return attachment.kind === 'image'
-    ? { type: 'image', image: url, mimeType: attachment.mimeType }
-    : { type: 'audio', audio: url, mimeType: attachment.mimeType };
+    ? { type: 'image', image: attachment.bytes, mimeType: attachment.mimeType }
+    : { type: 'audio', audio: attachment.bytes, mimeType: attachment.mimeType };
 }
 
 /** A user message's content: the text first, then every attachment as its own media part. */

@@ -10,6 +10,8 @@ import { defineAgent } from './agent/define-agent.js';
 import { type Attachment, attachmentFromFile } from './media.js';
 import { definePlanner } from './planner/define-planner.js';
 import { RecordingEngine } from './testing/recording-engine.js';
+import { callTool } from './tool-runner.js';
+import { ToolRegistry } from './tools/tool-registry.js';
 import type { ToolDefinition } from './tools/tool-types.js';
 
 // The real stack: llama.cpp (llama.node, in the crash-isolated host) on the testkit's tiny Gemma 4
@@ -36,6 +38,13 @@ const mediaOf = (message: Message | undefined): ContentPart[] =>
     ? message.content.filter((part) => part.type !== 'text')
     : [];
 
+/** The tool's screenshot as it must reach the engine: the same bytes, as a Uint8Array, with its MIME type. */
+const isPatternImage = (part: ContentPart) =>
+  part.type === 'image' &&
+  part.image instanceof Uint8Array &&
+  Buffer.compare(part.image, pattern.bytes) === 0 &&
+  part.mimeType === 'image/png';
+
 function pageTool(calls: unknown[]): ToolDefinition {
   return {
     name: 'look',
@@ -46,12 +55,39 @@ function pageTool(calls: unknown[]): ToolDefinition {
       return {
         content: [
           { type: 'text', text: 'page shown' },
-          { type: 'image', data: pattern.data, mimeType: 'image/png' },
+          { type: 'image', bytes: pattern.bytes, mimeType: 'image/png' },
         ],
       };
     },
   };
 }
+
+describe('tool media on the tiny model', () => {
+  it("a tool's screenshot reaches the engine as the tool's bytes and MIME type, and the engine reads it", async () => {
+    const registry = new ToolRegistry([pageTool([])]);
+    const outcome = await callTool(registry, 'look', { url: '/login' });
+    expect(outcome.media).toEqual([
+      { kind: 'image', mimeType: 'image/png', bytes: pattern.bytes, name: 'look' },
+    ]);
+    const before = engine.requests.length;
+    const result = await engine.generate({
+      messages: [
+        { role: 'user', content: 'Look at /login.' },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [{ id: 'call_1', name: 'look', args: { url: '/login' } }],
+        },
+        { role: 'tool', toolCallId: 'call_1', name: 'look', content: outcome.content },
+      ],
+      maxTokens: 4,
+      sampling: { greedy: true },
+    });
+    expect(result.usage.promptTokens).toBeGreaterThan(0);
+    const toolMessage = engine.requests[before]?.messages[2];
+    expect(mediaOf(toolMessage).filter(isPatternImage)).toHaveLength(1);
+  });
+});
 
 describe('agents on the tiny model', () => {
   for (const mode of ['constrained', 'native'] as const) {
@@ -129,8 +165,8 @@ describe('planner on the tiny model', () => {
       const first = request.messages.find((m) => m.role === 'user');
       const media = mediaOf(first);
       expect(media.slice(0, 2)).toEqual([
-        { type: 'image', image: `data:image/png;base64,${screenshot.data}`, mimeType: 'image/png' },
-        { type: 'audio', audio: `data:audio/wav;base64,${speech.data}`, mimeType: 'audio/wav' },
+        { type: 'image', image: screenshot.bytes, mimeType: 'image/png' },
+        { type: 'audio', audio: speech.bytes, mimeType: 'audio/wav' },
       ]);
       // Never described as text: no message's text carries the media.
       const texts = request.messages.flatMap((m) =>
@@ -138,14 +174,13 @@ describe('planner on the tiny model', () => {
           ? [m.content]
           : m.content.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text),
       );
-      expect(texts.join('\n')).not.toContain(screenshot.data.slice(0, 64));
+      expect(texts.join('\n')).not.toContain(
+        Buffer.from(screenshot.bytes.subarray(0, 48)).toString('base64'),
+      );
     }
     // Screenshots the tool returned reached later model calls as images.
     if (calls.length > 0) {
-      const patternUrl = `data:image/png;base64,${pattern.data}`;
-      const sawToolImage = requests.some((r) =>
-        r.messages.some((m) => mediaOf(m).some((p) => p.type === 'image' && p.image === patternUrl)),
-      );
+      const sawToolImage = requests.some((r) => r.messages.some((m) => mediaOf(m).some(isPatternImage)));
       expect(sawToolImage).toBe(true);
     }
   });

@@ -1,5 +1,5 @@
 import type { ContentPart } from '@hearth/engine';
-import type { Attachment } from './media.js';
+import { type Attachment, attachmentFromBytes } from './media.js';
 import type { ToolRegistry } from './tools/tool-registry.js';
 import { toolResultToMessageContent } from './tools/tool-schema.js';
 import type { ToolResult } from './tools/tool-types.js';
@@ -35,15 +35,18 @@ function outcomeOf(result: ToolResult, toolName: string): ToolOutcome {
     .filter((part) => part.type === 'text')
     .map((part) => part.text)
     .join('\n');
-  const media: Attachment[] = [];
-  for (const part of content) {
-    if (part.type === 'text') continue;
-    // The converter gives media as `data:` URLs; state keeps them as plain base64 attachments.
-    const url = part.type === 'image' ? part.image : part.audio;
-    const match = typeof url === 'string' ? /^data:([^;]+);base64,(.*)$/s.exec(url) : null;
-    if (match)
-      media.push({ kind: part.type, mimeType: match[1] as string, data: match[2] as string, name: toolName });
-  }
+  const media = content.flatMap((part): Attachment[] =>
+    part.type === 'text'
+      ? []
+      : [
+          attachmentFromBytes(
+            part.type,
+            part.type === 'image' ? part.image : part.audio,
+            part.mimeType,
+            toolName,
+          ),
+        ],
+  );
   return {
     content,
     text,

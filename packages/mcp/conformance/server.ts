@@ -4,13 +4,15 @@
  * Run: node --import tsx conformance/server.ts [port]
  */
 
-import { defineTool, ToolRegistry } from '@hearth/core';
+import { audioResult, defineTool, imageResult, ToolRegistry } from '@hearth/core';
 import { z } from 'zod';
 import { serveHttp } from '../src/index.js';
 
 // 1x1 red PNG and a 1-sample WAV: the smallest valid media the suite accepts.
-const png =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+const png = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
 const wav = Buffer.concat([
   Buffer.from('RIFF'),
   Buffer.from([38, 0, 0, 0]),
@@ -18,7 +20,7 @@ const wav = Buffer.concat([
   Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]),
   Buffer.from('data'),
   Buffer.from([2, 0, 0, 0, 0, 0]),
-]).toString('base64');
+]);
 const none = z.object({});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -33,13 +35,13 @@ export const conformanceTools = [
     name: 'test_image_content',
     description: 'Returns an image',
     input: none,
-    run: () => ({ content: [{ type: 'image', data: png, mimeType: 'image/png' }] }),
+    run: () => imageResult(png, 'image/png'),
   }),
   defineTool({
     name: 'test_audio_content',
     description: 'Returns audio',
     input: none,
-    run: () => ({ content: [{ type: 'audio', data: wav, mimeType: 'audio/wav' }] }),
+    run: () => audioResult(wav, 'audio/wav'),
   }),
   defineTool({
     name: 'test_embedded_resource',
@@ -65,7 +67,7 @@ export const conformanceTools = [
     run: () => ({
       content: [
         { type: 'text', text: 'Multiple content types test:' },
-        { type: 'image', data: png, mimeType: 'image/png' },
+        { type: 'image', bytes: png, mimeType: 'image/png' },
         {
           type: 'resource',
           resource: {

@@ -1,15 +1,33 @@
 import { request as httpRequest } from 'node:http';
-import { ToolRegistry } from '@hearth/core';
+import { audioResult, defineTool, imageResult, ToolRegistry } from '@hearth/core';
 import { hangTool, slowTool } from '@hearth/core/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { HttpServerConfigError } from './errors/http-server-config-error.js';
 import { type HttpMcpServer, serveHttp } from './http-server.js';
 
 const token = 'test-token-0123456789abcdef';
 let server: HttpMcpServer;
+
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 255]);
+const wav = Buffer.from('RIFF\x00\x00\x00\x00WAVEfmt ');
+const pdf = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0xff]);
+/** Returns an image, audio and a binary resource, each as bytes + MIME type. */
+const mediaTool = defineTool({
+  name: 'media',
+  description: 'Returns media',
+  input: z.object({}),
+  run: () => ({
+    content: [
+      ...imageResult(png, 'image/png', 'a screenshot').content,
+      ...audioResult(wav, 'audio/wav').content,
+      { type: 'resource', resource: { uri: 'file:///report.pdf', mimeType: 'application/pdf', bytes: pdf } },
+    ],
+  }),
+});
 
 async function connectClient(
   url: string,
@@ -64,7 +82,10 @@ function post(body: string, headers: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  server = await serveHttp(new ToolRegistry([slowTool, hangTool]), { token, maxBodyBytes: 64 * 1024 });
+  server = await serveHttp(new ToolRegistry([slowTool, hangTool, mediaTool]), {
+    token,
+    maxBodyBytes: 64 * 1024,
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -82,7 +103,7 @@ describe('serveHttp', () => {
   it('serves tools to a real MCP client with progress notifications', async () => {
     const client = await connectClient(server.url);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['slow', 'hang']);
+    expect(tools.map((t) => t.name)).toEqual(['slow', 'hang', 'media']);
     const progress: number[] = [];
     const result = await client.callTool({ name: 'slow', arguments: { steps: 4 } }, CallToolResultSchema, {
       onprogress: (p) => progress.push(p.progress),
@@ -94,6 +115,30 @@ describe('serveHttp', () => {
     await expect(client.callTool({ name: 'missing', arguments: {} })).rejects.toThrow(
       /Unknown tool "missing"/,
     );
+    await client.close();
+  });
+
+  it("sends a tool's media as base64 that a real MCP client decodes to the same bytes", async () => {
+    const client = await connectClient(server.url);
+    const result = await client.callTool({ name: 'media', arguments: {} }, CallToolResultSchema);
+    expect(result.content).toEqual([
+      { type: 'image', data: expect.any(String), mimeType: 'image/png' },
+      { type: 'text', text: 'a screenshot' },
+      { type: 'audio', data: expect.any(String), mimeType: 'audio/wav' },
+      {
+        type: 'resource',
+        resource: { uri: 'file:///report.pdf', mimeType: 'application/pdf', blob: expect.any(String) },
+      },
+    ]);
+    const [image, , audio, resource] = result.content as [
+      { data: string },
+      unknown,
+      { data: string },
+      { resource: { blob: string } },
+    ];
+    expect(new Uint8Array(Buffer.from(image.data, 'base64'))).toEqual(png);
+    expect(Buffer.from(audio.data, 'base64')).toEqual(wav);
+    expect(new Uint8Array(Buffer.from(resource.resource.blob, 'base64'))).toEqual(pdf);
     await client.close();
   });
 
@@ -231,7 +276,7 @@ describe('serveHttp', () => {
     });
     expect(ping.message).toEqual({ jsonrpc: '2.0', id: 99, result: {} });
     const client = await connectClient(server.url);
-    expect((await client.listTools()).tools).toHaveLength(2);
+    expect((await client.listTools()).tools).toHaveLength(3);
     await client.close();
   });
 });

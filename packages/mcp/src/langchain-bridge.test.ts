@@ -1,4 +1,4 @@
-import { defineTool, imageResult, ToolRegistry } from '@hearth/core';
+import { audioResult, defineTool, imageResult, ToolRegistry } from '@hearth/core';
 import { tool as langChainTool } from '@langchain/core/tools';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -30,12 +30,17 @@ describe('LangChain bridge', () => {
     expect(message.tool_call_id).toBe('call-1');
   });
 
-  it('passes images through as image blocks with the ToolResult as artifact', async () => {
+  it('passes images and audio through as base64 blocks with the ToolResult (bytes) as artifact', async () => {
     const snap = defineTool({
       name: 'snap',
-      description: 'an image',
+      description: 'an image and a sound',
       input: z.object({}),
-      run: () => imageResult(new Uint8Array([1, 2]), 'image/png'),
+      run: () => ({
+        content: [
+          ...imageResult(new Uint8Array([1, 2]), 'image/png').content,
+          ...audioResult(new Uint8Array([3, 4]), 'audio/wav').content,
+        ],
+      }),
     });
     const message = await toLangChainTool(snap).invoke({
       type: 'tool_call',
@@ -45,8 +50,14 @@ describe('LangChain bridge', () => {
     });
     expect(message.content).toEqual([
       { type: 'image_url', image_url: { url: 'data:image/png;base64,AQI=' } },
+      { type: 'audio', source_type: 'base64', data: 'AwQ=', mime_type: 'audio/wav' },
     ]);
-    expect(message.artifact).toMatchObject({ content: [{ type: 'image', mimeType: 'image/png' }] });
+    expect(message.artifact).toEqual({
+      content: [
+        { type: 'image', bytes: new Uint8Array([1, 2]), mimeType: 'image/png' },
+        { type: 'audio', bytes: new Uint8Array([3, 4]), mimeType: 'audio/wav' },
+      ],
+    });
   });
 
   it('turns LangChain tools (zod or JSON schema) into Hearth tools', async () => {

@@ -2,6 +2,7 @@ import type { ToolDefinition, ToolResult } from '@hearth/core';
 import { defineTool, normalizeToolOutput, ToolRegistry, toolInputJsonSchema } from '@hearth/core';
 import { DynamicStructuredTool, type StructuredToolInterface } from '@langchain/core/tools';
 import { z } from 'zod';
+import { bytesToBase64 } from './media-base64.js';
 
 type LangChainContentBlock =
   | { type: 'text'; text: string }
@@ -14,9 +15,17 @@ export function toolResultToLangChainContent(result: ToolResult): string | LangC
     return result.content.map((item) => (item.type === 'text' ? item.text : '')).join('\n');
   return result.content.map((item): LangChainContentBlock => {
     if (item.type === 'image')
-      return { type: 'image_url', image_url: { url: `data:${item.mimeType};base64,${item.data}` } };
+      return {
+        type: 'image_url',
+        image_url: { url: `data:${item.mimeType};base64,${bytesToBase64(item.bytes)}` },
+      };
     if (item.type === 'audio')
-      return { type: 'audio', source_type: 'base64', data: item.data, mime_type: item.mimeType };
+      return {
+        type: 'audio',
+        source_type: 'base64',
+        data: bytesToBase64(item.bytes),
+        mime_type: item.mimeType,
+      };
     if (item.type === 'text') return { type: 'text', text: item.text };
     return { type: 'text', text: item.resource.text ?? `[resource ${item.resource.uri}]` };
   });

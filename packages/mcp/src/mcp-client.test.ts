@@ -1,11 +1,19 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ToolRegistry, ToolTimeoutError, toolSpecFromDefinition } from '@hearth/core';
+import {
+  defineTool,
+  imageResult,
+  ToolRegistry,
+  ToolTimeoutError,
+  toolResultToMessageContent,
+  toolSpecFromDefinition,
+} from '@hearth/core';
 import { hangTool, pidTool, slowTool } from '@hearth/core/testing';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { serveHttp } from './http-server.js';
 import { McpClientConnection } from './mcp-client.js';
 import { hearthBin, requireBuiltCli } from './test-support/cli.js';
@@ -71,6 +79,35 @@ describe('McpClientConnection over HTTP', () => {
     cleanups.push(() => restarted.close());
     expect((await connection.callTool('slow', { steps: 2 })).content).toEqual([
       { type: 'text', text: 'counted to 2' },
+    ]);
+  });
+
+  it("decodes a remote tool's media into the same bytes and MIME type, ready for the model", async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 255]);
+    const wav = new Uint8Array([0x52, 0x49, 0x46, 0x46, 1, 2]);
+    const shot = defineTool({
+      name: 'shot',
+      description: 'Returns a screenshot and a binary audio resource',
+      input: z.object({}),
+      run: () => ({
+        content: [
+          ...imageResult(png, 'image/png').content,
+          { type: 'resource', resource: { uri: 'file:///a.wav', mimeType: 'audio/wav', bytes: wav } },
+        ],
+      }),
+    });
+    const server = await serveHttp(new ToolRegistry([shot]));
+    cleanups.push(() => server.close());
+    const connection = new McpClientConnection({ name: 'remote', url: server.url });
+    cleanups.push(() => connection.close());
+    const result = await connection.callTool('shot', {});
+    expect(result.content).toEqual([
+      { type: 'image', bytes: png, mimeType: 'image/png' },
+      { type: 'resource', resource: { uri: 'file:///a.wav', mimeType: 'audio/wav', bytes: wav } },
+    ]);
+    expect(toolResultToMessageContent(result)).toEqual([
+      { type: 'image', image: png, mimeType: 'image/png' },
+      { type: 'audio', audio: wav, mimeType: 'audio/wav' },
     ]);
   });
 

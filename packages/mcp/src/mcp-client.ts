@@ -8,6 +8,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, ProgressNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { McpConnectionError } from './errors/mcp-connection-error.js';
+import { base64ToBytes } from './media-base64.js';
 
 const lenientToolList = z.looseObject({ tools: z.array(z.unknown()), nextCursor: z.string().optional() });
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -75,10 +76,21 @@ function toHearthContent(item: Record<string, unknown>): ToolResultContent {
   if (item.type === 'image' || item.type === 'audio')
     return {
       type: item.type,
-      data: String(item.data ?? ''),
+      bytes: base64ToBytes(String(item.data ?? '')),
       mimeType: String(item.mimeType ?? 'application/octet-stream'),
     };
-  if (item.type === 'resource') return { type: 'resource', resource: item.resource as { uri: string } };
+  if (item.type === 'resource') {
+    const { blob, ...resource } = item.resource as {
+      uri: string;
+      mimeType?: string;
+      text?: string;
+      blob?: string;
+    };
+    return {
+      type: 'resource',
+      resource: blob === undefined ? resource : { ...resource, bytes: base64ToBytes(blob) },
+    };
+  }
   if (item.type === 'resource_link')
     return {
       type: 'text',

@@ -4,6 +4,7 @@ import {
   ToolInputError,
   ToolNotFoundError,
   type ToolRegistry,
+  type ToolResult,
   ToolTimeoutError,
   toolInputJsonSchema,
 } from '@hearth/core';
@@ -11,12 +12,14 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import {
   CallToolRequestSchema,
+  type CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
   type LoggingLevel,
   McpError,
   SetLevelRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { bytesToBase64 } from './media-base64.js';
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
 const logLevels: LoggingLevel[] = [
@@ -29,6 +32,24 @@ const logLevels: LoggingLevel[] = [
   'alert',
   'emergency',
 ];
+
+/** A tool result as MCP sends it: media bytes become base64 `data` (image, audio) or `blob` (resources). */
+function toMcpToolResult(result: ToolResult): CallToolResult {
+  return {
+    ...result,
+    content: result.content.map((item): CallToolResult['content'][number] => {
+      if (item.type === 'image' || item.type === 'audio')
+        return { type: item.type, data: bytesToBase64(item.bytes), mimeType: item.mimeType };
+      if (item.type === 'resource') {
+        const { bytes, ...resource } = item.resource;
+        return bytes === undefined
+          ? { type: 'resource', resource: { ...resource, text: resource.text ?? '' } }
+          : { type: 'resource', resource: { ...resource, blob: bytesToBase64(bytes) } };
+      }
+      return item;
+    }),
+  };
+}
 
 export interface McpServerOptions {
   /** Server name reported to clients (default `hearth`). */
@@ -92,13 +113,13 @@ export function createMcpServer(registry: ToolRegistry, options: McpServerOption
         },
       });
       await Promise.all(pending);
-      return { ...result };
+      return toMcpToolResult(result);
     } catch (error) {
       // Unknown tools and bad arguments are protocol errors (the client asked for something invalid);
       // a timeout is a tool failure the model should see.
       if (ToolNotFoundError.isInstance(error) || ToolInputError.isInstance(error))
         throw new McpError(ErrorCode.InvalidParams, error.message);
-      if (ToolTimeoutError.isInstance(error)) return { ...errorResult(error.message) };
+      if (ToolTimeoutError.isInstance(error)) return toMcpToolResult(errorResult(error.message));
       throw error;
     }
   });

@@ -1,12 +1,10 @@
 import { type RunCall, type RunEvent, type RunSummary, summarizeRun } from '@hearth/core';
 
-/** Media in results (attachments, tool screenshots) is shown by size, not as pages of base64. */
+/** Media in results (attachments, tool screenshots) is shown by size, not as pages of byte values. */
 function withoutMediaBytes(value: unknown): unknown {
   return JSON.parse(
-    JSON.stringify(value, (key, inner: unknown) =>
-      key === 'data' && typeof inner === 'string' && inner.length > 200
-        ? `<${Math.floor((inner.length * 3) / 4)} bytes, base64>`
-        : inner,
+    JSON.stringify(value, (_key, inner: unknown) =>
+      inner instanceof Uint8Array ? `<${inner.byteLength} bytes>` : inner,
     ),
   );
 }

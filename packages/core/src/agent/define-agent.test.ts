@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RunInputError } from '../errors/run-input-error.js';
 import { ScriptedEngine } from '../testing/scripted-engine.js';
+import { imageResult } from '../tools/define-tool.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
 import { defineAgent } from './define-agent.js';
 
@@ -159,6 +160,60 @@ describe('defineAgent, native mode (scripted model)', () => {
     const agent = defineAgent({ name: 'n2', instructions: 'x', tools: [adder([])], mode: 'native' });
     const result = await agent.run({ prompt: 'go' }, { engine, checkpointer: 'memory' });
     expect(result.output?.toolCalls[0]?.result).toContain('Unknown tool "nope". Known tools: add');
+  });
+});
+
+describe('tool media through a checkpoint', () => {
+  it('keeps a tool screenshot as bytes + MIME type across a pause and resume (SQLite)', async () => {
+    // A Buffer on purpose: Node's own byte type, which LangGraph's serializer would otherwise mangle.
+    const screenshot = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 255]);
+    const look: ToolDefinition = {
+      name: 'look',
+      description: 'Screenshots the page',
+      input: z.object({}),
+      run: () => imageResult(screenshot, 'image/png', 'the page'),
+    };
+    const confirm: ToolDefinition = {
+      name: 'confirm',
+      description: 'Confirms what was seen',
+      input: z.object({}),
+      requiresApproval: true,
+      run: () => 'confirmed',
+    };
+    const script = () =>
+      new ScriptedEngine((request) => {
+        const toolsSeen = request.messages.flatMap((m) => (m.role === 'tool' ? [m.name] : []));
+        if (toolsSeen.length === 0) return { toolCalls: [{ name: 'look', args: {} }] };
+        if (toolsSeen.length === 1) return { toolCalls: [{ name: 'confirm', args: {} }] };
+        return { text: 'seen and confirmed' };
+      });
+    const store = checkpointer();
+    const agent = defineAgent({
+      name: 'viewer',
+      instructions: 'Look.',
+      tools: [look, confirm],
+      mode: 'native',
+    });
+    const paused = await agent.run({ prompt: 'look' }, { engine: script(), checkpointer: store });
+    expect(paused.status).toBe('paused');
+
+    const engine = script();
+    const resumed = await agent.resume(paused.threadId, { approve: true }, { engine, checkpointer: store });
+    expect(resumed.output?.answer).toBe('seen and confirmed');
+    const lookMessage = engine.requests[0]?.messages.find((m) => m.role === 'tool' && m.name === 'look');
+    const image = Array.isArray(lookMessage?.content)
+      ? lookMessage.content.find((part) => part.type === 'image')
+      : undefined;
+    expect(image?.image).toBeInstanceOf(Uint8Array);
+    expect(image).toEqual({ type: 'image', image: new Uint8Array(screenshot), mimeType: 'image/png' });
+    const observation = resumed.output?.observations[0];
+    expect(observation?.bytes).toBeInstanceOf(Uint8Array);
+    expect(observation).toEqual({
+      kind: 'image',
+      mimeType: 'image/png',
+      bytes: new Uint8Array(screenshot),
+      name: 'look',
+    });
   });
 });
 

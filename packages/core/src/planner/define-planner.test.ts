@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContentPart, GenerateRequest, Message, RunEvent } from '@hearth/engine';
+import type { ContentPart, GenerateRequest, MediaInput, Message, RunEvent } from '@hearth/engine';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Attachment } from '../media.js';
@@ -12,16 +12,20 @@ import { definePlanner } from './define-planner.js';
 const png: Attachment = {
   kind: 'image',
   mimeType: 'image/png',
-  data: Buffer.from('goal-png').toString('base64'),
+  bytes: new TextEncoder().encode('goal-png'),
   name: 'shot.png',
 };
 const wav: Attachment = {
   kind: 'audio',
   mimeType: 'audio/wav',
-  data: Buffer.from('goal-wav').toString('base64'),
+  bytes: new TextEncoder().encode('goal-wav'),
   name: 'note.wav',
 };
-const toolPng = Buffer.from('tool-screenshot').toString('base64');
+const toolPng = new TextEncoder().encode('tool-screenshot');
+
+/** Media reached the engine as these very bytes (not a path, not a data URL). */
+const isBytes = (media: MediaInput, bytes: Uint8Array) =>
+  media instanceof Uint8Array && Buffer.compare(media, bytes) === 0;
 
 const stepOf = (request: GenerateRequest) => {
   const user = request.messages.find((m) => m.role === 'user');
@@ -47,7 +51,7 @@ function screenshotTool(calls: string[], concurrency: { now: number; max: number
       return {
         content: [
           { type: 'text', text: `screenshot of ${url}` },
-          { type: 'image', data: toolPng, mimeType: 'image/png' },
+          { type: 'image', bytes: toolPng, mimeType: 'image/png' },
         ],
       };
     },
@@ -118,25 +122,24 @@ describe('definePlanner (scripted model)', () => {
     // never text, and the tools' screenshots reach s3 and the answer as images.
     for (const request of engine.requests) {
       const parts = mediaParts(firstUser(request));
-      expect(parts.filter((p) => p.type === 'image')[0]).toMatchObject({
-        image: `data:image/png;base64,${png.data}`,
+      expect(parts.filter((p) => p.type === 'image')[0]).toEqual({
+        type: 'image',
+        image: png.bytes,
+        mimeType: 'image/png',
       });
-      expect(parts.some((p) => p.type === 'audio' && p.audio === `data:audio/wav;base64,${wav.data}`)).toBe(
-        true,
-      );
-      expect(JSON.stringify(request.messages.filter((m) => m.role === 'system'))).not.toContain(png.data);
+      expect(
+        parts.some((p) => p.type === 'audio' && isBytes(p.audio, wav.bytes) && p.mimeType === 'audio/wav'),
+      ).toBe(true);
+      expect(
+        request.messages.filter((m) => m.role === 'system').every((m) => typeof m.content === 'string'),
+      ).toBe(true);
     }
-    const toolImage = `data:image/png;base64,${toolPng}`;
+    const isToolImage = (p: ContentPart) =>
+      p.type === 'image' && isBytes(p.image, toolPng) && p.mimeType === 'image/png';
     const s3 = engine.requests.find((r) => stepOf(r) === 's3');
-    expect(
-      mediaParts(firstUser(s3 as GenerateRequest)).filter((p) => p.type === 'image' && p.image === toolImage),
-    ).toHaveLength(2);
+    expect(mediaParts(firstUser(s3 as GenerateRequest)).filter(isToolImage)).toHaveLength(2);
     const answer = engine.requests.find((r) => r.responseFormat?.name === 'answer');
-    expect(
-      mediaParts(firstUser(answer as GenerateRequest)).some(
-        (p) => p.type === 'image' && p.image === toolImage,
-      ),
-    ).toBe(true);
+    expect(mediaParts(firstUser(answer as GenerateRequest)).some(isToolImage)).toBe(true);
     // Inside a step, the tool's screenshot came back to the model as an image, not as a description.
     const s1Second = engine.requests.filter((r) => stepOf(r) === 's1')[1];
     const toolResult = s1Second?.messages.at(-1);

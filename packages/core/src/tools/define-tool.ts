@@ -55,7 +55,7 @@ function isContent(value: unknown): value is ToolResultContent {
   const item = value as Record<string, unknown>;
   if (item.type === 'text') return typeof item.text === 'string';
   if (item.type === 'image' || item.type === 'audio')
-    return typeof item.data === 'string' && typeof item.mimeType === 'string';
+    return item.bytes instanceof Uint8Array && typeof item.mimeType === 'string';
   if (item.type === 'resource') return typeof item.resource === 'object' && item.resource !== null;
   return false;
 }
@@ -82,20 +82,16 @@ export function normalizeToolOutput(value: unknown): ToolResult {
   return result;
 }
 
-/** Media helper for tool authors: an image result from bytes. */
+/** Media helper for tool authors: an image result from its bytes and MIME type (e.g. `image/png`). */
 export function imageResult(bytes: Uint8Array, mimeType: string, caption?: string): ToolResult {
-  const content: ToolResultContent[] = [
-    { type: 'image', data: Buffer.from(bytes).toString('base64'), mimeType },
-  ];
+  const content: ToolResultContent[] = [{ type: 'image', bytes, mimeType }];
   if (caption) content.push({ type: 'text', text: caption });
   return { content };
 }
 
-/** Media helper for tool authors: an audio result from bytes. */
+/** Media helper for tool authors: an audio result from its bytes and MIME type (e.g. `audio/wav`). */
 export function audioResult(bytes: Uint8Array, mimeType: string, caption?: string): ToolResult {
-  const content: ToolResultContent[] = [
-    { type: 'audio', data: Buffer.from(bytes).toString('base64'), mimeType },
-  ];
+  const content: ToolResultContent[] = [{ type: 'audio', bytes, mimeType }];
   if (caption) content.push({ type: 'text', text: caption });
   return { content };
 }

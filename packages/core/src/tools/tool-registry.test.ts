@@ -6,7 +6,13 @@ import { ToolInputError } from '../errors/tool-input-error.js';
 import { ToolNotFoundError } from '../errors/tool-not-found-error.js';
 import { ToolTimeoutError } from '../errors/tool-timeout-error.js';
 import { hangTool, slowTool } from '../testing/fixture-tools.js';
-import { defineTool, imageResult, isToolDefinition, normalizeToolOutput } from './define-tool.js';
+import {
+  audioResult,
+  defineTool,
+  imageResult,
+  isToolDefinition,
+  normalizeToolOutput,
+} from './define-tool.js';
 import { ToolRegistry } from './tool-registry.js';
 import { toolResultToMessageContent, toolSpecFromDefinition } from './tool-schema.js';
 
@@ -53,21 +59,29 @@ describe('toolSpecFromDefinition and toolResultToMessageContent', () => {
     });
   });
 
-  it('turns media results into media parts the model sees', () => {
+  it('turns media results into media parts the model sees: the same bytes and MIME type', () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+    const wav = Buffer.from('RIFF....WAVE');
     const parts = toolResultToMessageContent({
       content: [
         { type: 'text', text: 'shot' },
-        { type: 'image', data: 'iVBO', mimeType: 'image/png' },
-        { type: 'audio', data: 'UklG', mimeType: 'audio/wav' },
+        ...imageResult(png, 'image/png').content,
+        ...audioResult(wav, 'audio/wav').content,
         { type: 'resource', resource: { uri: 'x://y', text: 'body' } },
+        { type: 'resource', resource: { uri: 'x://z', mimeType: 'image/webp', bytes: png } },
       ],
     });
     expect(parts).toEqual([
       { type: 'text', text: 'shot' },
-      { type: 'image', image: 'data:image/png;base64,iVBO', mimeType: 'image/png' },
-      { type: 'audio', audio: 'data:audio/wav;base64,UklG', mimeType: 'audio/wav' },
+      { type: 'image', image: png, mimeType: 'image/png' },
+      { type: 'audio', audio: new Uint8Array(wav), mimeType: 'audio/wav' },
       { type: 'text', text: '[x://y]\nbody' },
+      { type: 'image', image: png, mimeType: 'image/webp' },
     ]);
+    // A Buffer becomes a plain Uint8Array over the same memory (what checkpoints round-trip), not a copy.
+    const audio = parts[2] as { audio: Uint8Array };
+    expect(audio.audio.constructor).toBe(Uint8Array);
+    expect(audio.audio.buffer).toBe(wav.buffer);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { ContentPart, JsonSchema, ToolSpec } from '@hearth/engine';
 import { z } from 'zod';
+import { checkpointableBytes } from '../media.js';
 import type { ToolDefinition, ToolResult } from './tool-types.js';
 
 /** The JSON Schema advertised for a tool's arguments: `inputJsonSchema` as given, else zod's (an object schema). */
@@ -17,35 +18,34 @@ export function toolSpecFromDefinition(tool: ToolDefinition): ToolSpec {
   return { name: tool.name, description: tool.description, parameters: toolInputJsonSchema(tool) };
 }
 
+/** An Engine message part made from a tool result: media parts always carry bytes and a MIME type. */
+export type ToolMessagePart =
+  | Extract<ContentPart, { type: 'text' }>
+  | { type: 'image'; image: Uint8Array; mimeType: string }
+  | { type: 'audio'; audio: Uint8Array; mimeType: string };
+
 /**
  * Turns a tool result into Engine message parts: text stays text, images and audio become media parts
- * (`data:` URLs) so the model sees a screenshot rather than a description of it. Embedded text
- * resources become text; binary resources become media parts when they are images or audio.
+ * (their bytes and MIME type, as the tool gave them) so the model sees a screenshot rather than a
+ * description of it. Embedded text resources become text; binary resources become media parts when
+ * they are images or audio.
  */
-export function toolResultToMessageContent(result: ToolResult): ContentPart[] {
-  const parts: ContentPart[] = [];
+export function toolResultToMessageContent(result: ToolResult): ToolMessagePart[] {
+  const parts: ToolMessagePart[] = [];
   if (result.isError) parts.push({ type: 'text', text: 'The tool failed:' });
   for (const item of result.content) {
     if (item.type === 'text') parts.push({ type: 'text', text: item.text });
     else if (item.type === 'image')
-      parts.push({
-        type: 'image',
-        image: `data:${item.mimeType};base64,${item.data}`,
-        mimeType: item.mimeType,
-      });
+      parts.push({ type: 'image', image: checkpointableBytes(item.bytes), mimeType: item.mimeType });
     else if (item.type === 'audio')
-      parts.push({
-        type: 'audio',
-        audio: `data:${item.mimeType};base64,${item.data}`,
-        mimeType: item.mimeType,
-      });
+      parts.push({ type: 'audio', audio: checkpointableBytes(item.bytes), mimeType: item.mimeType });
     else {
-      const { uri, mimeType, text, blob } = item.resource;
+      const { uri, mimeType, text, bytes } = item.resource;
       if (text !== undefined) parts.push({ type: 'text', text: `[${uri}]\n${text}` });
-      else if (blob !== undefined && mimeType?.startsWith('image/'))
-        parts.push({ type: 'image', image: `data:${mimeType};base64,${blob}`, mimeType });
-      else if (blob !== undefined && mimeType?.startsWith('audio/'))
-        parts.push({ type: 'audio', audio: `data:${mimeType};base64,${blob}`, mimeType });
+      else if (bytes !== undefined && mimeType?.startsWith('image/'))
+        parts.push({ type: 'image', image: checkpointableBytes(bytes), mimeType });
+      else if (bytes !== undefined && mimeType?.startsWith('audio/'))
+        parts.push({ type: 'audio', audio: checkpointableBytes(bytes), mimeType });
       else parts.push({ type: 'text', text: `[resource ${uri} (${mimeType ?? 'unknown type'})]` });
     }
   }

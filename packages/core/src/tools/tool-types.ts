@@ -1,15 +1,16 @@
 import type { z } from 'zod';
 
 /**
- * What a tool returns to its caller. Media results travel as MCP image/audio content and, inside
- * Hearth, go back into the model as image/audio message parts (a screenshot is seen, not described).
+ * What a tool returns to its caller. Media is its bytes and MIME type from the tool to the model:
+ * inside Hearth it goes back into the model as image/audio message parts (a screenshot is seen, not
+ * described); only the MCP transport encodes it as base64, on the wire.
  */
 export type ToolResultContent =
   | { type: 'text'; text: string }
-  | { type: 'image'; data: string; mimeType: string }
-  | { type: 'audio'; data: string; mimeType: string }
-  /** An embedded resource (remote MCP servers send these); `text` or base64 `blob`. */
-  | { type: 'resource'; resource: { uri: string; mimeType?: string; text?: string; blob?: string } };
+  | { type: 'image'; bytes: Uint8Array; mimeType: string }
+  | { type: 'audio'; bytes: Uint8Array; mimeType: string }
+  /** An embedded resource (remote MCP servers send these); `text`, or binary `bytes`. */
+  | { type: 'resource'; resource: { uri: string; mimeType?: string; text?: string; bytes?: Uint8Array } };
 
 export interface ToolResult {
   content: ToolResultContent[];

@@ -1,7 +1,8 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ToolRegistry } from '@hearth/core';
+import { createHttpGuard, isLoopbackHost, weakTokenReason } from '@hearth/engine';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -19,12 +20,24 @@ export interface HttpServeOptions extends McpServerOptions {
   path?: string;
   /** Largest accepted request body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
-  /** Extra host names accepted in the `Host` header, besides the bound host and loopback names. */
+  /**
+   * More names or addresses accepted in the `Host` header, besides loopback names and the bound address
+   * (every interface address when bound to 0.0.0.0 or ::): the names network clients use to reach it.
+   */
   allowedHosts?: string[];
   /** Origins (e.g. `https://app.example`) allowed to call from a browser; loopback origins always are. */
   allowedOrigins?: string[];
-  /** Most concurrent sessions; the oldest is closed beyond it (default 64). */
+  /**
+   * Most concurrent sessions (default 64). When full, sessions idle longer than `sessionIdleMs` are
+   * closed; an active session is never closed to admit a new one: the new one is refused (503).
+   */
   maxSessions?: number;
+  /** Most concurrent sessions one client (remote address) may hold (default 16); beyond it: 429. */
+  maxSessionsPerClient?: number;
+  /** A session with no request for this long is closed (default 30 minutes); its client re-initializes. */
+  sessionIdleMs?: number;
+  /** Clock for idle expiry, in ms (default `Date.now`); tests inject their own. */
+  now?: () => number;
 }
 
 export interface HttpMcpServer {
@@ -35,20 +48,8 @@ export interface HttpMcpServer {
   close(): Promise<void>;
 }
 
-const loopbackNames = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-/** True for addresses only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  return loopbackNames.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-function hostnameOf(hostHeader: string): string | undefined {
-  try {
-    return new URL(`http://${hostHeader}`).hostname;
-  } catch {
-    return undefined;
-  }
-}
+/** True for addresses only this machine can reach (the check both HTTP servers share, from @hearth/engine). */
+export { isLoopbackHost };
 
 /** Sends a JSON-RPC error object with an HTTP status: every refusal is a well-formed JSON-RPC reply. */
 function sendJsonRpcError(
@@ -79,19 +80,22 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!match?.[1]) return false;
-  const given = Buffer.from(match[1].trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/** A session and what its expiry needs: who holds it, when it was last used, requests still open. */
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  server: Server;
+  client: string;
+  lastActive: number;
+  open: number;
 }
 
 /**
  * Serves a registry over MCP Streamable HTTP (sessions, SSE streams for progress). Binds 127.0.0.1 by
- * default and refuses a non-loopback host without a token (`HttpServerConfigError`). Every request is
- * checked, in order: Host header (DNS-rebinding protection), Origin, bearer token, body size, JSON;
- * each refusal is a JSON-RPC error reply, never a crash.
+ * default and refuses a non-loopback host without a token, or a token under 16 characters
+ * (`HttpServerConfigError`). Every request passes the guard both HTTP servers share
+ * (`createHttpGuard`: Host, Origin, bearer token, JSON content type), then body size and JSON; each
+ * refusal is a JSON-RPC error reply, never a crash. Sessions are limited per client and in total,
+ * idle ones expire, and an active one is never evicted for a new one.
  */
 export async function serveHttp(
   registry: ToolRegistry,
@@ -101,48 +105,78 @@ export async function serveHttp(
   const path = options.path ?? '/mcp';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxSessions = options.maxSessions ?? 64;
+  const maxSessionsPerClient = options.maxSessionsPerClient ?? 16;
+  const sessionIdleMs = options.sessionIdleMs ?? 30 * 60 * 1000;
+  const now = options.now ?? Date.now;
   const token = options.token;
+  for (const [name, value] of Object.entries({
+    maxBodyBytes,
+    maxSessions,
+    maxSessionsPerClient,
+    sessionIdleMs,
+  }))
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new HttpServerConfigError(`${name} must be a whole number >= 1, got ${value}.`);
   if (!isLoopbackHost(host) && !token)
     throw new HttpServerConfigError(
       `Refusing to serve MCP on non-loopback address ${host} without a token: anyone on the network could run your tools. Pass --token <secret> (or bind 127.0.0.1).`,
     );
-  if (token !== undefined && token.length < 16)
-    throw new HttpServerConfigError('The MCP token must be at least 16 characters long.');
+  const weakToken = token === undefined ? undefined : weakTokenReason(token);
+  if (weakToken) throw new HttpServerConfigError(`The MCP token is too weak: ${weakToken}.`);
 
-  const allowedHostnames = new Set(
-    [...loopbackNames, host, ...(options.allowedHosts ?? [])].map((h) => h.replace(/^\[|\]$/g, '')),
-  );
-  const allowedOrigins = new Set(options.allowedOrigins ?? []);
-  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: Server }>();
+  const guard = createHttpGuard({
+    host,
+    token,
+    allowedHosts: options.allowedHosts,
+    allowedOrigins: options.allowedOrigins,
+  });
+  const sessions = new Map<string, Session>();
+  /** Sessions admitted per client, counted from admission (before the id exists) so a burst cannot overshoot. */
+  const admitted = new Map<string, number>();
+  let admittedTotal = 0;
+
+  function release(client: string): void {
+    admittedTotal--;
+    const left = (admitted.get(client) ?? 1) - 1;
+    if (left > 0) admitted.set(client, left);
+    else admitted.delete(client);
+  }
 
   async function closeSession(id: string): Promise<void> {
     const session = sessions.get(id);
     if (!session) return;
     sessions.delete(id);
+    release(session.client);
     await session.server.close().catch(() => {});
   }
 
+  /** Closes sessions with nothing open and no request for `sessionIdleMs`. */
+  async function expireIdleSessions(): Promise<void> {
+    const cutoff = now() - sessionIdleMs;
+    const idle = [...sessions].filter(([, s]) => s.open === 0 && s.lastActive <= cutoff).map(([id]) => id);
+    await Promise.all(idle.map(closeSession));
+  }
+
+  /** Marks a session used for the length of one request (an open SSE stream keeps it active). */
+  function track(session: Session, res: ServerResponse): void {
+    session.open++;
+    session.lastActive = now();
+    res.once('close', () => {
+      session.open--;
+      session.lastActive = now();
+    });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const hostname = hostnameOf(req.headers.host ?? '')?.replace(/^\[|\]$/g, '');
-    if (!hostname || !allowedHostnames.has(hostname))
+    const refusal = guard.check(req);
+    if (refusal) {
+      if (refusal.check === 'token') res.setHeader('www-authenticate', 'Bearer realm="hearth-mcp"');
       return sendJsonRpcError(
         res,
-        403,
-        -32000,
-        `Forbidden: Host header "${req.headers.host ?? ''}" is not allowed.`,
+        refusal.status,
+        refusal.check === 'token' ? -32001 : -32000,
+        refusal.message,
       );
-    const origin = req.headers.origin;
-    if (origin !== undefined) {
-      let originHost: string | undefined;
-      try {
-        originHost = new URL(origin).hostname.replace(/^\[|\]$/g, '');
-      } catch {}
-      if (!allowedOrigins.has(origin) && !(originHost && isLoopbackHost(originHost)))
-        return sendJsonRpcError(res, 403, -32000, `Forbidden: Origin "${origin}" is not allowed.`);
-    }
-    if (token !== undefined && !tokenMatches(req.headers.authorization, token)) {
-      res.setHeader('www-authenticate', 'Bearer realm="hearth-mcp"');
-      return sendJsonRpcError(res, 401, -32001, 'Unauthorized: send "Authorization: Bearer <token>".');
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== path)
@@ -175,7 +209,13 @@ export async function serveHttp(
       if (sessionId !== undefined) {
         const session = sessions.get(sessionId);
         if (!session)
-          return sendJsonRpcError(res, 404, -32001, 'Session not found: initialize a new session.');
+          return sendJsonRpcError(
+            res,
+            404,
+            -32001,
+            'Session not found (closed, or expired after being idle): initialize a new session.',
+          );
+        track(session, res);
         return session.transport.handleRequest(req, res, body);
       }
       const initializing = Array.isArray(body)
@@ -188,19 +228,53 @@ export async function serveHttp(
           -32600,
           'Bad Request: no Mcp-Session-Id header; send an initialize request first.',
         );
+      const client = req.socket.remoteAddress ?? 'unknown';
+      if ((admitted.get(client) ?? 0) >= maxSessionsPerClient || admittedTotal >= maxSessions)
+        await expireIdleSessions();
+      if ((admitted.get(client) ?? 0) >= maxSessionsPerClient)
+        return sendJsonRpcError(
+          res,
+          429,
+          -32000,
+          `Too many sessions: this client (${client}) already holds ${maxSessionsPerClient}, the most one client may. Close one (DELETE with its Mcp-Session-Id) or reuse it; idle sessions expire after ${Math.round(sessionIdleMs / 1000)} s.`,
+          messages[0]?.id ?? null,
+        );
+      if (admittedTotal >= maxSessions)
+        return sendJsonRpcError(
+          res,
+          503,
+          -32000,
+          `Server busy: all ${maxSessions} sessions are in use and none is idle; try again later (idle sessions expire after ${Math.round(sessionIdleMs / 1000)} s).`,
+          messages[0]?.id ?? null,
+        );
+      admittedTotal++;
+      admitted.set(client, (admitted.get(client) ?? 0) + 1);
       const server = createMcpServer(registry, options);
+      let session: Session | undefined;
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => {
-          sessions.set(id, { transport, server });
-          if (sessions.size > maxSessions) void closeSession(sessions.keys().next().value as string);
+          session = { transport, server, client, lastActive: now(), open: 0 };
+          sessions.set(id, session);
         },
       });
       transport.onclose = () => {
-        if (transport.sessionId) sessions.delete(transport.sessionId);
+        if (transport.sessionId && sessions.has(transport.sessionId)) {
+          sessions.delete(transport.sessionId);
+          release(client);
+        }
       };
-      await server.connect(transport);
-      return transport.handleRequest(req, res, body);
+      try {
+        await server.connect(transport);
+        await transport.handleRequest(req, res, body);
+      } finally {
+        // An initialize the transport refused never became a session: give its slot back.
+        if (!session) {
+          release(client);
+          await server.close().catch(() => {});
+        }
+      }
+      return;
     }
     if (req.method === 'GET' || req.method === 'DELETE') {
       const session = sessionId === undefined ? undefined : sessions.get(sessionId);
@@ -211,6 +285,7 @@ export async function serveHttp(
           -32001,
           'Missing or unknown Mcp-Session-Id header.',
         );
+      track(session, res);
       return session.transport.handleRequest(req, res);
     }
     res.setHeader('allow', 'GET, POST, DELETE');
@@ -234,6 +309,9 @@ export async function serveHttp(
       resolve();
     });
   });
+  // Idle sessions are also expired on a timer, so their memory goes back without new clients.
+  const sweeper = setInterval(() => void expireIdleSessions(), Math.min(sessionIdleMs, 60_000));
+  sweeper.unref();
   const address = httpServer.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -241,6 +319,7 @@ export async function serveHttp(
     host: address.address,
     port: address.port,
     async close() {
+      clearInterval(sweeper);
       await Promise.all([...sessions.keys()].map(closeSession));
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -23,6 +23,8 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   // @hearth/cli
   USAGE: ExitCode.usage,
+  // @hearth/engine: media or a JSON Schema refused before any engine sees it
+  JSON_SCHEMA_UNSUPPORTED: ExitCode.usage,
   // @hearth/core
   RUN_INPUT: ExitCode.usage,
   CONFIG_UNREADABLE: ExitCode.usage,

@@ -3,10 +3,11 @@
 #   chromium     screenshots (browser tool, testkit fixtures, screenshot evals)
 #   espeak-ng    spoken audio fixtures;  sox  audio conversion to 16 kHz mono
 #   redis-server + postgresql  distributed runs (BullMQ, shared checkpoints)
+#   bubblewrap   the shell tool's sandbox (`bwrap`: every shell command runs in it)
 # Safe to run again: packages already present are skipped.
 set -euo pipefail
 
-packages=(chromium espeak-ng sox redis-server postgresql)
+packages=(chromium espeak-ng sox redis-server postgresql bubblewrap)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -1,8 +1,12 @@
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ToolRegistry } from '@hearth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotRegularFileError } from './errors/not-a-regular-file-error.js';
 import { PathOutsideRootError } from './errors/path-outside-root-error.js';
 import { fsTools, resolveInsideRoot } from './fs.js';
 
@@ -90,5 +94,113 @@ describe('fs tools', () => {
   it('never follows symlinks out of the root while searching', async () => {
     const search = await registry.call('fs_search', { query: 'secret' });
     expect(JSON.stringify(search.structuredContent)).not.toMatch(/TOP SECRET/);
+  });
+});
+
+describe('fs tools and special files (FIFOs, sockets, devices)', () => {
+  // Before the fix a FIFO's open blocked a libuv thread until a peer came: the call hung, four such
+  // calls wedged every fs call in the process, and a write that had timed out landed later. Every
+  // call below carries a time limit so that the old code fails with TOOL_TIMEOUT instead of hanging.
+  const limit = { timeoutMs: 5000 };
+  let special: string;
+  let socketServer: Server;
+  const kinds: [name: string, pattern: RegExp][] = [
+    ['fifo', /is a FIFO \(named pipe\)/],
+    ['fifo-link', /is a FIFO \(named pipe\)/],
+    ['socket', /is a socket/],
+  ];
+  beforeAll(async () => {
+    special = join(root, 'special');
+    await mkdir(special);
+    execFileSync('mkfifo', [join(special, 'fifo')]);
+    await symlink(join(special, 'fifo'), join(special, 'fifo-link'));
+    socketServer = createServer();
+    await new Promise<void>((resolve) => socketServer.listen(join(special, 'socket'), resolve));
+    // Device nodes need root (the project's machines run tests as root).
+    if (process.getuid?.() === 0) {
+      execFileSync('mknod', [join(special, 'zero'), 'c', '1', '5']);
+      kinds.push(['zero', /is a character device/]);
+    }
+  });
+  afterAll(() => socketServer.close());
+
+  it('refuses each of them for every operation, naming what it is', async () => {
+    expect(kinds.length).toBeGreaterThanOrEqual(3);
+    for (const [name, pattern] of kinds) {
+      const path = `special/${name}`;
+      for (const [tool, args] of [
+        ['fs_read', { path }],
+        ['fs_write', { path, content: 'pwned' }],
+        ['fs_list', { path }],
+        ['fs_search', { query: 'x', path }],
+      ] as const) {
+        const result = await registry.call(tool, args, limit);
+        expect(result.isError, `${tool} ${path}`).toBe(true);
+        expect(JSON.stringify(result.content), `${tool} ${path}`).toMatch(pattern);
+      }
+      await expect(
+        Promise.resolve(
+          fsTools({ root })[0]?.run({ path }, { signal: new AbortController().signal } as never),
+        ),
+      ).rejects.toSatisfy((error) => NotRegularFileError.isInstance(error));
+    }
+    // A search over the folder that holds them finds the regular files and waits on none of them.
+    await writeFile(join(special, 'plain.txt'), 'x marks the spot');
+    expect(
+      (await registry.call('fs_search', { query: 'marks', path: 'special' }, limit)).structuredContent,
+    ).toEqual({
+      matches: [{ path: 'special/plain.txt', line: 1, text: 'x marks the spot' }],
+    });
+    expect((await registry.call('fs_list', { path: 'special' }, limit)).structuredContent).toMatchObject({
+      entries: expect.arrayContaining([
+        { name: 'fifo', type: 'other' },
+        { name: 'socket', type: 'other' },
+        { name: 'plain.txt', type: 'file' },
+      ]),
+    });
+  });
+
+  it('refuses /dev/zero reached through a symlink in the root', async () => {
+    await symlink('/dev/zero', join(special, 'dev-zero-link'));
+    for (const [tool, args] of [
+      ['fs_read', { path: 'special/dev-zero-link' }],
+      ['fs_write', { path: 'special/dev-zero-link', content: 'x' }],
+    ] as const) {
+      const result = await registry.call(tool, args, limit);
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(/a symlink leads outside the root/);
+    }
+  });
+
+  it('ten writes to a FIFO in a row do not wedge the other fs calls', async () => {
+    for (let i = 0; i < 10; i++) {
+      const result = await registry.call(
+        'fs_write',
+        { path: 'special/fifo', content: `attempt ${i}` },
+        limit,
+      );
+      expect(result.isError).toBe(true);
+    }
+    expect((await registry.call('fs_read', { path: 'notes/todo.md' }, limit)).isError).toBeUndefined();
+    expect((await registry.call('fs_list', { path: 'notes' }, limit)).isError).toBeUndefined();
+    expect(
+      (await registry.call('fs_write', { path: 'out/after.txt', content: 'fine' }, limit)).isError,
+    ).toBeUndefined();
+    expect(await readFile(join(root, 'out/after.txt'), 'utf8')).toBe('fine');
+  });
+
+  it('a write to a FIFO that did not complete never lands later', async () => {
+    const fifo = join(special, 'late-fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Refused at once now; before the fix it timed out (TOOL_TIMEOUT) with the open still pending.
+    await registry
+      .call('fs_write', { path: 'special/late-fifo', content: 'landed late' }, { timeoutMs: 1000 })
+      .catch(() => undefined);
+    // A reader arriving afterwards (for two seconds) receives nothing: no write is left pending.
+    // (Asynchronously: a pending write needs this process's event loop to go through.)
+    const late = await promisify(execFile)('sh', ['-c', `timeout 2 cat '${fifo}'; true`], {
+      encoding: 'utf8',
+    });
+    expect(late.stdout).toBe('');
   });
 });

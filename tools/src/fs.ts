@@ -1,7 +1,9 @@
-import { lstat, mkdir, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open, readdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defineTool, type ToolDefinition } from '@hearth/core';
 import { z } from 'zod';
+import { NotRegularFileError } from './errors/not-a-regular-file-error.js';
 import { PathOutsideRootError } from './errors/path-outside-root-error.js';
 
 export interface FsToolsOptions {
@@ -50,6 +52,84 @@ export async function resolveInsideRoot(root: string, path: string): Promise<str
   return join(realExisting, relative(existing, target));
 }
 
+function describeKind(info: Stats): string {
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isDirectory()) return 'a directory';
+  if (info.isSymbolicLink()) return 'a symlink';
+  return 'a regular file';
+}
+
+function refuseKind(path: string, info: Stats, wanted: 'a regular file' | 'a directory'): never {
+  throw new NotRegularFileError(
+    `Path ${JSON.stringify(path)} refused: it is ${describeKind(info)}, and the fs tools ${wanted === 'a directory' ? 'list only directories' : 'read and write only regular files'}.`,
+  );
+}
+
+/**
+ * Opens the regular file `file` (a path `resolveInsideRoot` returned) without ever blocking:
+ * anything else is refused before the open (lstat) and again after it (fstat on the open
+ * descriptor, so a file swapped for a FIFO or device in between is caught); O_NONBLOCK keeps a
+ * FIFO's open from waiting for a peer (which used to hold a libuv thread forever and, four calls
+ * later, every fs call), O_NOFOLLOW refuses a final component swapped for a symlink.
+ */
+async function openRegularFile(file: string, path: string, mode: 'read' | 'write'): Promise<FileHandle> {
+  const before = await lstat(file).catch((error: NodeJS.ErrnoException) => {
+    if (mode === 'write' && error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (before && !before.isFile()) refuseKind(path, before, 'a regular file');
+  const { O_RDONLY, O_WRONLY, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = constants;
+  let handle: FileHandle;
+  try {
+    handle = await open(
+      file,
+      (mode === 'read' ? O_RDONLY : O_WRONLY | O_CREAT) | O_NOFOLLOW | O_NONBLOCK,
+      0o666,
+    );
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') refuse(path, 'it was replaced by a symlink while being opened');
+    if (code === 'ENXIO' || code === 'EISDIR') refuseKind(path, await lstat(file), 'a regular file');
+    throw error;
+  }
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    refuseKind(path, info, 'a regular file');
+  }
+  return handle;
+}
+
+/** Reads a regular file as UTF-8, refusing one over `maxBytes` (checked while reading, in case it grows). */
+async function readRegularFile(
+  file: string,
+  path: string,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<string> {
+  const handle = await openRegularFile(file, path, 'read');
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) throw new Error(`${path} is ${size} bytes; the limit is ${maxBytes}.`);
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      signal.throwIfAborted();
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > maxBytes)
+        throw new Error(`${path} grew past the limit of ${maxBytes} bytes while being read.`);
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The sandboxed filesystem tools: `fs_read`, `fs_write` (requires approval), `fs_list`, `fs_search`. */
 export function fsTools(options: FsToolsOptions): ToolDefinition[] {
   const root = resolve(options.root);
@@ -60,13 +140,8 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
       name: 'fs_read',
       description: 'Read a UTF-8 text file under the tool root.',
       input: z.object({ path: pathArg }),
-      async run({ path }) {
-        const file = await resolveInsideRoot(root, path);
-        const info = await stat(file);
-        if (!info.isFile()) throw new Error(`${path} is not a file.`);
-        if (info.size > maxReadBytes)
-          throw new Error(`${path} is ${info.size} bytes; the limit is ${maxReadBytes}.`);
-        return readFile(file, 'utf8');
+      async run({ path }, { signal }) {
+        return readRegularFile(await resolveInsideRoot(root, path), path, maxReadBytes, signal);
       },
     }),
     defineTool({
@@ -74,12 +149,21 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
       description: 'Write a UTF-8 text file under the tool root (creates parent directories).',
       input: z.object({ path: pathArg, content: z.string() }),
       requiresApproval: true,
-      async run({ path, content }) {
+      async run({ path, content }, { signal }) {
         const file = await resolveInsideRoot(root, path);
         await mkdir(dirname(file), { recursive: true });
         // Re-check after mkdir: a directory swapped for a symlink in between must not redirect the write.
         const checked = await resolveInsideRoot(root, path);
-        await writeFile(checked, content, 'utf8');
+        // A call that timed out or was cancelled writes nothing: checked before the file is touched.
+        signal.throwIfAborted();
+        const handle = await openRegularFile(checked, path, 'write');
+        try {
+          signal.throwIfAborted();
+          await handle.truncate(0);
+          await handle.writeFile(content, { encoding: 'utf8', signal });
+        } finally {
+          await handle.close();
+        }
         return { path, bytes: Buffer.byteLength(content) };
       },
     }),
@@ -89,12 +173,20 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
       input: z.object({ path: pathArg.default('.') }),
       async run({ path }) {
         const dir = await resolveInsideRoot(root, path);
+        const info = await lstat(dir);
+        if (!info.isDirectory()) refuseKind(path, info, 'a directory');
         const entries = await readdir(dir, { withFileTypes: true });
         return {
           entries: entries
             .map((entry) => ({
               name: entry.name,
-              type: entry.isDirectory() ? 'directory' : entry.isSymbolicLink() ? 'symlink' : 'file',
+              type: entry.isDirectory()
+                ? 'directory'
+                : entry.isSymbolicLink()
+                  ? 'symlink'
+                  : entry.isFile()
+                    ? 'file'
+                    : 'other', // FIFOs, sockets, devices: the fs tools refuse them
             }))
             .sort((a, b) => a.name.localeCompare(b.name)),
         };
@@ -111,6 +203,8 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
       }),
       async run({ query, path, maxResults }, { signal }) {
         const start = await resolveInsideRoot(root, path);
+        const startInfo = await lstat(start);
+        if (!startInfo.isDirectory()) refuseKind(path, startInfo, 'a directory');
         const needle = query.toLowerCase();
         const matches: { path: string; line?: number; text?: string }[] = [];
         const realRoot = await realpath(root);
@@ -123,9 +217,13 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
             if (entry.isDirectory()) await walk(full);
             else if (entry.isFile()) {
               if (entry.name.toLowerCase().includes(needle)) matches.push({ path: rel });
-              const info = await stat(full);
-              if (info.size > maxReadBytes) continue;
-              const lines = (await readFile(full, 'utf8')).split('\n');
+              // Too big, or swapped for a FIFO/device since readdir: skipped, never waited on.
+              const text = await readRegularFile(full, rel, maxReadBytes, signal).catch((error) => {
+                if (signal.aborted) throw error;
+                return undefined;
+              });
+              if (text === undefined) continue;
+              const lines = text.split('\n');
               for (let i = 0; i < lines.length && matches.length < maxResults; i++)
                 if (lines[i]?.toLowerCase().includes(needle))
                   matches.push({ path: rel, line: i + 1, text: lines[i]?.slice(0, 200) });

@@ -9,8 +9,11 @@ import { shellTool } from './shell.js';
 export interface BuiltinToolsOptions {
   /** Root directory of the `fs_*` tools (they cannot see outside it). */
   fsRoot: string;
-  /** Enables `shell` with these bare command names; without it there is no shell tool. */
-  shell?: { allow: string[]; cwd?: string };
+  /**
+   * Enables `shell` with these bare command names, sandboxed with `fsRoot` as its only writable
+   * folder and working directory (network only with `network: true`); without it there is no shell tool.
+   */
+  shell?: { allow: string[]; network?: boolean };
   /** Hosts `http_fetch` may reach; without it `http_fetch` is left out. */
   http?: { allowHosts: string[] };
   browser?: BrowserToolsOptions | false;
@@ -26,7 +29,7 @@ export function builtinTools(options: BuiltinToolsOptions): ToolDefinition[] {
   if (options.browser !== false) tools.push(...browserTools(options.browser ?? {}));
   if (options.http) tools.push(httpFetchTool({ allowHosts: options.http.allowHosts }));
   tools.push(calculatorTool(), clockTool());
-  if (options.shell) tools.push(shellTool(options.shell));
+  if (options.shell) tools.push(shellTool({ ...options.shell, root: options.fsRoot }));
   return tools;
 }
 
@@ -36,8 +39,11 @@ export { clockTool } from './clock.js';
 export { CommandNotAllowedError } from './errors/command-not-allowed-error.js';
 export { ExpressionError } from './errors/expression-error.js';
 export { HostNotAllowedError } from './errors/host-not-allowed-error.js';
+export { NotRegularFileError } from './errors/not-a-regular-file-error.js';
 export { PathOutsideRootError } from './errors/path-outside-root-error.js';
+export { ShellSandboxUnavailableError } from './errors/shell-sandbox-unavailable-error.js';
 export { type FsToolsOptions, fsTools, resolveInsideRoot } from './fs.js';
 export { assertUrlAllowed } from './host-allow-list.js';
 export { type HttpFetchOptions, httpFetchTool } from './http-fetch.js';
 export { type ShellToolOptions, shellTool } from './shell.js';
+export type { ShellLimits } from './shell-sandbox.js';

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { ToolRegistry } from '@hearth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clockTool } from './clock.js';
@@ -50,7 +51,7 @@ describe('http_fetch', () => {
 
 describe('shell', () => {
   it('runs only allow-listed commands, without a shell, and asks for approval', async () => {
-    const tool = shellTool({ allow: ['echo'] });
+    const tool = shellTool({ allow: ['echo'], root: tmpdir() });
     expect(tool.requiresApproval).toBe(true);
     const registry = new ToolRegistry([tool]);
     const result = await registry.call('shell', { command: 'echo', args: ['a;b', '$(id)'] });

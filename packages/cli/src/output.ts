@@ -67,6 +67,8 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   EXPRESSION_INVALID: ExitCode.failure,
   HOST_NOT_ALLOWED: ExitCode.failure,
   PATH_OUTSIDE_ROOT: ExitCode.failure,
+  NOT_A_REGULAR_FILE: ExitCode.failure,
+  SHELL_SANDBOX_UNAVAILABLE: ExitCode.failure,
   // @hearth/chromium (the browser tools, testkit screenshots)
   CHROMIUM_NOT_FOUND: ExitCode.failure,
   // @hearth/testkit (`hearth testkit`, `hearth demo`)

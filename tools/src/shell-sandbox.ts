@@ -1,0 +1,238 @@
+import { spawn } from 'node:child_process';
+import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { sep } from 'node:path';
+import { hearthHome } from '@hearth/engine';
+import { ShellSandboxUnavailableError } from './errors/shell-sandbox-unavailable-error.js';
+
+/** Kernel limits applied (with `prlimit`) to every process in the sandbox. */
+export interface ShellLimits {
+  /** CPU seconds per process (RLIMIT_CPU; default 30). */
+  cpuSeconds: number;
+  /** Address space per process in bytes (RLIMIT_AS; default 2 GiB). */
+  memoryBytes: number;
+  /** Largest file a process may write, in bytes (RLIMIT_FSIZE; default 64 MiB). */
+  fileSizeBytes: number;
+  /**
+   * Processes of the sandbox user (RLIMIT_NPROC; default 64). The kernel does not apply this limit
+   * to uid 0, so when Hearth itself runs as root only the wall-clock time limit stops a fork flood.
+   */
+  processes: number;
+  /** Size of the private `/tmp` (a tmpfs in memory), in bytes (default 64 MiB). */
+  tmpBytes: number;
+}
+
+export const defaultShellLimits: ShellLimits = {
+  cpuSeconds: 30,
+  memoryBytes: 2 * 1024 ** 3,
+  fileSizeBytes: 64 * 1024 ** 2,
+  processes: 64,
+  tmpBytes: 64 * 1024 ** 2,
+};
+
+export interface SandboxSpec {
+  /** Real path of the only writable folder; bound read-write at the same path and used as the working directory. */
+  root: string;
+  /** Share the host's network (default: a private network namespace with only its own loopback). */
+  network: boolean;
+  limits: ShellLimits;
+  /** The bubblewrap binary (name looked up on PATH, or a path). */
+  bwrap: string;
+}
+
+export interface SandboxRun {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** Why Hearth stopped the sandbox, when it did: the time limit, the abort signal or too much output. */
+  stopped?: 'time limit' | 'aborted' | 'output limit';
+}
+
+/** The unprivileged user and group the command runs as (the conventional `nobody`/`nogroup`). */
+const SANDBOX_ID = 65534;
+const SANDBOX_PATH = '/usr/local/bin:/usr/bin:/bin';
+/** System folders bound read-only; on merged-/usr systems the top-level ones are symlinks, recreated as such. */
+const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+/** The few files under /etc that dynamic linking and common programs (git, find, grep, sh) read. */
+const ETC_FILES = [
+  '/etc/ld.so.cache',
+  '/etc/ld.so.conf',
+  '/etc/ld.so.conf.d',
+  '/etc/alternatives',
+  '/etc/localtime',
+];
+/** Extra /etc files for name resolution and TLS, bound only when the network is shared. */
+const NETWORK_ETC_FILES = [
+  '/etc/resolv.conf',
+  '/etc/hosts',
+  '/etc/nsswitch.conf',
+  '/etc/gai.conf',
+  '/etc/ssl',
+  '/etc/ca-certificates',
+];
+/** Host folders that may hold secrets; hidden behind empty tmpfs mounts even when a bound folder contains them. */
+const PRIVATE_DIRS = ['/tmp', '/root', '/home'];
+/** A passwd/group naming only the sandbox user, so `id`, `whoami` and git's ident work without the host's user list. */
+const PASSWD = `nobody:x:${SANDBOX_ID}:${SANDBOX_ID}:nobody:/tmp:/usr/sbin/nologin\n`;
+const GROUP = `nogroup:x:${SANDBOX_ID}:\n`;
+
+function isInside(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder === sep ? folder : folder + sep);
+}
+
+/**
+ * The bubblewrap arguments for one command: a fresh root with read-only system folders, a minimal
+ * /etc, private /dev, /proc and /tmp, empty /root and /home, the root folder read-write, every
+ * namespace unshared (network only when asked), no environment but PATH/HOME/LANG, uid/gid 65534,
+ * and `prlimit` in front of the command. Exported for the tests that show what is mounted.
+ */
+export function bwrapArguments(spec: SandboxSpec, command: string, args: string[]): string[] {
+  const out: string[] = [];
+  for (const dir of SYSTEM_DIRS) {
+    const info = lstatSync(dir, { throwIfNoEntry: false });
+    if (info?.isSymbolicLink()) out.push('--symlink', readlinkSync(dir), dir);
+    else if (info?.isDirectory()) out.push('--ro-bind', dir, dir);
+  }
+  for (const file of spec.network ? [...ETC_FILES, ...NETWORK_ETC_FILES] : ETC_FILES)
+    out.push('--ro-bind-try', file, file);
+  out.push('--ro-bind-data', '3', '/etc/passwd', '--ro-bind-data', '4', '/etc/group');
+  out.push('--dev', '/dev', '--proc', '/proc');
+
+  // The hidden folders and the root, parents before children (a shorter path is never inside a
+  // longer one): a root under /tmp is bound on top of the empty /tmp. HEARTH_HOME needs covering only
+  // where the root contains it (elsewhere nothing binds it), and only where it exists, so that bwrap
+  // never creates a mount point on the host inside the writable root.
+  const home = realIfExists(hearthHome());
+  const mounts = [
+    ...PRIVATE_DIRS.filter((dir) => dir !== spec.root).map((dir) => ({
+      path: dir,
+      args: dir === '/tmp' ? ['--size', String(spec.limits.tmpBytes), '--tmpfs', dir] : ['--tmpfs', dir],
+    })),
+    ...(home && home !== spec.root && isInside(home, spec.root)
+      ? [{ path: home, args: ['--tmpfs', home] }]
+      : []),
+    { path: spec.root, args: ['--bind', spec.root, spec.root] },
+  ].sort((a, b) => a.path.length - b.path.length);
+  for (const mount of mounts) out.push(...mount.args);
+
+  out.push('--chdir', spec.root, '--unshare-all', '--unshare-user');
+  if (spec.network) out.push('--share-net');
+  out.push('--disable-userns', '--die-with-parent', '--new-session', '--clearenv');
+  out.push('--setenv', 'PATH', SANDBOX_PATH, '--setenv', 'HOME', '/tmp', '--setenv', 'LANG', 'C.UTF-8');
+  out.push('--uid', String(SANDBOX_ID), '--gid', String(SANDBOX_ID));
+  const { cpuSeconds, memoryBytes, fileSizeBytes, processes } = spec.limits;
+  out.push('--', 'prlimit', `--cpu=${cpuSeconds}`, `--as=${memoryBytes}`, `--fsize=${fileSizeBytes}`);
+  out.push(`--nproc=${processes}`, '--core=0', '--', command, ...args);
+  return out;
+}
+
+function realIfExists(path: string): string | undefined {
+  try {
+    return statSync(path).isDirectory() ? realpathSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `command` in the sandbox and collects its output. `timeoutMs` and `signal` stop the whole
+ * sandbox: bwrap runs in its own process group, which is killed; bwrap is the init of the
+ * sandbox's PID namespace, so every process inside dies with it (a `--new-session` child or a
+ * daemonised one included).
+ */
+export function runSandboxed(
+  spec: SandboxSpec,
+  command: string,
+  args: string[],
+  options: { timeoutMs: number; maxOutputBytes: number; signal?: AbortSignal },
+): Promise<SandboxRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(spec.bwrap, bwrapArguments(spec, command, args), {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      detached: true,
+      env: { PATH: process.env.PATH ?? SANDBOX_PATH },
+    });
+    const [passwdPipe, groupPipe] = [child.stdio[3], child.stdio[4]] as NodeJS.WritableStream[];
+    passwdPipe?.on('error', () => {});
+    groupPipe?.on('error', () => {});
+    passwdPipe?.end(PASSWD);
+    groupPipe?.end(GROUP);
+
+    let stopped: SandboxRun['stopped'];
+    const stop = (why: NonNullable<SandboxRun['stopped']>) => {
+      stopped ??= why;
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    const output = { stdout: [] as Buffer[], stderr: [] as Buffer[], bytes: 0 };
+    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      const room = options.maxOutputBytes - output.bytes;
+      if (room > 0) into.push(chunk.subarray(0, room));
+      output.bytes += chunk.length;
+      if (output.bytes > options.maxOutputBytes) stop('output limit');
+    };
+    child.stdout?.on('data', collect(output.stdout));
+    child.stderr?.on('data', collect(output.stderr));
+
+    const timer = setTimeout(() => stop('time limit'), options.timeoutMs);
+    const onAbort = () => stop('aborted');
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      reject(
+        error.code === 'ENOENT'
+          ? unavailable(`bubblewrap ("${spec.bwrap}") is not installed or not on PATH`)
+          : unavailable(`bubblewrap ("${spec.bwrap}") could not be started: ${error.message}`),
+      );
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve({
+        exitCode: code,
+        stdout: Buffer.concat(output.stdout).toString('utf8'),
+        stderr: Buffer.concat(output.stderr).toString('utf8'),
+        ...(stopped ? { stopped } : {}),
+      });
+    });
+  });
+}
+
+function unavailable(why: string): ShellSandboxUnavailableError {
+  return new ShellSandboxUnavailableError(
+    `The shell tool runs every command in a bubblewrap sandbox, and ${why}. Install bubblewrap (Debian/Ubuntu: \`apt-get install bubblewrap\`; scripts/install-system-deps.sh does it) on a kernel that allows user namespaces, or leave the shell tool off.`,
+  );
+}
+
+/**
+ * Checks once that bubblewrap can build this sandbox here (installed, namespaces allowed) by
+ * running `true` in it; throws `ShellSandboxUnavailableError` naming what failed otherwise.
+ */
+export async function checkSandbox(spec: SandboxSpec): Promise<void> {
+  if (!existsSync(spec.root) || !statSync(spec.root).isDirectory())
+    throw unavailable(`its root folder ${JSON.stringify(spec.root)} is not a directory`);
+  const probe = await runSandboxed(spec, 'true', [], { timeoutMs: 10_000, maxOutputBytes: 64 * 1024 });
+  if (probe.exitCode !== 0)
+    throw unavailable(
+      `it cannot create the sandbox here (exit code ${probe.exitCode ?? probe.stopped}): ${probe.stderr.trim() || '(no message)'}`,
+    );
+}
+
+/** The real path of `root`, checked to be a directory that leaves the system folders read-only. */
+export function sandboxRoot(root: string): string {
+  const real = realpathSync(root);
+  if (
+    real === sep ||
+    SYSTEM_DIRS.some((dir) => isInside(dir, real) || isInside(real, dir)) ||
+    real === '/etc'
+  )
+    throw unavailable(
+      `its root folder ${JSON.stringify(real)} would make system folders writable; choose a project folder`,
+    );
+  return real;
+}

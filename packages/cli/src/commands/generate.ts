@@ -1,6 +1,7 @@
 import type { ContentPart, GenerateRequest, GenerateResult } from '@hearth/engine';
 import { createEngine, resolveModelSet } from '@hearth/model';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { integerOption } from '../number-option.js';
 import { ExitCode, printJson } from '../output.js';
 
 export interface GenerateCommandOptions {
@@ -17,19 +18,11 @@ export interface GenerateCommandOptions {
   think?: boolean;
   threads?: number;
   contextSize?: number;
+  skipMemoryCheck?: boolean;
   json?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-function positiveInteger(what: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 1)
-      throw new InvalidArgumentError(`expected ${what}, a whole number >= 1.`);
-    return number;
-  };
-}
 
 /** The `--json` document: what the issue promises, plus the finish reason and model name. */
 function jsonOutput(result: GenerateResult) {
@@ -81,6 +74,7 @@ export async function generateCommand(options: GenerateCommandOptions): Promise<
     ...(set.mmproj ? { mmproj: set.mmproj } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
     ...(options.contextSize ? { contextSize: options.contextSize } : {}),
+    ...(options.skipMemoryCheck ? { skipMemoryCheck: true } : {}),
   });
   const controller = new AbortController();
   const interrupt = () => controller.abort();
@@ -147,16 +141,20 @@ export function registerGenerateCommand(program: Command): void {
     .option('--audio <file>', 'attach an audio clip (WAV, MP3); repeatable', collect, [])
     .requiredOption('--prompt <text>', 'the user message')
     .option('--system <text>', 'a system message before it')
-    .option('--max-tokens <n>', 'most tokens to generate', positiveInteger('a token count'), 256)
+    .option('--max-tokens <n>', 'most tokens to generate', integerOption('a token count', 1), 256)
     .option('--greedy', 'deterministic decoding (temperature 0, top-k 1, no XTC/DRY)')
     .option('--no-mtp', 'decode without the MTP drafter even when the model set has one')
     .option('--think', 'turn Gemma 4 thinking on (the reasoning goes to stderr, or "reasoning" in --json)')
     .option(
       '--threads <n>',
       'CPU threads for llama.cpp (default: all cores but one)',
-      positiveInteger('a thread count'),
+      integerOption('a thread count', 1),
     )
-    .option('--context-size <n>', 'KV cache size in tokens (default 8192)', positiveInteger('a token count'))
+    .option('--context-size <n>', 'KV cache size in tokens (default 8192)', integerOption('a token count', 1))
+    .option(
+      '--skip-memory-check',
+      'load even when the model set and context are estimated not to fit in memory (the OOM killer may end it)',
+    )
     .option(
       '--json',
       'print {text, usage: {promptTokens, completionTokens}, timings: {prefillTokensPerSecond, decodeTokensPerSecond}, mtp: {drafted, accepted} | null}',
@@ -164,7 +162,7 @@ export function registerGenerateCommand(program: Command): void {
     .addHelpText(
       'after',
       `\nExit codes: ${ExitCode.success} done, ${ExitCode.failure} failure, ${ExitCode.usage} bad usage or media (unknown preset, missing file), ` +
-        `${ExitCode.model} model failure (bad or mismatched file, model host crash).\n` +
+        `${ExitCode.model} model failure (bad or mismatched file, too big for memory, model host crash).\n` +
         'Example: hearth generate --model cycle --prompt abc --greedy --json',
     )
     .action((options: GenerateCommandOptions) => generateCommand(options));

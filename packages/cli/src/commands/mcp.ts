@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   type HearthConfig,
   HearthConfigError,
@@ -12,6 +13,7 @@ import { McpClientConnection, serveHttp, serveStdio } from '@hearth/mcp';
 import { builtinTools } from '@hearth/tools';
 import type { Command } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
+import { integerOption } from '../number-option.js';
 import { printJson } from '../output.js';
 import { exampleTools } from '../run/example-tools.js';
 
@@ -20,17 +22,26 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 interface ServeOptions {
   http?: boolean;
   host: string;
-  port: string;
+  port: number;
   token?: string;
+  allowedHost: string[];
+  allowedOrigin: string[];
+  maxSessions: number;
+  maxSessionsPerClient: number;
+  sessionIdleTimeout: number;
   tools: string[];
   fsRoot?: string;
   shellAllow: string[];
   httpAllow: string[];
   browser: boolean;
   config?: string;
-  maxBodyBytes: string;
+  maxBodyBytes: number;
   agents: boolean;
   model?: string;
+}
+
+function announce(line: string): void {
+  process.stderr.write(`hearth mcp: ${line}\n`);
 }
 
 async function readConfig(path: string | undefined): Promise<HearthConfig | undefined> {
@@ -42,13 +53,6 @@ async function readConfig(path: string | undefined): Promise<HearthConfig | unde
     if (HearthConfigError.isInstance(error) && error.code === 'CONFIG_UNREADABLE') return undefined;
     throw error;
   }
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port must be an integer from 0 to 65535, got "${value}".`);
-  return port;
 }
 
 /** `hearth mcp serve` and `hearth mcp tools`. */
@@ -64,8 +68,36 @@ export function registerMcpCommand(program: Command): void {
     )
     .option('--http', 'serve Streamable HTTP instead of stdio')
     .option('--host <host>', 'HTTP interface to bind; non-loopback addresses need --token', '127.0.0.1')
-    .option('--port <n>', 'HTTP port (0 picks a free one)', '3333')
-    .option('--token <token>', 'bearer token HTTP clients must send (or HEARTH_MCP_TOKEN)')
+    .option('--port <n>', 'HTTP port (0 picks a free one)', integerOption('a port', 0, 65535), 3333)
+    .option(
+      '--token <token>',
+      'bearer token HTTP clients must send, at least 16 characters (or HEARTH_MCP_TOKEN)',
+    )
+    .option(
+      '--allowed-host <host>',
+      'a name or address HTTP clients reach the server by (checked in the Host header; loopback names and the bound address always are); repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--allowed-origin <origin>',
+      'a web origin (https://app.example) whose pages may call the server; repeatable',
+      collect,
+      [],
+    )
+    .option('--max-sessions <n>', 'most concurrent HTTP sessions', integerOption('a session count', 1), 64)
+    .option(
+      '--max-sessions-per-client <n>',
+      'most concurrent HTTP sessions one client address may hold',
+      integerOption('a session count', 1),
+      16,
+    )
+    .option(
+      '--session-idle-timeout <seconds>',
+      'close an HTTP session after this long without a request',
+      integerOption('a number of seconds', 1),
+      1800,
+    )
     .option(
       '--tools <dir>',
       'also serve the tool modules in this directory (.js, or .ts via tsx); repeatable',
@@ -77,21 +109,35 @@ export function registerMcpCommand(program: Command): void {
       'root directory of the fs_* tools (default: config tools.fsRoot or the current directory)',
     )
     .option('--shell-allow <command>', 'enable the shell tool for this command name; repeatable', collect, [])
-    .option('--http-allow <host>', 'enable http_fetch for this host (or *.domain); repeatable', collect, [])
+    .option(
+      '--http-allow <host>',
+      'a host (or *.domain) http_fetch and the browser tools may reach; enables http_fetch. Without it the browser reaches public addresses only; loopback, private and link-local ones need an exact entry; repeatable',
+      collect,
+      [],
+    )
     .option('--no-browser', 'leave out the browser_screenshot and browser_text tools')
     .option(
       '--config <file>',
-      'hearth.config.json to read tool options from (default: ./hearth.config.json if present)',
+      'hearth.config.json to read tool options from (default: ./hearth.config.json if present; the modules in its tools.dirs run when the server starts)',
     )
-    .option('--max-body-bytes <n>', 'largest HTTP request body accepted', '1048576')
+    .option(
+      '--max-body-bytes <bytes>',
+      'largest HTTP request body accepted, in bytes',
+      integerOption('a size in bytes', 1, 1024 * 1024 * 1024),
+      1024 * 1024,
+    )
     .option('--no-agents', 'leave out the example agents and workflows (each served as a tool that runs it)')
     .option('--model <preset|path>', "model the served agents and workflows run on (default: each one's own)")
     .addHelpText(
       'after',
-      '\nExamples:\n  hearth mcp serve                                   # stdio, for Claude Desktop or an IDE\n  hearth mcp serve --http --port 3333                # http://127.0.0.1:3333/mcp\n  hearth mcp serve --http --host 0.0.0.0 --token $T  # network access needs a token\n  npx @modelcontextprotocol/inspector --cli hearth mcp serve --method tools/list',
+      '\nA hearth.config.json in the working directory is read without --config, and the tool modules in its\ntools.dirs (like --tools directories) are imported and run when the server starts: serve only from a\nfolder you trust. The config file, each tools directory and the tools it added are printed on stderr.\n' +
+        '\nExamples:\n  hearth mcp serve                                   # stdio, for Claude Desktop or an IDE\n  hearth mcp serve --http --port 3333                # http://127.0.0.1:3333/mcp\n  hearth mcp serve --http --host 0.0.0.0 --token $T  # network access needs a token\n  npx @modelcontextprotocol/inspector --cli hearth mcp serve --method tools/list',
     )
     .action(async (options: ServeOptions) => {
       const config = await readConfig(options.config);
+      // What was loaded from where goes to stderr (stdout carries the stdio protocol): a
+      // hearth.config.json in the working directory runs the modules in its tools.dirs right here.
+      if (config) announce(`read ${resolve(options.config ?? 'hearth.config.json')}`);
       const shellAllow = [...(config?.tools.shell?.allow ?? []), ...options.shellAllow];
       const httpAllow = [...(config?.tools.http?.allowHosts ?? []), ...options.httpAllow];
       const registry = new ToolRegistry(
@@ -99,11 +145,23 @@ export function registerMcpCommand(program: Command): void {
           fsRoot: options.fsRoot ?? config?.tools.fsRoot ?? process.cwd(),
           ...(shellAllow.length > 0 ? { shell: { allow: shellAllow } } : {}),
           ...(httpAllow.length > 0 ? { http: { allowHosts: httpAllow } } : {}),
-          ...(options.browser ? {} : { browser: false as const }),
+          // One allow-list for every tool that reaches the network: the browser is no way around it.
+          ...(options.browser
+            ? httpAllow.length > 0
+              ? { browser: { allowHosts: httpAllow } }
+              : {}
+            : { browser: false as const }),
         }),
       );
-      for (const dir of [...(config?.tools.dirs ?? []), ...options.tools])
-        for (const tool of await loadToolsFromDirectory(dir)) registry.register(tool);
+      const toolDirs = [
+        ...(config?.tools.dirs ?? []).map((dir) => ({ dir, from: 'tools.dirs in the config' })),
+        ...options.tools.map((dir) => ({ dir: resolve(dir), from: '--tools' })),
+      ];
+      for (const { dir, from } of toolDirs) {
+        const tools = await loadToolsFromDirectory(dir);
+        for (const tool of tools) registry.register(tool);
+        announce(`ran the tool modules in ${dir} (${from}): ${tools.map((tool) => tool.name).join(', ')}`);
+      }
       if (options.agents) {
         const workdir = options.fsRoot ?? config?.tools.fsRoot ?? process.cwd();
         const examples = await exampleTools({ workdir, ...(options.model ? { model: options.model } : {}) });
@@ -117,9 +175,14 @@ export function registerMcpCommand(program: Command): void {
       const token = options.token ?? process.env.HEARTH_MCP_TOKEN;
       const server = await serveHttp(registry, {
         host: options.host,
-        port: parsePort(options.port),
+        port: options.port,
         ...(token ? { token } : {}),
-        maxBodyBytes: Number(options.maxBodyBytes),
+        maxBodyBytes: options.maxBodyBytes,
+        allowedHosts: options.allowedHost,
+        allowedOrigins: options.allowedOrigin,
+        maxSessions: options.maxSessions,
+        maxSessionsPerClient: options.maxSessionsPerClient,
+        sessionIdleMs: options.sessionIdleTimeout * 1000,
       });
       process.stderr.write(`hearth mcp: serving ${registry.list().length} tools at ${server.url}\n`);
       await new Promise<void>((resolve) => {

@@ -20,7 +20,8 @@ import {
   resolveModelSet,
   validateModelSet,
 } from '@hearth/model';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { integerOption } from '../number-option.js';
 import { ExitCode, printJson } from '../output.js';
 
 interface SpecOptions {
@@ -39,13 +40,7 @@ function toSpec(model: string, options: SpecOptions): ModelSpec {
   };
 }
 
-function parseContextSize(value: string): number {
-  const size = Number(value);
-  if (!Number.isInteger(size) || size < 16 || size > 4_194_304) {
-    throw new InvalidArgumentError('expected a whole number of tokens from 16 to 4194304.');
-  }
-  return size;
-}
+const parseContextSize = integerOption('a token count', 16, 4_194_304);
 
 const write = (line = '') => process.stdout.write(`${line}\n`);
 

@@ -54,7 +54,7 @@ describe('hearth serve', () => {
         '2048',
         '--json',
       ],
-      { HEARTH_SERVE_TOKEN: 'cli-secret' },
+      { HEARTH_SERVE_TOKEN: 'cli-secret-0123456789' },
     );
     const info = await until('the --json line', () => {
       try {
@@ -68,7 +68,7 @@ describe('hearth serve', () => {
     expect(info.url).toBe(`http://127.0.0.1:${info.port}/v1`);
 
     expect((await fetch(`${info.url}/models`)).status).toBe(401);
-    const headers = { authorization: 'Bearer cli-secret', 'content-type': 'application/json' };
+    const headers = { authorization: 'Bearer cli-secret-0123456789', 'content-type': 'application/json' };
     const models = (await (await fetch(`${info.url}/models`, { headers })).json()) as {
       data: { id: string }[];
     };

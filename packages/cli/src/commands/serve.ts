@@ -7,12 +7,14 @@ import {
   resolveModelSet,
   startOpenAIServer,
 } from '@hearth/model';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
+import { integerOption } from '../number-option.js';
 import { printJson } from '../output.js';
 
 export interface ServeCommandOptions {
-  engine: 'llama-node' | 'node-llama-cpp' | 'openai';
+  /** Default: the fastest local engine available (native when built for this machine, else llama-node). */
+  engine?: 'native' | 'llama-node' | 'node-llama-cpp' | 'openai';
   model?: string;
   drafter?: string;
   mmproj?: string;
@@ -22,19 +24,28 @@ export interface ServeCommandOptions {
   port: number;
   token?: string;
   modelId?: string;
-  maxBodyMb: number;
+  maxBodyBytes: number;
+  /** Deprecated alias of `maxBodyBytes` in MiB (`--max-body-mb`); warns when used. */
+  maxBodyMb?: number;
+  allowedHost?: string[];
+  allowedOrigin?: string[];
   threads?: number;
   contextSize?: number;
+  skipMemoryCheck?: boolean;
   json?: boolean;
 }
 
-function integerIn(what: string, min: number, max: number) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < min || number > max)
-      throw new InvalidArgumentError(`expected ${what}, a whole number from ${min} to ${max}.`);
-    return number;
-  };
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const MIB = 1024 * 1024;
+
+/** The body limit in bytes: `--max-body-bytes`, or the deprecated `--max-body-mb` with a warning. */
+function maxBodyBytesOf(options: ServeCommandOptions): number {
+  if (options.maxBodyMb === undefined) return options.maxBodyBytes;
+  const bytes = options.maxBodyMb * MIB;
+  process.stderr.write(
+    `hearth serve: --max-body-mb is deprecated (both servers take --max-body-bytes now); use --max-body-bytes ${bytes}\n`,
+  );
+  return bytes;
 }
 
 async function openEngine(options: ServeCommandOptions): Promise<Engine> {
@@ -62,16 +73,19 @@ async function openEngine(options: ServeCommandOptions): Promise<Engine> {
     name: set.name,
     ...(options.threads ? { threads: options.threads } : {}),
     ...(options.contextSize ? { contextSize: options.contextSize } : {}),
+    ...(options.skipMemoryCheck ? { skipMemoryCheck: true } : {}),
+  };
+  const gemma = {
+    ...common,
+    ...(set.drafter ? { drafter: set.drafter } : {}),
+    ...(set.mmproj ? { mmproj: set.mmproj } : {}),
   };
   const engineOptions: CreateEngineOptions =
     options.engine === 'node-llama-cpp'
       ? { engine: 'node-llama-cpp', ...common }
-      : {
-          engine: 'llama-node',
-          ...common,
-          ...(set.drafter ? { drafter: set.drafter } : {}),
-          ...(set.mmproj ? { mmproj: set.mmproj } : {}),
-        };
+      : options.engine === 'native'
+        ? { engine: 'native', ...gemma }
+        : { ...gemma, ...(options.engine ? { engine: options.engine } : {}) };
   return createEngine(engineOptions);
 }
 
@@ -83,8 +97,9 @@ export async function startServe(
   options: ServeCommandOptions,
 ): Promise<{ server: OpenAIServer; engine: Engine; close(): Promise<void> }> {
   const token = options.token ?? process.env.HEARTH_SERVE_TOKEN;
-  // Refuse an unsafe binding before spending time on the model.
+  // Refuse an unsafe binding or a weak token before spending time on the model.
   checkServeBinding({ host: options.host, port: options.port, token });
+  const maxBodyBytes = maxBodyBytesOf(options);
   const engine = await openEngine(options);
   let server: OpenAIServer;
   try {
@@ -92,7 +107,9 @@ export async function startServe(
       engine,
       host: options.host,
       port: options.port,
-      maxBodyBytes: Math.round(options.maxBodyMb * 1024 * 1024),
+      maxBodyBytes,
+      ...(options.allowedHost?.length ? { allowedHosts: options.allowedHost } : {}),
+      ...(options.allowedOrigin?.length ? { allowedOrigins: options.allowedOrigin } : {}),
       ...(token ? { token } : {}),
       ...(options.modelId ? { modelId: options.modelId } : {}),
     });
@@ -126,26 +143,65 @@ export function registerServeCommand(program: Command): void {
     .option('--drafter <path>', 'MTP drafter GGUF (overrides the preset)')
     .option('--mmproj <path>', 'multimodal projector GGUF (overrides the preset)')
     .addOption(
-      new Option('--engine <engine>', 'engine behind the server')
-        .choices(['llama-node', 'node-llama-cpp', 'openai'])
-        .default('llama-node'),
+      new Option(
+        '--engine <engine>',
+        'engine behind the server (default: native when `hearth engine build` made one, else llama-node)',
+      ).choices(['native', 'llama-node', 'node-llama-cpp', 'openai']),
     )
     .option('--base-url <url>', 'with --engine openai: the upstream server, e.g. http://127.0.0.1:11434/v1')
     .addOption(new Option('--api-key <key>', 'with --engine openai: upstream API key').env('OPENAI_API_KEY'))
-    .option('--host <address>', 'address to bind', '127.0.0.1')
-    .option('--port <port>', 'TCP port (0 picks a free one)', integerIn('a port', 0, 65535), 8788)
-    .addOption(new Option('--token <token>', 'bearer token clients must send').env('HEARTH_SERVE_TOKEN'))
+    .option('--host <address>', 'address to bind (anything but loopback needs --token)', '127.0.0.1')
+    .option('--port <port>', 'TCP port (0 picks a free one)', integerOption('a port', 0, 65535), 8788)
+    .addOption(
+      new Option('--token <token>', 'bearer token clients must send, at least 16 characters').env(
+        'HEARTH_SERVE_TOKEN',
+      ),
+    )
+    .option(
+      '--allowed-host <host>',
+      'a name or address clients reach the server by (checked in the Host header; loopback names and the bound address always are); repeatable',
+      collect,
+    )
+    .option(
+      '--allowed-origin <origin>',
+      'a web origin (https://app.example) whose pages may call the server; repeatable',
+      collect,
+    )
     .option('--model-id <id>', 'model id clients use (default: the preset or file name)')
-    .option('--max-body-mb <mb>', 'largest request body in MiB', integerIn('a size', 1, 1024), 32)
-    .option('--threads <n>', 'CPU threads for the local engine', integerIn('a thread count', 1, 1024))
-    .option('--context-size <tokens>', 'context window in tokens', integerIn('a token count', 256, 1_048_576))
+    .option(
+      '--max-body-bytes <bytes>',
+      'largest request body in bytes (default 32 MiB)',
+      integerOption('a size in bytes', 1, 1024 * MIB),
+      32 * MIB,
+    )
+    .addOption(
+      new Option('--max-body-mb <mb>', 'deprecated: --max-body-bytes in MiB')
+        .argParser(integerOption('a size in MiB', 1, 1024))
+        .hideHelp(),
+    )
+    .option('--threads <n>', 'CPU threads for the local engine', integerOption('a thread count', 1, 1024))
+    .option(
+      '--context-size <tokens>',
+      'context window in tokens',
+      integerOption('a token count', 256, 1_048_576),
+    )
+    .option(
+      '--skip-memory-check',
+      'load even when the model set and context are estimated not to fit in memory (the OOM killer may end it)',
+    )
     .option('--json', 'print {url, host, port, engine, model} as JSON once listening')
     .action(async (options: ServeCommandOptions) => {
       const { server, engine, close } = await startServe(options);
       const model = options.modelId ?? engine.info.model;
       if (options.json)
-        printJson({ url: server.url, host: server.host, port: server.port, engine: options.engine, model });
-      else process.stderr.write(`hearth serve: ${model} (${options.engine}) on ${server.url}\n`);
+        printJson({
+          url: server.url,
+          host: server.host,
+          port: server.port,
+          engine: engine.info.engine,
+          model,
+        });
+      else process.stderr.write(`hearth serve: ${model} (${engine.info.engine}) on ${server.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

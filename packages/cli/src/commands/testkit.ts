@@ -1,14 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { integerOption } from '../number-option.js';
 import { printJson } from '../output.js';
 
-function parseSeed(value: string): number {
-  const seed = Number(value);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new InvalidArgumentError('expected an integer from 0 to 4294967295.');
-  }
-  return seed;
-}
+const parseSeed = integerOption('a seed', 0, 0xffffffff);
 
 /** `hearth testkit make`: writes the tiny Gemma 4 family (implemented with @hearth/testkit). */
 export function registerTestkitCommand(program: Command): void {

@@ -264,8 +264,10 @@ export async function checkModelSetFits(
     throw new ModelMemoryError(
       `The model needs about ${formatBytes(fit.totalBytes)} at a context of ${fit.contextSize} tokens ` +
         `(weights ${formatBytes(fit.weights.target + fit.weights.drafter + fit.weights.mmproj)}, KV cache ` +
-        `${formatBytes(fit.kvCacheBytes)}), but this machine has ${formatBytes(fit.totalMemoryBytes)}. ` +
-        'Try a smaller quantisation, a shorter context, or leave out the mmproj/drafter (`hearth models fit` compares them).',
+        `${formatBytes(fit.kvCacheBytes)}), but this machine has ${formatBytes(fit.totalMemoryBytes)} ` +
+        `(${formatBytes(fit.availableMemoryBytes)} available now), so loading it would be killed for lack of memory. ` +
+        'Try a shorter context (--context-size), a smaller quantisation, or leave out the mmproj/drafter ' +
+        '(`hearth models fit` compares them); --skip-memory-check loads it anyway.',
       fit.totalBytes,
       fit.totalMemoryBytes,
     );

@@ -15,6 +15,11 @@ const CLOSE_TIMEOUT_MS = 5000;
 export interface HostedEngineOptions extends LlamaNodeEngineOptions {
   /** Copy the host's native log (stderr) to this process's stderr; default: only when HEARTH_DEBUG is set. */
   forwardNativeLog?: boolean;
+  /**
+   * Load even when the memory estimate is over this machine's memory (default false: refuse with
+   * `ModelMemoryError` and the numbers, before any process starts). `LlamaNodeEngine.load` honours it too.
+   */
+  skipMemoryCheck?: boolean;
 }
 
 interface PendingCall {
@@ -236,6 +241,7 @@ export class HostedEngine implements Engine {
    * Validates the model files, starts a host and loads the model in it.
    *
    * @throws GgufValidationError or ModelSetMismatchError naming the bad file (no process started).
+   * @throws ModelMemoryError when the set cannot fit this machine's memory at `contextSize` (no process started).
    * @throws ModelCrashedError when the native loader kills the host; EngineLoadError when it refuses.
    */
   static async start(options: HostedEngineOptions): Promise<HostedEngine> {

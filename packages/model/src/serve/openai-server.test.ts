@@ -8,6 +8,30 @@ import { ServeConfigError } from '../errors/serve-config-error.js';
 import { type OpenAIServer, startOpenAIServer } from './openai-server.js';
 
 const TOKEN = 'test-secret-token';
+
+/** GET /v1/models to 127.0.0.1 with node:http, so the Host header can be forged. */
+function rawRequest(target: OpenAIServer, headers: { host: string; authorization?: string }) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: target.port,
+        path: '/v1/models',
+        headers: { authorization: `Bearer ${TOKEN}`, ...headers },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
 let engine: Engine;
 let server: OpenAIServer;
 let client: OpenAI;
@@ -245,7 +269,7 @@ describe('hearth serve refuses bad requests in OpenAI error shape', () => {
     expect(body.error.param).toBe('max_tokens');
     const notJson = await fetch(`${server.url}/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: '{"model": ',
     });
     expect(notJson.status).toBe(400);
@@ -264,23 +288,58 @@ describe('hearth serve refuses bad requests in OpenAI error shape', () => {
   });
 
   it('403 for a non-loopback Host header (DNS rebinding)', async () => {
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port: server.port,
-          path: '/v1/models',
-          headers: { host: 'evil.example:80', authorization: `Bearer ${TOKEN}` },
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
+    expect((await rawRequest(server, { host: 'evil.example:80' })).status).toBe(403);
+  });
+
+  it('answers a forged network Host (192.0.2.2) only when allowed, and still wants the token', async () => {
+    const refused = await rawRequest(server, { host: `192.0.2.2:${server.port}` });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatch(/--allowed-host 192\.0\.2\.2/);
+    const open = await startOpenAIServer({ engine, port: 0, token: TOKEN, allowedHosts: ['192.0.2.2'] });
+    try {
+      const host = `192.0.2.2:${open.port}`;
+      expect((await rawRequest(open, { host })).status).toBe(200);
+      expect((await rawRequest(open, { host, authorization: 'Bearer wrong-token-0123456789' })).status).toBe(
+        401,
       );
-      req.on('error', reject);
-      req.end();
+      expect((await rawRequest(open, { host: `rebind.evil.example:${open.port}` })).status).toBe(403);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('415 for a text/plain body and 403 for a foreign Origin (what a web page can send cross-site)', async () => {
+    const body = JSON.stringify({
+      model: 'tiny',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 1,
     });
-    expect(status).toBe(403);
+    const plain = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' },
+      body,
+    });
+    expect(plain.status).toBe(415);
+    expect(((await plain.json()) as { error: { message: string } }).error.message).toMatch(
+      /application\/json/,
+    );
+    const foreign = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        origin: 'https://evil.example',
+      },
+      body,
+    });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { error: { message: string } }).error.message).toMatch(/Origin/);
+  });
+
+  it('refuses a token shorter than 16 characters, saying why', async () => {
+    const error = await startOpenAIServer({ engine, port: 0, token: 'x' }).catch((e: unknown) => e);
+    expect(ServeConfigError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/1 characters long; use at least 16.*guessed/);
   });
 
   it('will not bind a non-loopback address without a token', async () => {

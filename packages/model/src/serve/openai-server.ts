@@ -1,7 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Engine, FinishReason, GenerateDelta, GenerateResult } from '@hearth/engine';
+import { createHttpGuard, isLoopbackHost, JsonSchemaError, weakTokenReason } from '@hearth/engine';
 import type {
   HearthExtension,
   OpenAIChatCompletion,
@@ -11,6 +12,7 @@ import type {
   OpenAIUsage,
 } from '../engine/openai/wire.js';
 import { EngineCapabilityError } from '../errors/engine-capability-error.js';
+import { checkGenerateRequest } from '../media-check/check-request.js';
 import { MediaInputError } from '../errors/media-input-error.js';
 import { ServeConfigError } from '../errors/serve-config-error.js';
 import { ServeRequestError } from '../errors/serve-request-error.js';
@@ -23,10 +25,17 @@ export interface OpenAIServerOptions {
   host?: string;
   /** TCP port (default 8788; 0 picks a free one). */
   port?: number;
-  /** Bearer token every request must carry (`Authorization: Bearer <token>`). */
+  /** Bearer token every request must carry (`Authorization: Bearer <token>`); at least 16 characters. */
   token?: string;
   /** Largest accepted request body in bytes (default 32 MiB, room for base64 images and audio). */
   maxBodyBytes?: number;
+  /**
+   * More names or addresses accepted in the `Host` header, besides loopback names and the bound address
+   * (every interface address when bound to 0.0.0.0 or ::): the names network clients use to reach it.
+   */
+  allowedHosts?: string[];
+  /** Origins (e.g. `https://app.example`) allowed to call from a browser; loopback origins always are. */
+  allowedOrigins?: string[];
   /** Model id clients use (default: the engine's model name). */
   modelId?: string;
 }
@@ -41,25 +50,32 @@ export interface OpenAIServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const DEFAULT_PORT = 8788;
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
 
 /**
  * Serves an engine over OpenAI's Chat Completions API: `GET /v1/models`, `POST /v1/chat/completions`
  * (plain and SSE streaming; tools, image and audio parts, `response_format`), `GET /health`.
- * Binds 127.0.0.1 by default and then accepts only loopback Host headers (DNS-rebinding defence);
- * binding elsewhere requires a bearer token. Errors use OpenAI's `{error: {...}}` shape.
+ * Binds 127.0.0.1 by default; binding elsewhere requires a bearer token. Every request passes the guard
+ * `hearth mcp serve` uses too (`createHttpGuard`: Host, Origin, token, JSON bodies). Errors use
+ * OpenAI's `{error: {...}}` shape.
  *
- * @throws {ServeConfigError} for a non-loopback host without a token, or a bad port.
+ * @throws {ServeConfigError} for a non-loopback host without a token, a weak token, or a bad port or body limit.
  */
 export async function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIServer> {
   const host = options.host ?? '127.0.0.1';
-  const loopback = LOOPBACK.has(host);
   const port = options.port ?? DEFAULT_PORT;
   checkServeBinding({ host, port, token: options.token });
   const modelId = options.modelId ?? options.engine.info.model;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1)
+    throw new ServeConfigError(`maxBodyBytes must be a whole number of bytes >= 1, got ${maxBodyBytes}`);
+  const guard = createHttpGuard({
+    host,
+    token: options.token,
+    allowedHosts: options.allowedHosts,
+    allowedOrigins: options.allowedOrigins,
+  });
   const running = new Set<AbortController>();
 
   const server = createServer((req, res) => {
@@ -67,8 +83,16 @@ export async function startOpenAIServer(options: OpenAIServerOptions): Promise<O
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (loopback) checkHost(req.headers.host);
-    if (options.token) checkToken(req.headers.authorization, options.token);
+    const refusal = guard.check(req);
+    if (refusal)
+      throw new ServeRequestError(refusal.status, refusal.message, {
+        openaiCode: {
+          host: 'forbidden_host',
+          origin: 'forbidden_origin',
+          token: 'invalid_api_key',
+          'content-type': 'unsupported_media_type',
+        }[refusal.check],
+      });
     const path = (req.url ?? '/').split('?')[0]?.replace(/\/+$/, '') || '/';
     if (path === '/health') return sendJson(res, 200, { status: 'ok', model: modelId });
     if (path === '/v1/models' || path === '/models') {
@@ -125,7 +149,8 @@ export async function startOpenAIServer(options: OpenAIServerOptions): Promise<O
     // A client that hangs up stops the generation instead of leaving it running.
     res.on('close', () => controller.abort());
     try {
-      const request = toGenerateRequest(body, controller.signal);
+      // Refused with a 400 here whatever engine this server was given: bad media or schemas never reach it.
+      const request = await checkGenerateRequest(toGenerateRequest(body, controller.signal)).catch(refusedInput);
       const id = `chatcmpl-${randomBytes(12).toString('base64url')}`;
       const created = Math.floor(Date.now() / 1000);
       if (!body.stream) {
@@ -179,11 +204,13 @@ export function checkServeBinding(options: {
   token?: string | undefined;
 }): void {
   const host = options.host ?? '127.0.0.1';
-  if (!LOOPBACK.has(host) && !options.token) {
+  if (!isLoopbackHost(host) && !options.token) {
     throw new ServeConfigError(
       `Refusing to serve on ${host} without a bearer token: anyone who can reach it could use the model. Pass a token (hearth serve --token <secret>) or bind 127.0.0.1`,
     );
   }
+  const weakToken = options.token === undefined ? undefined : weakTokenReason(options.token);
+  if (weakToken) throw new ServeConfigError(`The serve token is too weak: ${weakToken}`);
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ServeConfigError(`Port must be an integer from 0 to 65535, got ${port}`);
@@ -194,30 +221,6 @@ function requireMethod(req: IncomingMessage, method: string): void {
   if (req.method !== method) {
     throw new ServeRequestError(405, `${req.url} takes ${method}, not ${req.method}`, {
       openaiCode: 'method_not_allowed',
-    });
-  }
-}
-
-function checkHost(hostHeader: string | undefined): void {
-  const hostname = (hostHeader ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
-  if (!LOOPBACK.has(hostname)) {
-    throw new ServeRequestError(
-      403,
-      `Host "${hostHeader}" is not a loopback name; this server only answers 127.0.0.1/localhost`,
-      {
-        openaiCode: 'forbidden_host',
-      },
-    );
-  }
-}
-
-function checkToken(authorization: string | undefined, token: string): void {
-  const given = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim() ?? '';
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) {
-    throw new ServeRequestError(401, 'Missing or wrong bearer token: send Authorization: Bearer <token>', {
-      openaiCode: 'invalid_api_key',
     });
   }
 }
@@ -245,7 +248,7 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
 function tooLarge(limit: number): ServeRequestError {
   return new ServeRequestError(
     413,
-    `The request body is over the ${limit}-byte limit (hearth serve --max-body-mb)`,
+    `The request body is over the ${limit}-byte limit (hearth serve --max-body-bytes)`,
     {
       openaiCode: 'request_too_large',
     },
@@ -378,6 +381,23 @@ async function streamCompletion(
   if (!res.writableEnded) res.end('data: [DONE]\n\n');
 }
 
+/**
+ * A refusal of `checkGenerateRequest` as the 400 the client sees, with `param` in the request's own
+ * terms: `messages[1].content[0]`, `response_format.json_schema.schema`, `tools[0].function.parameters`.
+ */
+function refusedInput(error: unknown): never {
+  if (MediaInputError.isInstance(error)) {
+    const param = /^messages\[\d+\]\.content\[\d+\]/.exec(error.message)?.[0];
+    throw new ServeRequestError(400, error.message, { ...(param ? { param } : {}), openaiCode: 'invalid_media' });
+  }
+  if (JsonSchemaError.isInstance(error)) {
+    const where = /^(responseFormat\.schema|tools\[(\d+)\])/.exec(error.message);
+    const param = where?.[2] !== undefined ? `tools[${where[2]}].function.parameters` : 'response_format.json_schema.schema';
+    throw new ServeRequestError(400, error.message, { param, openaiCode: 'unsupported_schema' });
+  }
+  throw error;
+}
+
 function errorBody(error: unknown): OpenAIErrorBody & { status: number } {
   if (ServeRequestError.isInstance(error)) {
     return {
@@ -389,6 +409,7 @@ function errorBody(error: unknown): OpenAIErrorBody & { status: number } {
   const isClientError =
     EngineCapabilityError.isInstance(error) ||
     MediaInputError.isInstance(error) ||
+    JsonSchemaError.isInstance(error) ||
     error instanceof TypeError;
   const message = error instanceof Error ? error.message : String(error);
   return {

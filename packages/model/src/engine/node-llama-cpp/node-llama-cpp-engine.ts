@@ -33,7 +33,7 @@ import {
 } from 'node-llama-cpp';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
-import { validateModelSet } from '../../files/validate-set.js';
+import { DEFAULT_CONTEXT_SIZE, validateLlamaNodeFiles } from '../llama-node/validate-files.js';
 import { toGbnfJsonSchema } from './gbnf-schema.js';
 import { toChatHistory } from './history.js';
 
@@ -47,6 +47,8 @@ export interface NodeLlamaCppEngineOptions {
   name?: string;
   /** Context window in tokens (default: the model's training context, at most 8192). */
   contextSize?: number;
+  /** Load even when the memory estimate is over this machine's memory (default false: refuse with the numbers). */
+  skipMemoryCheck?: boolean;
   /**
    * CPU threads. Default: 1 on machines with up to 4 cores (more threads than idle cores makes
    * llama.cpp 15-30x slower), half the cores above that.
@@ -100,7 +102,13 @@ export async function loadNodeLlamaCppEngine(options: NodeLlamaCppEngineOptions)
   }
   // A truncated or malformed file gets a message naming the bad key or tensor, which llama.cpp's
   // "Failed to load model" does not.
-  await validateModelSet({ name: options.name ?? basename(options.model), target: options.model });
+  // It also refuses a context that cannot fit in memory, before llama.cpp allocates it.
+  await validateLlamaNodeFiles({
+    model: options.model,
+    ...(options.name ? { name: options.name } : {}),
+    contextSize: options.contextSize ?? DEFAULT_CONTEXT_SIZE,
+    ...(options.skipMemoryCheck ? { skipMemoryCheck: true } : {}),
+  });
   const llama = await runtime(options.gpu ?? 'auto');
   const logged: string[] = [];
   loadLogs.add(logged);

@@ -37,6 +37,8 @@ export interface SandboxSpec {
   limits: ShellLimits;
   /** The bubblewrap binary (name looked up on PATH, or a path). */
   bwrap: string;
+  /** The seccomp filter `setuidSeccompFilter()` built for this machine. */
+  seccomp: Buffer;
 }
 
 export interface SandboxRun {
@@ -75,6 +77,91 @@ const PRIVATE_DIRS = ['/tmp', '/root', '/home'];
 const PASSWD = `nobody:x:${SANDBOX_ID}:${SANDBOX_ID}:nobody:/tmp:/usr/sbin/nologin\n`;
 const GROUP = `nogroup:x:${SANDBOX_ID}:\n`;
 
+/**
+ * Syscall numbers of the calls that can set a file's set-user-ID or set-group-ID bit, and which
+ * argument carries the mode. The sandbox's uid maps to the uid running Hearth, so when that is
+ * root a file the command marks setuid in the root would be a setuid-root program on the host.
+ */
+const MODE_SYSCALLS: Partial<
+  Record<NodeJS.Architecture, { audit: number; calls: [nr: number, modeArg: number][]; denied: number[] }>
+> = {
+  // open, creat, chmod, fchmod, mknod, openat, mknodat, fchmodat, fchmodat2; openat2 (mode inside a struct) is denied.
+  x64: {
+    audit: 0xc000003e,
+    calls: [
+      [2, 2],
+      [85, 1],
+      [90, 1],
+      [91, 1],
+      [133, 1],
+      [257, 3],
+      [259, 2],
+      [268, 2],
+      [452, 2],
+    ],
+    denied: [437],
+  },
+  // fchmod, fchmodat, mknodat, openat, fchmodat2; openat2 denied.
+  arm64: {
+    audit: 0xc00000b7,
+    calls: [
+      [52, 1],
+      [53, 2],
+      [33, 2],
+      [56, 3],
+      [452, 2],
+    ],
+    denied: [437],
+  },
+};
+
+/**
+ * A classic-BPF seccomp filter (the raw `sock_filter` array bwrap's `--seccomp` reads) that fails
+ * with EPERM every call above whose mode has S_ISUID or S_ISGID, and any call from another ABI
+ * (32-bit or x32 entry points, which have other numbers). Undefined on architectures not listed.
+ */
+export function setuidSeccompFilter(arch: NodeJS.Architecture = process.arch): Buffer | undefined {
+  const table = MODE_SYSCALLS[arch];
+  if (!table) return undefined;
+  const LD_W_ABS = 0x20;
+  const JEQ_K = 0x15;
+  const JGE_K = 0x35;
+  const JSET_K = 0x45;
+  const RET_K = 0x06;
+  const ALLOW = 0x7fff0000;
+  const EPERM = 0x00050000 | 1;
+  const SETID_BITS = 0o6000;
+  const program: [code: number, jt: number, jf: number, k: number][] = [];
+  const ins = (code: number, jt: number, jf: number, k: number) => program.push([code, jt, jf, k]);
+  ins(LD_W_ABS, 0, 0, 4); // arch
+  ins(JEQ_K, 1, 0, table.audit);
+  ins(RET_K, 0, 0, EPERM);
+  ins(LD_W_ABS, 0, 0, 0); // syscall number
+  ins(JGE_K, 0, 1, 0x40000000); // x32 numbers on x86_64
+  ins(RET_K, 0, 0, EPERM);
+  for (const nr of table.denied) {
+    ins(JEQ_K, 0, 1, nr);
+    ins(RET_K, 0, 0, EPERM);
+  }
+  for (const [nr, modeArg] of table.calls) {
+    // if (nr == n) { A = low word of args[modeArg]; return A & (S_ISUID|S_ISGID) ? EPERM : ALLOW }
+    ins(JEQ_K, 0, 4, nr);
+    ins(LD_W_ABS, 0, 0, 16 + 8 * modeArg);
+    ins(JSET_K, 0, 1, SETID_BITS);
+    ins(RET_K, 0, 0, EPERM);
+    ins(RET_K, 0, 0, ALLOW);
+  }
+  ins(RET_K, 0, 0, ALLOW);
+  const buffer = Buffer.alloc(program.length * 8);
+  program.forEach(([code, jt, jf, k], i) => {
+    buffer.writeUInt16LE(code, i * 8);
+    buffer.writeUInt8(jt, i * 8 + 2);
+    buffer.writeUInt8(jf, i * 8 + 3);
+    buffer.writeUInt32LE(k, i * 8 + 4);
+  });
+  return buffer;
+}
+
 function isInside(path: string, folder: string): boolean {
   return path === folder || path.startsWith(folder === sep ? folder : folder + sep);
 }
@@ -94,7 +181,7 @@ export function bwrapArguments(spec: SandboxSpec, command: string, args: string[
   }
   for (const file of spec.network ? [...ETC_FILES, ...NETWORK_ETC_FILES] : ETC_FILES)
     out.push('--ro-bind-try', file, file);
-  out.push('--ro-bind-data', '3', '/etc/passwd', '--ro-bind-data', '4', '/etc/group');
+  out.push('--ro-bind-data', '3', '/etc/passwd', '--ro-bind-data', '4', '/etc/group', '--seccomp', '5');
   out.push('--dev', '/dev', '--proc', '/proc');
 
   // The hidden folders and the root, parents before children (a shorter path is never inside a
@@ -147,15 +234,20 @@ export function runSandboxed(
 ): Promise<SandboxRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(spec.bwrap, bwrapArguments(spec, command, args), {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true,
       env: { PATH: process.env.PATH ?? SANDBOX_PATH },
     });
-    const [passwdPipe, groupPipe] = [child.stdio[3], child.stdio[4]] as NodeJS.WritableStream[];
-    passwdPipe?.on('error', () => {});
-    groupPipe?.on('error', () => {});
-    passwdPipe?.end(PASSWD);
-    groupPipe?.end(GROUP);
+    const inputs: [number, string | Buffer][] = [
+      [3, PASSWD],
+      [4, GROUP],
+      [5, spec.seccomp],
+    ];
+    for (const [fd, data] of inputs) {
+      const pipe = child.stdio[fd] as NodeJS.WritableStream | null;
+      pipe?.on('error', () => {}); // bwrap failed before reading it: reported through its exit code
+      pipe?.end(data);
+    }
 
     let stopped: SandboxRun['stopped'];
     const stop = (why: NonNullable<SandboxRun['stopped']>) => {
@@ -207,6 +299,16 @@ function unavailable(why: string): ShellSandboxUnavailableError {
   return new ShellSandboxUnavailableError(
     `The shell tool runs every command in a bubblewrap sandbox, and ${why}. Install bubblewrap (Debian/Ubuntu: \`apt-get install bubblewrap\`; scripts/install-system-deps.sh does it) on a kernel that allows user namespaces, or leave the shell tool off.`,
   );
+}
+
+/** The seccomp filter for this machine, or the refusal naming why there is none. */
+export function sandboxSeccomp(): Buffer {
+  const filter = setuidSeccompFilter();
+  if (!filter)
+    throw unavailable(
+      `its seccomp filter (no setuid or setgid files) exists for x64 and arm64 only, not ${process.arch}`,
+    );
+  return filter;
 }
 
 /**

@@ -221,6 +221,27 @@ describe('shell sandbox: what allowed programs can do beyond the list', () => {
     }
   });
 
+  it('cannot plant a setuid or setgid program in the root (it would be setuid-root on the host)', async () => {
+    // The sandbox's uid maps to the uid running Hearth: when that is root, a setuid file the command
+    // makes in the root belongs to root on the host. chmod, install -m, cp --preserve, a setuid mode
+    // at creation (python: os.open) and mknod are each tried; the file may exist, but never with the bits.
+    const registry = shell({ allow: ['sh'] });
+    const tries = [
+      'cp /usr/bin/id a && chmod 4755 a',
+      'cp /usr/bin/id b && chmod u+s,g+s b',
+      'install -m 6755 /usr/bin/id c',
+      'cp --preserve=mode /usr/bin/passwd d 2>/dev/null || cp --preserve=mode /usr/bin/su d',
+      'mknod e p; mknod f c 1 3; true',
+      'command -v python3 >/dev/null && python3 -c \'import os; os.close(os.open("g", os.O_CREAT|os.O_WRONLY, 0o4755))\'; true',
+      'cp /usr/bin/id h && chmod 755 h', // innocent: allowed
+    ];
+    for (const attempt of tries) await run(registry, 'sh', ['-c', attempt]);
+    const found = execFileSync('find', [root, '-perm', '/6000'], { encoding: 'utf8' });
+    expect(found).toBe('');
+    expect(execFileSync('stat', ['-c', '%a', join(root, 'h')], { encoding: 'utf8' }).trim()).toBe('755');
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) rmSync(join(root, name), { force: true });
+  });
+
   it('system folders are read-only, no new user namespaces, host processes are invisible', async () => {
     const registry = shell({ allow: ['sh', 'unshare', 'ps'] });
     const writes = await run(registry, 'sh', [

@@ -8,6 +8,7 @@ import {
   type SandboxSpec,
   type ShellLimits,
   sandboxRoot,
+  sandboxSeccomp,
 } from './shell-sandbox.js';
 
 export interface ShellToolOptions {
@@ -48,6 +49,7 @@ export function shellTool(options: ShellToolOptions): ToolDefinition {
         network: options.network ?? false,
         limits: { ...defaultShellLimits, ...options.limits },
         bwrap: options.bwrap ?? 'bwrap',
+        seccomp: sandboxSeccomp(),
       };
       await checkSandbox(spec);
       return spec;

@@ -46,9 +46,11 @@ describe('browser tools (real Chromium)', () => {
   });
 
   it('screenshots a URL and reads page text', async () => {
-    const shot = await registry.call('browser_screenshot', { url, width: 400, height: 300 });
+    // A loopback server is reachable only when the allow-list names it (see browser-host-policy.test.ts).
+    const loopback = new ToolRegistry(browserTools({ allowHosts: ['127.0.0.1'] }));
+    const shot = await loopback.call('browser_screenshot', { url, width: 400, height: 300 });
     expect(shot.isError).toBeUndefined();
-    const text = await registry.call('browser_text', { url });
+    const text = await loopback.call('browser_text', { url });
     expect(text.structuredContent).toEqual({ title: 'Served page', text: 'Hello from the test server' });
   });
 

@@ -2,13 +2,24 @@ import { launchChromium } from '@hearth/chromium';
 import { defineTool, type ToolDefinition } from '@hearth/core';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
-import { assertUrlAllowed } from './host-allow-list.js';
+import { assertServedHosts, type ServedSite, serveSites } from './browser-routing.js';
+import { matchAllowList } from './host-allow-list.js';
+import { HostPolicy, type ResolveHost } from './host-policy.js';
+import { startPolicyProxy } from './policy-proxy.js';
 
 export interface BrowserToolsOptions {
   /** Chromium binary (default `$HEARTH_CHROMIUM_PATH`, else `/usr/bin/chromium`). */
   executablePath?: string;
-  /** When given, URLs must be on this host allow-list; otherwise any http(s) URL is allowed. */
+  /**
+   * Hosts the page may reach, for the URL and every request the page makes (see `HostPolicy`).
+   * Without a list any host whose addresses are all public is allowed; loopback, private,
+   * link-local and other non-public addresses only through an exact entry.
+   */
   allowHosts?: string[];
+  /** Sites the browser serves itself on reserved `.invalid` hosts (e.g. a demo page), keyed by host name. */
+  sites?: Record<string, ServedSite>;
+  /** Host name resolver the policy judges (default: the system's); tests inject one. */
+  resolve?: ResolveHost;
   timeoutMs?: number;
 }
 
@@ -29,23 +40,56 @@ const pageInput = z
  */
 export function browserTools(options: BrowserToolsOptions = {}): ToolDefinition[] {
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const sites = assertServedHosts(options.sites ?? {});
+  const policy = new HostPolicy({
+    ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
   async function withPage<T>(
     input: z.infer<typeof pageInput>,
     signal: AbortSignal,
     use: (page: Page) => Promise<T>,
   ): Promise<T> {
-    const url = input.url === undefined ? undefined : assertUrlAllowed(input.url, options.allowHosts).href;
-    const browser = await launchChromium({ executablePath: options.executablePath });
+    // Syntax first (http(s), no credentials): a served site's URL needs no allow-list or address check.
+    const url = input.url === undefined ? undefined : matchAllowList(input.url, undefined).url;
+    // Refused before Chromium starts; the routing below judges the URL again, with every later request.
+    if (url && !sites.has(url.hostname)) await policy.check(url);
+    const requests = new AbortController();
+    const proxy = await startPolicyProxy(policy, requests.signal);
+    const browser = await launchChromium({ executablePath: options.executablePath }).catch(async (error) => {
+      await proxy.close();
+      throw error;
+    });
     const onAbort = () => void browser.close();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const page = await browser.newPage({ viewport: { width: input.width, height: input.height } });
-      if (url) await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
-      else await page.setContent(input.html ?? '', { waitUntil: 'load', timeout: timeoutMs });
+      // Every request leaves through the policy proxy; served sites are answered before it.
+      const context = await browser.newContext({
+        proxy: proxy.settings,
+        viewport: { width: input.width, height: input.height },
+      });
+      await serveSites(context, sites);
+      const page = await context.newPage();
+      let navigation = url?.href;
+      page.on('request', (request) => {
+        if (request.isNavigationRequest() && request.frame() === page.mainFrame()) navigation = request.url();
+      });
+      // A refused navigation (the URL or a redirect hop) fails or shows the proxy's 403: say why instead.
+      const refusal = () => (navigation === undefined ? undefined : proxy.refusalFor(navigation));
+      try {
+        if (url) await page.goto(url.href, { waitUntil: 'load', timeout: timeoutMs });
+        else await page.setContent(input.html ?? '', { waitUntil: 'load', timeout: timeoutMs });
+      } catch (error) {
+        throw refusal() ?? error;
+      }
+      const refused = refusal();
+      if (refused) throw refused;
       return await use(page);
     } finally {
       signal.removeEventListener('abort', onAbort);
+      requests.abort();
       await browser.close();
+      await proxy.close();
     }
   }
   return [

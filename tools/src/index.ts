@@ -34,6 +34,7 @@ export function builtinTools(options: BuiltinToolsOptions): ToolDefinition[] {
 }
 
 export { type BrowserToolsOptions, browserTools } from './browser.js';
+export type { ServedResponse, ServedSite } from './browser-routing.js';
 export { calculatorTool, evaluateExpression } from './calculator.js';
 export { clockTool } from './clock.js';
 export { CommandNotAllowedError } from './errors/command-not-allowed-error.js';
@@ -43,7 +44,7 @@ export { NotRegularFileError } from './errors/not-a-regular-file-error.js';
 export { PathOutsideRootError } from './errors/path-outside-root-error.js';
 export { ShellSandboxUnavailableError } from './errors/shell-sandbox-unavailable-error.js';
 export { type FsToolsOptions, fsTools, resolveInsideRoot } from './fs.js';
-export { assertUrlAllowed } from './host-allow-list.js';
+export { type CheckedTarget, HostPolicy, type HostPolicyOptions, type ResolveHost } from './host-policy.js';
 export { type HttpFetchOptions, httpFetchTool } from './http-fetch.js';
 export { type ShellToolOptions, shellTool } from './shell.js';
 export type { ShellLimits } from './shell-sandbox.js';

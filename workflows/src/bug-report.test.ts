@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Attachment, attachmentFromFile, type RunEvent } from '@hearth/core';
@@ -78,6 +80,39 @@ describe('bug-report workflow, scripted model', () => {
     expect(media(engine.requests[0]).map((p) => p.type)).toEqual(['image', 'audio']);
     expect(media(engine.requests[1]).map((p) => p.type)).toEqual(['image', 'audio', 'image']);
     expect(media(engine.requests[1])[2]).not.toEqual(media(engine.requests[1])[0]);
+  });
+});
+
+describe('bug-report workflow: the url input cannot reach internal services', () => {
+  it('refuses a loopback url: both inspections report the refusal and the service sees no request', async () => {
+    const hits: string[] = [];
+    const internal = createServer((request, response) => {
+      hits.push(request.url ?? '');
+      response.end('<title>Internal admin</title><body>internal secret</body>');
+    });
+    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/admin`;
+    try {
+      const engine = new ScriptedEngine((request): ScriptedReply => {
+        if (request.responseFormat?.name === 'triage')
+          return { json: { title: 'Admin page', summary: 'Look at it.', checks: ['Open the page'] } };
+        return { json: { action: 'final_answer', answer: { likelyCause: 'none', findings: [] } } };
+      });
+      const workdir = mkdtempSync(join(tmpdir(), 'hearth-bug-ssrf-'));
+      const result = await bugReportWorkflow.run(
+        { attachments: [screenshot], url },
+        { engine, workdir, checkpointer: 'memory' },
+      );
+      expect(result.status).toBe('done');
+      const problems = result.output?.page.problems ?? [];
+      expect(problems).toHaveLength(2);
+      for (const problem of problems) expect(problem).toMatch(/is a loopback address: refused/);
+      expect(result.output?.page.text).toBe('');
+      expect(hits).toEqual([]);
+    } finally {
+      internal.closeAllConnections();
+      internal.close();
+    }
   });
 });
 

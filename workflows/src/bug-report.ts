@@ -9,12 +9,18 @@ import {
 } from '@hearth/core';
 import { builtinTools } from '@hearth/tools';
 import { z } from 'zod';
-import { sampleSiteUrl } from './sample-site.js';
+import { sampleSite, sampleSiteHost, sampleSiteUrl } from './sample-site.js';
 
-/** The workflow's tools: the browser and the file system (rooted at the run's workdir). */
+/**
+ * The workflow's tools: the browser (public hosts, plus the sample site it serves itself) and the
+ * file system (rooted at the run's workdir).
+ */
 function bugReportTools(environment: RunEnvironment) {
   const wanted = new Set(['browser_text', 'browser_screenshot', 'fs_write']);
-  return builtinTools({ fsRoot: environment.workdir }).filter((tool) => wanted.has(tool.name));
+  return builtinTools({
+    fsRoot: environment.workdir,
+    browser: { sites: { [sampleSiteHost]: sampleSite } },
+  }).filter((tool) => wanted.has(tool.name));
 }
 
 const triageSchema = z.object({
@@ -34,7 +40,10 @@ const stateSchema = z.object({
   attachments: z.array(attachmentSchema).default([]),
   /** Optional typed note, besides the spoken one. */
   note: z.string().default(''),
-  /** Page to inspect; default: the bundled sample sign-in page, served on 127.0.0.1. */
+  /**
+   * Page to inspect (public hosts only: loopback, private and link-local addresses are refused);
+   * default: the bundled sample sign-in page, which the browser serves itself.
+   */
   url: z.string().optional(),
   /** Directory (inside the workdir) for the report file. */
   reportDir: z.string().default('reports'),
@@ -149,7 +158,7 @@ export const bugReportWorkflow = defineWorkflow({
       retry: { maxAttempts: 2, initialIntervalMs: 200 },
       timeoutMs: 90_000,
       run: async (state, ctx) => {
-        const url = state.url ?? (await sampleSiteUrl());
+        const url = state.url ?? sampleSiteUrl;
         const outcome = await ctx.callTool('browser_text', { url });
         if (outcome.isError) return { pageUrl: url, inspectionErrors: [`browser_text: ${outcome.text}`] };
         const page = outcome.structured as { title?: string; text?: string } | undefined;
@@ -160,7 +169,7 @@ export const bugReportWorkflow = defineWorkflow({
       retry: { maxAttempts: 2, initialIntervalMs: 200 },
       timeoutMs: 90_000,
       run: async (state, ctx) => {
-        const url = state.url ?? (await sampleSiteUrl());
+        const url = state.url ?? sampleSiteUrl;
         const outcome = await ctx.callTool('browser_screenshot', { url });
         const screenshot = outcome.media.find((media) => media.kind === 'image');
         if (outcome.isError || !screenshot)

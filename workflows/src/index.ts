@@ -4,7 +4,7 @@ import { salesReportWorkflow } from './sales-report.js';
 
 export { bugReportWorkflow } from './bug-report.js';
 export { parseSalesCsv, salesReportWorkflow, sampleSalesCsv } from './sales-report.js';
-export { sampleLoginPage, sampleSiteUrl } from './sample-site.js';
+export { sampleLoginPage, sampleSite, sampleSiteHost, sampleSiteUrl } from './sample-site.js';
 
 /** The example workflows by name: what `hearth run <name>`, `hearth demo` and `hearth mcp serve` offer. */
 export const examples: Record<string, AnyRunTarget> = {

@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServedSite } from '@hearth/tools';
 
 /**
  * The page the bug-report example inspects when no `url` is given: a sign-in form whose button
- * does nothing (its handler throws), with a visible error banner. Served on 127.0.0.1 so the example
- * runs offline.
+ * does nothing (its handler throws), with a visible error banner. The browser serves it itself
+ * (see {@link sampleSite}), so the example runs offline with no server and no loopback exception.
  */
 export const sampleLoginPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in - Acme</title>
@@ -19,25 +18,12 @@ export const sampleLoginPage = `<!doctype html>
 <script>function submitLogin(){ throw new Error('auth client not initialised'); }</script>
 </body></html>`;
 
-let server: Promise<{ server: Server; url: string }> | undefined;
+/** The reserved host the sample site lives on: `.invalid` never resolves, so it shadows nothing. */
+export const sampleSiteHost = 'sample-site.invalid';
 
-/** Starts (once per process) the loopback server for the sample page and returns its URL. */
-export async function sampleSiteUrl(): Promise<string> {
-  server ??= new Promise((resolve, reject) => {
-    const http = createServer((request, response) => {
-      if (request.url === '/login' || request.url === '/') {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(sampleLoginPage);
-      } else {
-        response.writeHead(404).end('not found');
-      }
-    });
-    http.on('error', reject);
-    http.listen(0, '127.0.0.1', () => {
-      // The server must not keep a finished run's process alive.
-      http.unref();
-      resolve({ server: http, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/login` });
-    });
-  });
-  return (await server).url;
-}
+/** The sample sign-in page's URL. */
+export const sampleSiteUrl = `http://${sampleSiteHost}/login`;
+
+/** Answers the browser's requests for {@link sampleSiteHost} from memory (give it as a browser tools `sites` entry). */
+export const sampleSite: ServedSite = ({ url }) =>
+  url.pathname === '/login' || url.pathname === '/' ? { body: sampleLoginPage } : undefined;

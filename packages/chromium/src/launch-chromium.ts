@@ -11,6 +11,9 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-background-networking',
   '--disable-component-update',
   '--no-first-run',
+  // WebRTC sends its UDP (STUN) around any proxy, to any address a page names: loopback and intranet
+  // hosts included. With this policy it sends UDP only through a proxy, and ours carries none.
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
 ];
 
 /** Debian's `chromium` package installs its binary here. */

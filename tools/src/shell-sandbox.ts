@@ -1,5 +1,15 @@
-import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { sep } from 'node:path';
 import { hearthHome } from '@hearth/engine';
 import { ShellSandboxUnavailableError } from './errors/shell-sandbox-unavailable-error.js';
@@ -13,8 +23,9 @@ export interface ShellLimits {
   /** Largest file a process may write, in bytes (RLIMIT_FSIZE; default 64 MiB). */
   fileSizeBytes: number;
   /**
-   * Processes of the sandbox user (RLIMIT_NPROC; default 64). The kernel does not apply this limit
-   * to uid 0, so when Hearth itself runs as root only the wall-clock time limit stops a fork flood.
+   * Processes of the sandbox user (RLIMIT_NPROC; default 64). The kernel does not apply RLIMIT_NPROC
+   * to uid 0, so when Hearth runs as root the same number caps a pids cgroup of the command where a
+   * cgroup v1 pids hierarchy is writable; elsewhere only the wall-clock limit stops a fork flood.
    */
   processes: number;
   /** Size of the private `/tmp` (a tmpfs in memory), in bytes (default 64 MiB). */
@@ -220,6 +231,54 @@ function realIfExists(path: string): string | undefined {
   }
 }
 
+/** The pids cgroup v1 hierarchy this process is in, as a writable folder, or undefined. */
+function pidsCgroupParent(): string | undefined {
+  try {
+    const mount = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((line) => line.split(' '))
+      .find(([, , type, options]) => type === 'cgroup' && options?.split(',').includes('pids'))?.[1];
+    const own = readFileSync('/proc/self/cgroup', 'utf8')
+      .split('\n')
+      .map((line) => line.split(':'))
+      .find(([, controllers]) => controllers?.split(',').includes('pids'))?.[2];
+    return mount && own !== undefined ? `${mount}${own === '/' ? '' : own}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let cgroupCounter = 0;
+
+/**
+ * A fresh pids cgroup capped at `processes`, for uid 0 (where RLIMIT_NPROC is not enforced), or
+ * undefined where none can be made. The caller moves bwrap into it before exec and removes it after.
+ */
+function createPidsCgroup(processes: number): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const parent = pidsCgroupParent();
+  if (!parent) return undefined;
+  const dir = `${parent}/hearth-shell-${process.pid}-${++cgroupCounter}`;
+  try {
+    mkdirSync(dir);
+    writeFileSync(`${dir}/pids.max`, String(processes));
+    return dir;
+  } catch {
+    removeCgroup(dir);
+    return undefined;
+  }
+}
+
+/** Removes the cgroup once the kernel has let go of its last (exited) task: busy for a moment after the close. */
+function removeCgroup(dir: string, attempt = 0): void {
+  try {
+    rmdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EBUSY' && attempt < 40)
+      setTimeout(() => removeCgroup(dir, attempt + 1), 50).unref();
+  }
+}
+
 /**
  * Runs `command` in the sandbox and collects its output. `timeoutMs` and `signal` stop the whole
  * sandbox: bwrap runs in its own process group, which is killed; bwrap is the init of the
@@ -233,7 +292,13 @@ export function runSandboxed(
   options: { timeoutMs: number; maxOutputBytes: number; signal?: AbortSignal },
 ): Promise<SandboxRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(spec.bwrap, bwrapArguments(spec, command, args), {
+    const cgroup = createPidsCgroup(spec.limits.processes);
+    const bwrapArgs = bwrapArguments(spec, command, args);
+    // With a cgroup, a host shell joins it and then becomes bwrap, so every sandbox process starts inside.
+    const [file, argv] = cgroup
+      ? ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', `${cgroup}/cgroup.procs`, spec.bwrap, ...bwrapArgs]]
+      : [spec.bwrap, bwrapArgs];
+    const child = spawn(file, argv, {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true,
       env: { PATH: process.env.PATH ?? SANDBOX_PATH },
@@ -274,6 +339,7 @@ export function runSandboxed(
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.on('error', (error: NodeJS.ErrnoException) => {
+      if (cgroup) removeCgroup(cgroup);
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       reject(
@@ -283,6 +349,7 @@ export function runSandboxed(
       );
     });
     child.on('close', (code) => {
+      if (cgroup) removeCgroup(cgroup);
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       resolve({
@@ -318,6 +385,13 @@ export function sandboxSeccomp(): Buffer {
 export async function checkSandbox(spec: SandboxSpec): Promise<void> {
   if (!existsSync(spec.root) || !statSync(spec.root).isDirectory())
     throw unavailable(`its root folder ${JSON.stringify(spec.root)} is not a directory`);
+  const version = spawnSync(spec.bwrap, ['--version'], { env: { PATH: process.env.PATH ?? SANDBOX_PATH } });
+  if (version.error)
+    throw unavailable(
+      (version.error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `bubblewrap ("${spec.bwrap}") is not installed or not on PATH`
+        : `bubblewrap ("${spec.bwrap}") could not be started: ${version.error.message}`,
+    );
   const probe = await runSandboxed(spec, 'true', [], { timeoutMs: 10_000, maxOutputBytes: 64 * 1024 });
   if (probe.exitCode !== 0)
     throw unavailable(

@@ -280,6 +280,16 @@ describe('shell sandbox: limits stop the work', () => {
     expect(hostProcesses('sleep 987601')).toBe('');
   });
 
+  it('the process limit holds (as root through a pids cgroup, where the kernel ignores RLIMIT_NPROC)', async () => {
+    const { structured } = await run(shell({ allow: ['sh'], limits: { processes: 20 } }), 'sh', [
+      '-c',
+      'i=0; while [ $i -lt 100 ]; do sleep 987604 2>/dev/null & i=$((i+1)); done; ps -e --no-headers | wc -l',
+    ]);
+    // The shell, ps and wc count too; without a limit about 100 sleeps would be running.
+    expect(Number(structured.stdout.trim())).toBeLessThanOrEqual(20);
+    expect(hostProcesses('sleep 987604')).toBe('');
+  });
+
   it('a process flood is stopped and leaves no process behind', async () => {
     const { result } = await run(shell({ allow: ['sh'], timeoutMs: 3000, limits: { processes: 32 } }), 'sh', [
       '-c',

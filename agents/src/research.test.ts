@@ -3,10 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ToolRegistry } from '@hearth/core';
 import { ScriptedEngine, type ScriptedReply } from '@hearth/core/testing';
 import { startTinyEngine } from '@hearth/model/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { researchAgent } from './research.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { researchAgent, researchTools } from './research.js';
 
 let server: Server;
 let url: string;
@@ -19,8 +20,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/facts`;
+  // A loopback page is reachable only when the allow-list names it.
+  vi.stubEnv('HEARTH_HTTP_ALLOW_HOSTS', new URL(url).host);
 });
 afterAll(() => {
+  vi.unstubAllEnvs();
   server?.close();
 });
 
@@ -69,6 +73,21 @@ describe('research agent', () => {
     );
     const last = afterBrowser?.messages.at(-1);
     expect(Array.isArray(last?.content) && last.content.some((part) => part.type === 'image')).toBe(true);
+  });
+
+  it('without HEARTH_HTTP_ALLOW_HOSTS: no http_fetch, and the browser refuses a loopback page', async () => {
+    vi.stubEnv('HEARTH_HTTP_ALLOW_HOSTS', '');
+    try {
+      const registry = new ToolRegistry(
+        researchTools({ workdir: mkdtempSync(join(tmpdir(), 'hearth-research-')) }),
+      );
+      expect(registry.list().map((tool) => tool.name)).not.toContain('http_fetch');
+      const refused = await registry.call('browser_text', { url });
+      expect(refused.isError).toBe(true);
+      expect(JSON.stringify(refused.content)).toMatch(/is a loopback address: refused/);
+    } finally {
+      vi.stubEnv('HEARTH_HTTP_ALLOW_HOSTS', new URL(url).host);
+    }
   });
 
   describe('tiny Gemma 4 (real stack)', () => {

@@ -8,17 +8,25 @@ export const researchAnswerSchema = z.object({
 });
 export type ResearchAnswer = z.infer<typeof researchAnswerSchema>;
 
-/** Hosts `http_fetch` may reach: `$HEARTH_HTTP_ALLOW_HOSTS` (comma-separated), default loopback only. */
-function allowedHosts(): string[] {
+/**
+ * Hosts the research tools may reach: `$HEARTH_HTTP_ALLOW_HOSTS` (comma-separated), one list for
+ * `http_fetch` and the browser. Unset: no `http_fetch`, and the browser reaches public hosts only
+ * (the agent is served over MCP, so a loopback default would hand every client the local services).
+ */
+function allowedHosts(): string[] | undefined {
   const configured = process.env.HEARTH_HTTP_ALLOW_HOSTS?.split(',')
     .map((host) => host.trim())
     .filter(Boolean);
-  return configured && configured.length > 0 ? configured : ['127.0.0.1', 'localhost'];
+  return configured && configured.length > 0 ? configured : undefined;
 }
 
 /** The research agent's tools: the browser, HTTP fetch and the file tools (rooted at the run's workdir; clock and calculator left out). */
 export function researchTools(environment: RunEnvironment) {
-  return builtinTools({ fsRoot: environment.workdir, http: { allowHosts: allowedHosts() } }).filter(
+  const allowHosts = allowedHosts();
+  return builtinTools({
+    fsRoot: environment.workdir,
+    ...(allowHosts ? { http: { allowHosts }, browser: { allowHosts } } : {}),
+  }).filter(
     (tool) => tool.name.startsWith('browser_') || tool.name.startsWith('fs_') || tool.name === 'http_fetch',
   );
 }

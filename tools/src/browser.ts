@@ -98,6 +98,7 @@ export function browserTools(options: BrowserToolsOptions = {}): ToolDefinition[
       description:
         'Render a web page (a URL or given HTML) in Chromium and return a PNG screenshot you can look at.',
       input: pageInput,
+      effects: { network: true },
       timeoutMs: timeoutMs + 15_000,
       run: (input, { signal, reportProgress }) =>
         withPage(input, signal, async (page) => {
@@ -119,6 +120,7 @@ export function browserTools(options: BrowserToolsOptions = {}): ToolDefinition[
       name: 'browser_text',
       description: 'Open a web page (a URL or given HTML) in Chromium and return its title and visible text.',
       input: pageInput,
+      effects: { network: true },
       timeoutMs: timeoutMs + 15_000,
       run: (input, { signal }) =>
         withPage(input, signal, async (page) => ({

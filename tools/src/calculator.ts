@@ -181,6 +181,7 @@ export function calculatorTool(): ToolDefinition {
     description:
       'Evaluate an arithmetic expression, e.g. "2 * (3 + 4) ^ 2 / sqrt(16)". Supports + - * / % ^, parentheses, pi, e, sqrt, sin, cos, tan, log, ln, exp, abs, min, max, round, floor, ceil.',
     input: z.object({ expression: z.string().min(1) }),
+    effects: {},
     run: ({ expression }) => ({ expression, result: evaluateExpression(expression) }),
   });
 }

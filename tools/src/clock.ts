@@ -8,6 +8,7 @@ export function clockTool(now: () => Date = () => new Date()): ToolDefinition {
     description:
       'The current date and time (ISO 8601 UTC, Unix milliseconds, and local time in an optional IANA time zone such as "Europe/Paris").',
     input: z.object({ timeZone: z.string().optional() }),
+    effects: {},
     run({ timeZone }) {
       const date = now();
       let local: string | undefined;

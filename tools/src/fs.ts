@@ -140,6 +140,7 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
       name: 'fs_read',
       description: 'Read a UTF-8 text file under the tool root.',
       input: z.object({ path: pathArg }),
+      effects: { readsFiles: true },
       async run({ path }, { signal }) {
         return readRegularFile(await resolveInsideRoot(root, path), path, maxReadBytes, signal);
       },
@@ -149,6 +150,7 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
       description: 'Write a UTF-8 text file under the tool root (creates parent directories).',
       input: z.object({ path: pathArg, content: z.string() }),
       requiresApproval: true,
+      effects: { writes: true },
       async run({ path, content }, { signal }) {
         const file = await resolveInsideRoot(root, path);
         await mkdir(dirname(file), { recursive: true });
@@ -171,6 +173,7 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
       name: 'fs_list',
       description: 'List the entries of a directory under the tool root ("." for the root itself).',
       input: z.object({ path: pathArg.default('.') }),
+      effects: { readsFiles: true },
       async run({ path }) {
         const dir = await resolveInsideRoot(root, path);
         const info = await lstat(dir);
@@ -196,6 +199,7 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
       name: 'fs_search',
       description:
         'Find files under the tool root whose name or content contains the query (case-insensitive).',
+      effects: { readsFiles: true },
       input: z.object({
         query: z.string().min(1),
         path: pathArg.default('.'),

@@ -33,6 +33,7 @@ export function httpFetchTool(options: HttpFetchOptions): ToolDefinition {
       headers: z.record(z.string(), z.string()).optional(),
       body: z.string().optional(),
     }),
+    effects: { network: true },
     timeoutMs: options.timeoutMs ?? 30_000,
     async run({ url, method, headers, body }, { signal }) {
       let target = await policy.check(url);

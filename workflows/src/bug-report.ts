@@ -191,7 +191,9 @@ export const bugReportWorkflow = defineWorkflow({
     },
     write: {
       tool: 'fs_write',
-      // The workflow chooses this write (a new file under reportDir); starting the workflow is the consent.
+      // No pause here: the workflow fixes this write, and whoever starts the workflow consents to it.
+      // The write still counts in the workflow's effects, so a caller that is not a person (an MCP
+      // client) is asked before the workflow starts, or refused.
       approval: false,
       args: (state) =>
         fsWriteArgs(state.reportPath ?? `${state.reportDir}/bug-report.md`, reportMarkdown(state)),

@@ -133,7 +133,9 @@ export const salesReportWorkflow = defineWorkflow({
     },
     write: {
       tool: 'fs_write',
-      // The workflow writes its own report file; starting it is the consent.
+      // No pause here: the workflow fixes this write, and whoever starts the workflow consents to it.
+      // The write still counts in the workflow's effects, so a caller that is not a person (an MCP
+      // client) is asked before the workflow starts, or refused.
       approval: false,
       args: (state) =>
         fsWriteArgs(

@@ -13,6 +13,24 @@ export {
   type ToolLogEntry,
 } from './agent/define-agent.js';
 export { constrainedStepSchema } from './agent/step-schema.js';
+export type { ApprovalDecision, Approver, DeclaredEffects, Effects } from './approvals/approval-types.js';
+export {
+  approveAll,
+  decisionFor,
+  describeApprovalRequest,
+  type Resumable,
+  runWithApprovals,
+  toolCallApprovalRequest,
+} from './approvals/approver.js';
+export {
+  combineEffects,
+  describeEffects,
+  effectsNeedApproval,
+  noEffects,
+  toolEffects,
+  toolNeedsApproval,
+  toolSourceEffects,
+} from './approvals/effects.js';
 export { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from './checkpointer.js';
 export {
   type HearthConfig,
@@ -101,7 +119,6 @@ export {
 export { type RunCall, summarizeRun } from './workflow/run-summary.js';
 export {
   type AnyRunTarget,
-  type ApprovalDecision,
   type RunOptions,
   type RunResult,
   RunTarget,

@@ -1,15 +1,25 @@
 import { createRequire } from 'node:module';
 import {
+  type ApprovalRequest,
+  type Approver,
+  approveAll,
+  describeApprovalRequest,
+  describeEffects,
   errorResult,
+  type ToolDefinition,
   ToolInputError,
   ToolNotFoundError,
   type ToolRegistry,
   type ToolResult,
   ToolTimeoutError,
+  toolCallApprovalRequest,
+  toolEffects,
   toolInputJsonSchema,
+  toolNeedsApproval,
 } from '@hearth/core';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
@@ -17,7 +27,10 @@ import {
   ListToolsRequestSchema,
   type LoggingLevel,
   McpError,
+  type ServerNotification,
+  type ServerRequest,
   SetLevelRequestSchema,
+  type ToolAnnotations,
 } from '@modelcontextprotocol/sdk/types.js';
 import { bytesToBase64 } from './media-base64.js';
 
@@ -55,6 +68,96 @@ export interface McpServerOptions {
   /** Server name reported to clients (default `hearth`). */
   name?: string;
   version?: string;
+  /**
+   * How calls that need approval are decided: tools that write or run programs, and agents and
+   * workflows that use such tools (including their pauses mid-run). `ask` (default): ask the client
+   * through MCP elicitation, run only on an explicit accept, refuse when the client cannot be asked.
+   * `approve-all` (`hearth mcp serve --approve-all`): run them unasked; dangerous, since then any
+   * client may write files and run the allowed commands.
+   */
+  approvals?: 'ask' | 'approve-all';
+  /** How long to wait for the client's answer to an approval question (default 10 minutes); no answer is a refusal. */
+  approvalTimeoutMs?: number;
+}
+
+/** The flag named in refusals, so whoever reads one knows how the server's owner could allow it. */
+const approveAllFlag = 'hearth mcp serve --approve-all';
+const defaultApprovalTimeoutMs = 10 * 60_000;
+
+/**
+ * MCP annotations from the tool's effects, and only what is known: a tool that declared no effects
+ * claims nothing beyond what its approval need implies.
+ */
+export function toolAnnotations(tool: ToolDefinition): ToolAnnotations {
+  const effects = toolEffects(tool);
+  const needsApproval = toolNeedsApproval(tool);
+  if (!effects.declared) return { readOnlyHint: false, destructiveHint: needsApproval };
+  return {
+    readOnlyHint: !needsApproval && !effects.writes && !effects.runs && !effects.network,
+    destructiveHint: needsApproval,
+    openWorldHint: effects.network,
+  };
+}
+
+type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** The client's answer to one approval question: approved only on an explicit accept with `approve: true`. */
+async function askClient(
+  server: Server,
+  extra: RequestExtra,
+  request: ApprovalRequest,
+  effects: string,
+  timeoutMs: number,
+): Promise<{ approved: true } | { approved: false; why: string }> {
+  if (!server.getClientCapabilities()?.elicitation?.form)
+    return {
+      approved: false,
+      why: `this MCP client cannot be asked (it did not declare the elicitation capability), and a call from a client is not consent. A client that supports elicitation is asked each time; the server's owner can allow such calls unasked with \`${approveAllFlag}\` (dangerous: any client may then write files and run the allowed commands).`,
+    };
+  try {
+    const answer = await server.elicitInput(
+      {
+        mode: 'form',
+        message: `Allow ${request.source} to call ${describeApprovalRequest(request)}? It ${effects}. Only this call is approved.`,
+        requestedSchema: {
+          type: 'object',
+          properties: {
+            approve: { type: 'boolean', title: 'Approve this call', description: 'true runs it once' },
+          },
+          required: ['approve'],
+        },
+      },
+      { relatedRequestId: extra.requestId, signal: extra.signal, timeout: timeoutMs },
+    );
+    if (answer.action === 'accept' && answer.content?.approve === true) return { approved: true };
+    return {
+      approved: false,
+      why:
+        answer.action === 'accept'
+          ? 'the client answered without approving (approve was not true).'
+          : `the client ${answer.action === 'decline' ? 'declined' : 'cancelled'} it.`,
+    };
+  } catch (error) {
+    if (extra.signal.aborted) throw error;
+    const timedOut = error instanceof McpError && error.code === ErrorCode.RequestTimeout;
+    return {
+      approved: false,
+      why: timedOut
+        ? `the client did not answer within ${Math.round(timeoutMs / 1000)} s.`
+        : `asking the client failed: ${error instanceof Error ? error.message : String(error)}.`,
+    };
+  }
+}
+
+/** The approver for pauses inside one client's call: it asks that client, on that call's request. */
+function clientApprover(server: Server, extra: RequestExtra, timeoutMs: number): Approver {
+  return {
+    decide: async (request) => {
+      const effects = request.calls.map((call) => call.tool).join(', ');
+      const answer = await askClient(server, extra, request, `would run ${effects}`, timeoutMs);
+      return { approve: answer.approved };
+    },
+  };
 }
 
 /**
@@ -78,10 +181,7 @@ export function createMcpServer(registry: ToolRegistry, options: McpServerOption
       name: tool.name,
       description: tool.description,
       inputSchema: toolInputJsonSchema(tool) as { type: 'object' },
-      annotations: {
-        readOnlyHint: !tool.requiresApproval,
-        destructiveHint: tool.requiresApproval === true,
-      },
+      annotations: toolAnnotations(tool),
     })),
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
@@ -92,8 +192,19 @@ export function createMcpServer(registry: ToolRegistry, options: McpServerOption
     const notify = (notification: Parameters<typeof extra.sendNotification>[0]) => {
       pending.push(extra.sendNotification(notification).catch(() => {}));
     };
+    const approveAllCalls = options.approvals === 'approve-all';
+    const timeoutMs = options.approvalTimeoutMs ?? defaultApprovalTimeoutMs;
+    const tool = registry.has(name) ? registry.get(name) : undefined;
+    // Bad arguments are refused before anyone is asked; the approved arguments are the ones that run.
+    if (tool && !approveAllCalls && toolNeedsApproval(tool) && tool.input.safeParse(args ?? {}).success) {
+      const request = toolCallApprovalRequest('an MCP client', name, args ?? {});
+      const answer = await askClient(server, extra, request, describeEffects(toolEffects(tool)), timeoutMs);
+      if (!answer.approved)
+        return toMcpToolResult(errorResult(`refused ${name}: it needs approval and ${answer.why}`));
+    }
     try {
       const result = await registry.call(name, args ?? {}, {
+        approver: approveAllCalls ? approveAll : clientApprover(server, extra, timeoutMs),
         signal: extra.signal,
         onProgress: (progress, total, message) => {
           if (progressToken === undefined) return;

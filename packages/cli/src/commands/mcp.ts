@@ -38,6 +38,7 @@ interface ServeOptions {
   maxBodyBytes: number;
   agents: boolean;
   model?: string;
+  approveAll?: boolean;
 }
 
 function announce(line: string): void {
@@ -128,6 +129,10 @@ export function registerMcpCommand(program: Command): void {
     )
     .option('--no-agents', 'leave out the example agents and workflows (each served as a tool that runs it)')
     .option('--model <preset|path>', "model the served agents and workflows run on (default: each one's own)")
+    .option(
+      '--approve-all',
+      'DANGEROUS: run calls that need approval (fs_write, shell, workflows that write) without asking; by default the client is asked through MCP elicitation and calls are refused when it cannot be asked. The shell stays sandboxed',
+    )
     .addHelpText(
       'after',
       '\nA hearth.config.json in the working directory is read without --config, and the tool modules in its\ntools.dirs (like --tools directories) are imported and run when the server starts: serve only from a\nfolder you trust. The config file, each tools directory and the tools it added are printed on stderr.\n' +
@@ -168,12 +173,18 @@ export function registerMcpCommand(program: Command): void {
         for (const tool of examples.tools) registry.register(tool);
       }
 
+      const approvalOptions = { approvals: options.approveAll ? ('approve-all' as const) : ('ask' as const) };
+      if (options.approveAll)
+        process.stderr.write(
+          'hearth mcp: --approve-all: every client may write files and run the allowed commands without being asked\n',
+        );
       if (!options.http) {
-        await serveStdio(registry);
+        await serveStdio(registry, approvalOptions);
         return;
       }
       const token = options.token ?? process.env.HEARTH_MCP_TOKEN;
       const server = await serveHttp(registry, {
+        ...approvalOptions,
         host: options.host,
         port: options.port,
         ...(token ? { token } : {}),

@@ -1,4 +1,5 @@
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
+import { toolNeedsApproval } from '../approvals/effects.js';
 import type { ApprovalInterrupt, ApprovalResume } from '../workflow/run-target.js';
 import { type AgentSetup, agentTools } from './agent-setup.js';
 import type { AgentState } from './agent-state.js';
@@ -10,7 +11,7 @@ export function needsApproval(
   config: LangGraphRunnableConfig,
 ): boolean {
   const tools = agentTools(setup, config);
-  return state.pending.some((call) => tools.has(call.name) && tools.get(call.name).requiresApproval);
+  return state.pending.some((call) => tools.has(call.name) && toolNeedsApproval(tools.get(call.name)));
 }
 
 /**
@@ -21,7 +22,7 @@ export function approvalNode(setup: AgentSetup) {
   return async (state: AgentState, config: LangGraphRunnableConfig) => {
     const tools = agentTools(setup, config);
     const calls = state.pending.filter(
-      (call) => tools.has(call.name) && tools.get(call.name).requiresApproval,
+      (call) => tools.has(call.name) && toolNeedsApproval(tools.get(call.name)),
     );
     const request: ApprovalInterrupt = {
       kind: 'approval',

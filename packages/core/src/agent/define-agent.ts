@@ -1,5 +1,6 @@
 import type { SamplingOptions } from '@hearth/engine';
 import { z } from 'zod';
+import { toolSourceEffects } from '../approvals/effects.js';
 import { WorkflowDefinitionError } from '../errors/workflow-definition-error.js';
 import { type Attachment, attachmentSchema } from '../media.js';
 import type { ToolSource } from '../runtime.js';
@@ -113,6 +114,7 @@ export function defineAgent<Output extends z.ZodType = z.ZodString>(
     ? agentInputSchema.extend({ prompt: agentInputSchema.shape.prompt.default(definition.defaultPrompt) })
     : agentInputSchema;
   const runnable = new RunTarget<AgentInput, AgentOutput<z.infer<Output>>>({
+    effects: () => toolSourceEffects(definition.tools),
     kind: 'agent',
     name,
     description: definition.description ?? definition.instructions.slice(0, 200),

@@ -1,5 +1,6 @@
 import type { ToolCall } from '@hearth/engine';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { toolNeedsApproval } from '../approvals/effects.js';
 import { emit } from '../events.js';
 import { callTool, type ToolOutcome, toolErrorOutcome } from '../tool-runner.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
@@ -24,7 +25,7 @@ export function toolNode(setup: AgentSetup) {
         });
         const denied =
           tools.has(call.name) &&
-          tools.get(call.name).requiresApproval === true &&
+          toolNeedsApproval(tools.get(call.name)) &&
           state.decisions[call.id] !== true;
         const outcome = await runCall(setup, tools, call, denied, config.signal);
         emit(config, {

@@ -11,6 +11,7 @@ import {
 } from '@langchain/langgraph';
 import { z } from 'zod';
 import { type AgentMode, type AgentOutput, defineAgent, type ToolLogEntry } from '../agent/define-agent.js';
+import { toolSourceEffects } from '../approvals/effects.js';
 import { WorkflowDefinitionError } from '../errors/workflow-definition-error.js';
 import { emit } from '../events.js';
 import { generateObject } from '../generate-object.js';
@@ -308,6 +309,7 @@ export function definePlanner(definition: PlannerDefinition): RunTarget<PlannerI
 
   return new RunTarget<PlannerInput, PlannerOutput>({
     kind: 'planner',
+    effects: () => toolSourceEffects(definition.tools),
     name,
     description: definition.description ?? `Plans and carries out a goal with tools (${name})`,
     ...(definition.model ? { model: definition.model } : {}),

@@ -39,6 +39,19 @@ export function defineTool<Input extends z.ZodType, Output extends z.ZodType = z
       'TOOL_INVALID',
       `Tool "${definition.name}": "timeoutMs" must be a positive number of milliseconds.`,
     );
+  const effectKeys = ['readsFiles', 'writes', 'runs', 'network'];
+  if (
+    definition.effects !== undefined &&
+    (typeof definition.effects !== 'object' ||
+      definition.effects === null ||
+      Object.entries(definition.effects).some(
+        ([key, value]) => !effectKeys.includes(key) || typeof value !== 'boolean',
+      ))
+  )
+    throw new InvalidToolError(
+      'TOOL_INVALID',
+      `Tool "${definition.name}": "effects" must be an object of booleans with keys ${effectKeys.join(', ')}, e.g. { writes: true }.`,
+    );
   Object.defineProperty(definition, toolMarker, { value: true, enumerable: false });
   return definition;
 }

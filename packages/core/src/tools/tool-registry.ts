@@ -11,6 +11,8 @@ export interface ToolCallOptions {
   signal?: AbortSignal;
   onProgress?: (progress: number, total?: number, message?: string) => void;
   onLog?: ToolRunContext['log'];
+  /** Decides approval pauses inside the call (see `ToolRunContext.approver`). */
+  approver?: ToolRunContext['approver'];
   /** Overrides the tool's own `timeoutMs` and the registry default. */
   timeoutMs?: number;
 }
@@ -103,6 +105,7 @@ export class ToolRegistry {
       signal: controller.signal,
       reportProgress: (progress, total, message) => options.onProgress?.(progress, total, message),
       log: (level, message) => options.onLog?.(level, message),
+      ...(options.approver ? { approver: options.approver } : {}),
     };
     try {
       const output = await Promise.race([

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Approver, DeclaredEffects } from '../approvals/approval-types.js';
 
 /**
  * What a tool returns to its caller. Media is its bytes and MIME type from the tool to the model:
@@ -25,6 +26,11 @@ export interface ToolRunContext {
   reportProgress(progress: number, total?: number, message?: string): void;
   /** Log lines for the caller; MCP clients see them as `notifications/message` (when they asked for logs). */
   log?(level: 'debug' | 'info' | 'warning' | 'error', message: string): void;
+  /**
+   * Decides the approval pauses inside this call (a served agent or workflow that wants to write):
+   * over MCP it asks the client. Without one, a paused run ends the call with an error result.
+   */
+  approver?: Approver;
 }
 
 export interface ToolDefinition<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
@@ -34,6 +40,12 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType, Output exte
   output?: Output;
   /** The run pauses for a human's approval before this tool runs (shell, fs writes). */
   requiresApproval?: boolean;
+  /**
+   * What the tool can do outside itself (reads files, writes, runs programs, reaches the network).
+   * MCP annotations and the approval gate come from it; a tool that writes or runs needs approval.
+   * Unset: only what `requiresApproval` implies, and the tool is not advertised as read-only.
+   */
+  effects?: DeclaredEffects;
   /** Per-call time limit in milliseconds. */
   timeoutMs?: number;
   /**

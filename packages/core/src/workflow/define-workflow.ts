@@ -9,6 +9,7 @@ import {
   StateSchema,
 } from '@langchain/langgraph';
 import type { z } from 'zod';
+import { combineEffects, toolNeedsApproval, toolSourceEffects } from '../approvals/effects.js';
 import { WorkflowDefinitionError } from '../errors/workflow-definition-error.js';
 import { emit, type NodeEvent } from '../events.js';
 import { engineOf, environmentOf, type RunEnvironment, type ToolSource, toolsForRun } from '../runtime.js';
@@ -239,7 +240,7 @@ export function defineWorkflow<
       emit: (event) => emit(config, event),
       callTool: async (toolName, args) => {
         const tools = toolsForRun(definition.tools, environment, owner);
-        if (tools.has(toolName) && tools.get(toolName).requiresApproval) {
+        if (tools.has(toolName) && toolNeedsApproval(tools.get(toolName))) {
           // A pause inside a function node would re-run the whole node on resume; tool nodes pause cleanly.
           throw new WorkflowDefinitionError(
             `${owner}: node "${nodeName}" calls "${toolName}", which requires approval; call it from a tool node ({ tool: '${toolName}', args, output })`,
@@ -271,7 +272,7 @@ export function defineWorkflow<
           );
         }
         const args = spec.args(state) as Record<string, unknown>;
-        if (spec.approval ?? tools.get(spec.tool).requiresApproval) {
+        if (spec.approval ?? toolNeedsApproval(tools.get(spec.tool))) {
           const call = { callId: nodeName, tool: spec.tool, args };
           const request: ApprovalInterrupt = { kind: 'approval', source: name, calls: [call] };
           const decision = interrupt(request) as ApprovalResume;
@@ -323,6 +324,14 @@ export function defineWorkflow<
       unknown
     >;
   return new RunTarget<Input, Output>({
+    // Everything its tools can do (tool nodes with `approval: false` included) and its nested targets.
+    effects: () =>
+      combineEffects([
+        toolSourceEffects(definition.tools),
+        ...Object.values<NodeSpec<S>>(definition.nodes).flatMap((spec) =>
+          RunTarget.isRunTarget(spec.target) ? [spec.target.effects] : [],
+        ),
+      ]),
     kind: 'workflow',
     name,
     description: definition.description,

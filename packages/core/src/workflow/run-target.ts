@@ -15,6 +15,9 @@ import {
   type StateSnapshot,
 } from '@langchain/langgraph';
 import type { z } from 'zod';
+import type { ApprovalDecision, Effects } from '../approvals/approval-types.js';
+import { decisionFor, runWithApprovals } from '../approvals/approver.js';
+import { effectsNeedApproval } from '../approvals/effects.js';
 import { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from '../checkpointer.js';
 import { RunInputError } from '../errors/run-input-error.js';
 import type { NodeEvent } from '../events.js';
@@ -40,8 +43,7 @@ export interface RunOptions {
   recursionLimit?: number;
 }
 
-/** A human's answer to a paused run: one decision for every pending call, or one per request id. */
-export type ApprovalDecision = { approve: boolean } | { decisions: Record<string, boolean> };
+export type { ApprovalDecision };
 
 /** The value a paused node receives when the run resumes. */
 export interface ApprovalResume {
@@ -95,6 +97,8 @@ export interface RunTargetSpec<Input, Output> {
   /** The first graph state, from the parsed input. */
   toState(parsed: unknown): Record<string, unknown>;
   fromState(state: Record<string, unknown>): Output;
+  /** What the target can do through its tools and nested targets (computed on first use). */
+  effects(): Effects;
 }
 
 const runTargetMarker = Symbol.for('hearth.core.RunTarget');
@@ -116,6 +120,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
   readonly input: z.ZodType<unknown, Input>;
   private readonly spec: RunTargetSpec<Input, Output>;
   private nested: CompiledGraphLike | undefined;
+  private knownEffects: Effects | undefined;
   private readonly compiledBySaver = new WeakMap<BaseCheckpointSaver, CompiledGraphLike>();
 
   constructor(spec: RunTargetSpec<Input, Output>) {
@@ -125,6 +130,16 @@ export class RunTarget<Input = unknown, Output = unknown> {
     this.description = spec.description;
     this.model = spec.model;
     this.input = spec.input;
+  }
+
+  /**
+   * What a run of this target can do, from the tools it (and every agent or workflow inside it) may
+   * call. A target whose effects need approval carries that need when served as a tool, even where
+   * its own nodes skip the pause (`approval: false`): a call from another program is not consent.
+   */
+  get effects(): Effects {
+    this.knownEffects ??= this.spec.effects();
+    return this.knownEffects;
   }
 
   static isRunTarget(value: unknown): value is RunTarget {
@@ -232,14 +247,23 @@ export class RunTarget<Input = unknown, Output = unknown> {
     return this.execute(null, threadId, options);
   }
 
-  /** Exposes this run target as a tool (for MCP servers and for other agents). */
+  /**
+   * Exposes this run target as a tool (for MCP servers and for other agents). The tool carries the
+   * target's effects, and needs approval when they do. Pauses inside the run go to the caller's
+   * approver (`context.approver`); without one, a pause ends the call with an error result.
+   */
   asTool(options: Omit<RunOptions, 'threadId' | 'signal' | 'onEvent'> = {}): ToolDefinition {
     return {
       name: this.name,
       description: this.description,
       input: this.input,
+      effects: this.effects,
+      requiresApproval: effectsNeedApproval(this.effects),
       run: async (input, context) => {
-        const result = await this.run(input as Input, { ...options, signal: context.signal });
+        const runOptions = { ...options, signal: context.signal };
+        const result = context.approver
+          ? await runWithApprovals(this, input as Input, { ...runOptions, approver: context.approver })
+          : await this.run(input as Input, runOptions);
         if (result.status === 'paused') {
           return {
             content: [
@@ -345,16 +369,6 @@ function pendingApprovals(snapshot: StateSnapshot): ApprovalRequest[] {
     }
   }
   return [...requests.values()];
-}
-
-function decisionFor(decision: ApprovalDecision, requestId: string): boolean {
-  if ('approve' in decision) return decision.approve;
-  const value = decision.decisions[requestId];
-  if (value === undefined)
-    throw new RunInputError(
-      `no decision given for approval request "${requestId}"; decide every pending request`,
-    );
-  return value;
 }
 
 function describeCalls(requests: readonly ApprovalRequest[]): string {

@@ -36,6 +36,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   TOOL_NOT_FOUND: ExitCode.failure,
   TOOL_TIMEOUT: ExitCode.failure,
   CHECKPOINT_STORE: ExitCode.failure,
+  CHECKPOINT_DAMAGED: ExitCode.failure,
   ENGINE_MISSING: ExitCode.failure,
   WORKFLOW_DEFINITION: ExitCode.failure,
   NO_OBJECT_GENERATED: ExitCode.failure,

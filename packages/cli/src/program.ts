@@ -5,6 +5,7 @@ import { registerGenerateCommand } from './commands/generate.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerRunsCommand } from './commands/runs.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTestkitCommand } from './commands/testkit.js';
 import { ExitCode } from './output.js';
@@ -35,6 +36,7 @@ HEARTH_CHROMIUM_PATH (Chromium binary, default /usr/bin/chromium).`,
   registerRunCommand(program);
   registerDemoCommand(program);
   registerModelsCommand(program);
+  registerRunsCommand(program);
   registerServeCommand(program);
   registerMcpCommand(program);
   registerTestkitCommand(program);

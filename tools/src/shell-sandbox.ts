@@ -198,19 +198,24 @@ export function bwrapArguments(spec: SandboxSpec, command: string, args: string[
   // The hidden folders and the root, parents before children (a shorter path is never inside a
   // longer one): a root under /tmp is bound on top of the empty /tmp. HEARTH_HOME needs covering only
   // where the root contains it (elsewhere nothing binds it), and only where it exists, so that bwrap
-  // never creates a mount point on the host inside the writable root.
+  // never creates a mount point on the host inside the writable root. Only /tmp is writable (and
+  // sized); the others, like the sandbox's own / (a tmpfs too), are made read-only once every mount
+  // point exists, so no command can fill memory through them.
   const home = realIfExists(hearthHome());
+  const hidden = [
+    ...PRIVATE_DIRS.filter((dir) => dir !== spec.root),
+    ...(home && home !== spec.root && isInside(home, spec.root) ? [home] : []),
+  ];
   const mounts = [
-    ...PRIVATE_DIRS.filter((dir) => dir !== spec.root).map((dir) => ({
+    ...hidden.map((dir) => ({
       path: dir,
-      args: dir === '/tmp' ? ['--size', String(spec.limits.tmpBytes), '--tmpfs', dir] : ['--tmpfs', dir],
+      args: ['--size', String(dir === '/tmp' ? spec.limits.tmpBytes : 4096), '--tmpfs', dir],
     })),
-    ...(home && home !== spec.root && isInside(home, spec.root)
-      ? [{ path: home, args: ['--tmpfs', home] }]
-      : []),
     { path: spec.root, args: ['--bind', spec.root, spec.root] },
   ].sort((a, b) => a.path.length - b.path.length);
   for (const mount of mounts) out.push(...mount.args);
+  // /dev too (a tmpfs bwrap fills with device nodes; writing to /dev/null still works on a read-only mount).
+  for (const dir of ['/', '/dev', ...hidden.filter((dir) => dir !== '/tmp')]) out.push('--remount-ro', dir);
 
   out.push('--chdir', spec.root, '--unshare-all', '--unshare-user');
   if (spec.network) out.push('--share-net');

@@ -244,11 +244,12 @@ describe('shell sandbox: what allowed programs can do beyond the list', () => {
 
   it('system folders are read-only, no new user namespaces, host processes are invisible', async () => {
     const registry = shell({ allow: ['sh', 'unshare', 'ps'] });
+    // Nothing outside the root and /tmp takes a write, not even the sandbox's own (in-memory) folders.
     const writes = await run(registry, 'sh', [
       '-c',
-      'touch /usr/bin/hearth-x /etc/hearth-x /hearth-x 2>&1; echo done',
+      'for p in /usr/bin/hearth-x /etc/hearth-x /hearth-x /root/x /home/x /dev/x /proc/x; do touch $p 2>/dev/null && echo "wrote $p"; done; touch /tmp/x && echo tmp-ok',
     ]);
-    expect(writes.structured.stdout).toMatch(/Read-only file system|Permission denied/);
+    expect(writes.structured.stdout).toBe('tmp-ok\n');
     expect(existsSync('/usr/bin/hearth-x')).toBe(false);
     expect(existsSync('/etc/hearth-x')).toBe(false);
     expect((await run(registry, 'unshare', ['-r', 'id'])).result.isError).toBe(true);
@@ -297,6 +298,16 @@ describe('shell sandbox: limits stop the work', () => {
     ]);
     expect(result.isError).toBe(true);
     expect(hostProcesses('sleep 987602')).toBe('');
+  });
+
+  it('the private /tmp is bounded in size', async () => {
+    const registry = shell({ allow: ['sh'], limits: { tmpBytes: 4 * 1024 * 1024 } });
+    const { result, structured } = await run(registry, 'sh', [
+      '-c',
+      'head -c 16777216 /dev/zero > /tmp/fill',
+    ]);
+    expect(result.isError).toBe(true);
+    expect(structured.stderr).toMatch(/No space left on device/);
   });
 
   it('yes > file is stopped by the file-size limit', async () => {

@@ -33,13 +33,6 @@ export {
 } from './approvals/effects.js';
 export { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from './checkpointer.js';
 export {
-  type CheckpointRepair,
-  type CheckpointStoreReport,
-  type CheckpointThread,
-  inspectCheckpointStore,
-  repairCheckpointStore,
-} from './checkpoint-store.js';
-export {
   type HearthConfig,
   hearthConfigSchema,
   loadHearthConfig,
@@ -47,7 +40,6 @@ export {
   mcpServersFromConfig,
   parseHearthConfig,
 } from './config/hearth-config.js';
-export { CheckpointDamagedError } from './errors/checkpoint-damaged-error.js';
 export { CheckpointStoreError } from './errors/checkpoint-store-error.js';
 export { DuplicateToolError } from './errors/duplicate-tool-error.js';
 export { HearthConfigError } from './errors/hearth-config-error.js';
@@ -56,6 +48,7 @@ export { MissingEngineError } from './errors/missing-engine-error.js';
 export { RunInputError } from './errors/run-input-error.js';
 export { ToolInputError } from './errors/tool-input-error.js';
 export { ToolNotFoundError } from './errors/tool-not-found-error.js';
+export { ToolResultError } from './errors/tool-result-error.js';
 export { ToolTimeoutError } from './errors/tool-timeout-error.js';
 export { WorkflowDefinitionError } from './errors/workflow-definition-error.js';
 export type { NodeEvent } from './events.js';
@@ -74,6 +67,8 @@ export {
   attachmentFromFile,
   attachmentSchema,
   attachmentToContentPart,
+  base64ToBytes,
+  bytesToBase64,
 } from './media.js';
 export {
   definePlanner,

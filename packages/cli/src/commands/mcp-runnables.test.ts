@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { McpClientConnection } from '@hearth/mcp';
+import { makeMediaFixtures } from '@hearth/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
@@ -55,5 +56,23 @@ describe('hearth mcp serve exposes the example agents and workflows as tools', (
       written: true,
     });
     expect(existsSync(join(workdir, 'reports/sales-report.md'))).toBe(true);
+  });
+
+  it('an agent takes an image attachment as base64 data, as its advertised schema says', async () => {
+    const tools = await connection.listRemoteTools();
+    const schema = tools.find((tool) => tool.name === 'screen-triage')?.inputSchema as {
+      properties: { attachments: { items: { properties: Record<string, Record<string, unknown>> } } };
+    };
+    expect(schema.properties.attachments.items.properties.data).toMatchObject({
+      type: 'string',
+      contentEncoding: 'base64',
+    });
+    const png = readFileSync((await makeMediaFixtures()).screenshotPng);
+    const result = await connection.callTool('screen-triage', {
+      attachments: [{ kind: 'image', mimeType: 'image/png', data: png.toString('base64'), name: 'shot.png' }],
+    });
+    // The tiny model's findings are noise; what matters is that the run took the image and finished.
+    expect(result.isError, JSON.stringify(result.content)).not.toBe(true);
+    expect(result.structuredContent).toMatchObject({ stopReason: expect.any(String), observations: [] });
   });
 });

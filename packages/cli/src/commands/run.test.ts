@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { createProgram } from '../program.js';
 const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const workflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
 const counted = fileURLToPath(new URL('./test-support/counted-workflow.ts', import.meta.url));
+const digest = fileURLToPath(new URL('./test-support/attachment-digest-workflow.ts', import.meta.url));
 
 let home: string;
 let workdir: string;
@@ -173,6 +175,45 @@ describe('hearth run', () => {
       status: 'failed',
       error: { code: 'RUN_INPUT', message: expect.stringContaining('attachments') },
       model: 'tiny',
+    });
+  });
+
+  it('--input takes attachments as base64 JSON and the run sees the same bytes; bad base64 is refused by field', async () => {
+    const bytes = readFileSync(png);
+    const attachment = { kind: 'image', mimeType: 'image/png', data: bytes.toString('base64') };
+    const run = await hearth([
+      'run',
+      digest,
+      '--json',
+      '--input',
+      JSON.stringify({ attachments: [attachment] }),
+      '--image',
+      png,
+      '--workdir',
+      workdir,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const expected = {
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      size: bytes.byteLength,
+      mimeType: 'image/png',
+    };
+    // The base64 attachment from --input and the --image file reach the run as the same bytes.
+    expect(JSON.parse(run.stdout).output.digests).toEqual([expected, expected]);
+
+    const bad = await hearth([
+      'run',
+      digest,
+      '--json',
+      '--input',
+      JSON.stringify({ attachments: [{ ...attachment, data: 'not base64!' }] }),
+    ]);
+    expect(bad.code, bad.stderr).toBe(2);
+    expect(JSON.parse(bad.stdout).error).toMatchObject({
+      code: 'RUN_INPUT',
+      message: expect.stringMatching(
+        /attachments\.0\.data: attachment data must be the file's bytes as base64/,
+      ),
     });
   });
 

@@ -292,8 +292,7 @@ describe('approval', () => {
       checkpointer: 'memory',
     });
     expect(await answer.run({ prompt: 'hello' }, context)).toMatchObject({
-      answer: 'hi',
-      stopReason: 'final',
+      structuredContent: { answer: 'hi', stopReason: 'final' },
     });
   });
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { InvalidToolError } from '../errors/invalid-tool-error.js';
+import { ToolResultError } from '../errors/tool-result-error.js';
+import { takeMediaOut } from '../media.js';
 import type { ToolDefinition, ToolResult, ToolResultContent } from './tool-types.js';
 
 const toolMarker = Symbol.for('hearth.tool');
@@ -81,11 +83,31 @@ export function isToolResult(value: unknown): value is ToolResult {
 }
 
 /**
+ * Refuses media in the shape tools returned before media became bytes (`data` holding base64): left
+ * alone, such a result is not recognised and would reach the model as JSON text.
+ * @throws ToolResultError naming the content item and the helper to call instead.
+ */
+function refuseBase64Media(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  const content = (value as { content?: unknown }).content;
+  if (!Array.isArray(content)) return;
+  content.forEach((item: Record<string, unknown> | null, index) => {
+    if ((item?.type === 'image' || item?.type === 'audio') && typeof item.data === 'string') {
+      const helper = item.type === 'image' ? 'imageResult' : 'audioResult';
+      throw new ToolResultError(
+        `tool result content[${index}] is ${item.type} media as base64 \`data\`; media is bytes now: return \`${helper}(bytes, mimeType)\` (or \`{type: '${item.type}', bytes: Uint8Array, mimeType}\`) instead of \`{type: '${item.type}', data: '<base64>'}\``,
+      );
+    }
+  });
+}
+
+/**
  * Turns what `run` returned into a `ToolResult`: strings become text, `ToolResult`s pass through,
  * other values become JSON text plus `structuredContent` (objects) so MCP clients get both.
  */
 export function normalizeToolOutput(value: unknown): ToolResult {
   if (isToolResult(value)) return value;
+  refuseBase64Media(value);
   if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
   if (value === undefined) return { content: [{ type: 'text', text: '' }] };
   const text = JSON.stringify(value, null, 2) ?? String(value);
@@ -93,6 +115,25 @@ export function normalizeToolOutput(value: unknown): ToolResult {
   if (typeof value === 'object' && value !== null && !Array.isArray(value))
     result.structuredContent = value as Record<string, unknown>;
   return result;
+}
+
+/**
+ * A run's output (an agent's or workflow's, served as a tool) as a tool result: the attachments in it
+ * become image/audio content, so MCP clients and models get media, and its JSON text and structured
+ * content name each by size (`<N bytes, image/png>`) instead of spelling out its bytes.
+ */
+export function toolResultFromOutput(output: unknown): ToolResult {
+  const { value, media } = takeMediaOut(output);
+  const result = normalizeToolOutput(value);
+  return {
+    ...result,
+    content: [
+      ...result.content,
+      ...media.map(
+        (item): ToolResultContent => ({ type: item.kind, bytes: item.bytes, mimeType: item.mimeType }),
+      ),
+    ],
+  };
 }
 
 /** Media helper for tool authors: an image result from its bytes and MIME type (e.g. `image/png`). */

@@ -22,6 +22,7 @@ import { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from
 import { RunInputError } from '../errors/run-input-error.js';
 import type { NodeEvent } from '../events.js';
 import { withEnvironment } from '../runtime.js';
+import { toolResultFromOutput } from '../tools/define-tool.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
 
 export interface RunOptions {
@@ -250,7 +251,9 @@ export class RunTarget<Input = unknown, Output = unknown> {
   /**
    * Exposes this run target as a tool (for MCP servers and for other agents). The tool carries the
    * target's effects, and needs approval when they do. Pauses inside the run go to the caller's
-   * approver (`context.approver`); without one, a pause ends the call with an error result.
+   * approver (`context.approver`); without one, a pause ends the call with an error result. Its
+   * input takes attachments as base64 `data` (the JSON form); media in its output comes back as
+   * image/audio content (`toolResultFromOutput`).
    */
   asTool(options: Omit<RunOptions, 'threadId' | 'signal' | 'onEvent'> = {}): ToolDefinition {
     return {
@@ -275,7 +278,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
             isError: true,
           };
         }
-        return result.output;
+        return toolResultFromOutput(result.output);
       },
     };
   }

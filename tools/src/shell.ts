@@ -65,6 +65,8 @@ export function shellTool(options: ShellToolOptions): ToolDefinition {
     description: `Run one command with arguments (no shell syntax) in a sandbox whose working directory is the tool root, the only writable folder${options.network ? '' : '; no network'}. Allowed commands: ${[...allow].join(', ') || '(none)'}.`,
     input: z.object({ command: z.string().min(1), args: z.array(z.string()).default([]) }),
     requiresApproval: true,
+    // Inside the sandbox: reads and writes only the root, reaches the network only when configured.
+    effects: { readsFiles: true, writes: true, runs: true, network: options.network ?? false },
     // The sandbox probe runs before the first command; the registry's limit covers both.
     timeoutMs: timeoutMs + 10_000,
     async run({ command, args }, { signal }) {

@@ -37,6 +37,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   TOOL_TIMEOUT: ExitCode.failure,
   TOOL_RESULT_INVALID: ExitCode.failure,
   CHECKPOINT_STORE: ExitCode.failure,
+  CHECKPOINT_DAMAGED: ExitCode.failure,
   ENGINE_MISSING: ExitCode.failure,
   WORKFLOW_DEFINITION: ExitCode.failure,
   NO_OBJECT_GENERATED: ExitCode.failure,

@@ -33,6 +33,13 @@ export {
 } from './approvals/effects.js';
 export { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from './checkpointer.js';
 export {
+  type CheckpointRepair,
+  type CheckpointStoreReport,
+  type CheckpointThread,
+  inspectCheckpointStore,
+  repairCheckpointStore,
+} from './checkpoint-store.js';
+export {
   type HearthConfig,
   hearthConfigSchema,
   loadHearthConfig,
@@ -40,6 +47,7 @@ export {
   mcpServersFromConfig,
   parseHearthConfig,
 } from './config/hearth-config.js';
+export { CheckpointDamagedError } from './errors/checkpoint-damaged-error.js';
 export { CheckpointStoreError } from './errors/checkpoint-store-error.js';
 export { DuplicateToolError } from './errors/duplicate-tool-error.js';
 export { HearthConfigError } from './errors/hearth-config-error.js';

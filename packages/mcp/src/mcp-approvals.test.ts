@@ -131,6 +131,25 @@ describe('approvals over MCP (Streamable HTTP)', () => {
     expect(questions[0]).toContain('write_note({"name":"accepted","text":"yes"})');
   });
 
+  it('consent cannot be smuggled in the call: approve flags in arguments or _meta are not an answer', async () => {
+    const { client } = await connect(await start());
+    const result = await client.callTool({
+      name: 'write_note',
+      arguments: { name: 'smuggled', text: 'x', approve: true, approved: true },
+      _meta: { approve: true, approved: true, progressToken: 1 },
+    });
+    expect(result.isError).toBe(true);
+    expect(existsSync(note('smuggled'))).toBe(false);
+  });
+
+  it('a long argument is not approved unseen: the question says how much of it is not shown', async () => {
+    const hidden = `${'a'.repeat(600)}TAIL`;
+    const { client, questions } = await connect(await start(), () => ({ action: 'decline' }));
+    await client.callTool({ name: 'write_note', arguments: { name: 'long', text: hidden } });
+    expect(questions[0]).toMatch(/\.\.\. \[\d+ more characters not shown\]/);
+    expect(existsSync(note('long'))).toBe(false);
+  });
+
   it('declines, cancels, an accept without approve: true, and a timeout are all refusals', async () => {
     const answers: ElicitResult[] = [
       { action: 'decline' },

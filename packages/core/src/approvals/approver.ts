@@ -34,7 +34,10 @@ export function describeApprovalRequest(request: ApprovalRequest, maxArgsLength 
   return request.calls
     .map((call) => {
       const args = JSON.stringify(call.args) ?? '{}';
-      return `${call.tool}(${args.length > maxArgsLength ? `${args.slice(0, maxArgsLength)}...` : args})`;
+      // Say how much is hidden, so nobody approves a long argument's unseen tail unawares.
+      return args.length > maxArgsLength
+        ? `${call.tool}(${args.slice(0, maxArgsLength)}... [${args.length - maxArgsLength} more characters not shown])`
+        : `${call.tool}(${args})`;
     })
     .join(', ');
 }

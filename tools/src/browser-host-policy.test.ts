@@ -148,6 +148,32 @@ describe('browser tools: one host policy for every request the page makes (real 
     expect(internalHits).toEqual([]);
   });
 
+  it('Chromium connects to the address the policy checked: a name only the policy can resolve loads', async () => {
+    const port = new URL(allowedOrigin).port;
+    const pinned = new ToolRegistry(
+      browserTools({ allowHosts: [`pinned.test:${port}`], resolve: async () => ['127.0.0.1'] }),
+    );
+    const result = await pinned.call('browser_text', { url: `http://pinned.test:${port}/` });
+    expect(result.isError, JSON.stringify(result.content)).toBeUndefined();
+    expect(result.structuredContent).toMatchObject({ title: 'Allowed' });
+  });
+
+  it('DNS rebinding: a name that answers public first and loopback next is refused when it would connect', async () => {
+    const port = new URL(internalOrigin).port;
+    let lookups = 0;
+    const rebinding = new ToolRegistry(
+      browserTools({
+        allowHosts: ['*.example.com'],
+        resolve: async () => (lookups++ === 0 ? ['93.184.216.34'] : ['127.0.0.1']),
+      }),
+    );
+    const result = await rebinding.call('browser_text', { url: `http://rebind.example.com:${port}/` });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/resolves to 127\.0\.0\.1, which is a loopback address/);
+    expect(lookups).toBeGreaterThan(1);
+    expect(internalHits).toEqual([]);
+  });
+
   it('WebRTC sends no STUN (UDP) or TURN (TCP) packet to loopback', async () => {
     const udp = createSocket('udp4');
     const packets: number[] = [];

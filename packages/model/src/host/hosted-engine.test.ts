@@ -3,9 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GgufValidationError } from '@hearth/gguf';
-import { encodePng, makeMediaFixtures, makeTestkitModel } from '@hearth/testkit';
+import { makeMediaFixtures, makeTestkitModel } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEngineConformance } from '../engine/test-support/engine-conformance.js';
+import { EngineCapabilityError } from '../errors/engine-capability-error.js';
 import { MediaInputError } from '../errors/media-input-error.js';
 import { ModelCrashedError } from '../errors/model-crashed-error.js';
 import { ModelSetMismatchError } from '../errors/model-set-mismatch-error.js';
@@ -53,46 +54,32 @@ describe('HostedEngine: crash isolation and file validation', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('turns a native crash into ModelCrashedError with llama.cpp reason, then starts a fresh host', async () => {
-    const engine = await HostedEngine.start({
-      model: await makeTestkitModel('tiny'),
-      mmproj: await makeTestkitModel('tiny-mmproj'),
-      threads: 1,
-    });
+  it('turns a native crash into ModelCrashedError, then starts a fresh host', async () => {
+    const engine = await HostedEngine.start({ model: await makeTestkitModel('tiny'), threads: 1 });
     try {
-      // A PNG signature over garbage passes Hearth's format check; llama.cpp's decoder then throws
-      // a C++ exception nobody catches, which aborts the process hosting it.
-      const png = encodePng({ width: 160, height: 120, rgba: new Uint8Array(160 * 120 * 4).fill(200) });
-      const broken = Buffer.concat([png.subarray(0, 40), Buffer.alloc(200, 7)]);
-      const crash = engine.generate({
-        messages: [
-          {
-            role: 'user',
-            content: [
-              { type: 'image', image: broken },
-              { type: 'text', text: 'hi' },
-            ],
-          },
-        ],
-        maxTokens: 4,
+      // Media and schemas that crashed llama.cpp are refused before the host sees them now (see
+      // "hostile requests" below), so the crash here is the signal a native bug delivers.
+      const firstPid = engine.hostPid as number;
+      const long = engine.generate({
+        messages: [{ role: 'user', content: 'Count to a thousand.' }],
+        maxTokens: 4000,
       });
-      const error = await crash.then(
+      setTimeout(() => process.kill(firstPid, 'SIGSEGV'), 300);
+      const error = await long.then(
         () => undefined,
         (reason: unknown) => reason,
       );
       expect(ModelCrashedError.isInstance(error)).toBe(true);
       if (!ModelCrashedError.isInstance(error)) throw error;
-      expect(error.signal).toBe('SIGABRT');
-      expect(error.reason).toMatch(/Failed to load base64 media/);
-      expect(error.message).toMatch(
-        /killed by SIGABRT while generating; native reason: .*Failed to load base64 media/,
-      );
+      expect(error.signal).toBe('SIGSEGV');
+      expect(error.message).toMatch(/killed by SIGSEGV while generating/);
 
       const after = await engine.generate({
         messages: [{ role: 'user', content: 'Still there?' }],
         maxTokens: 3,
       });
       expect(after.usage.completionTokens).toBeGreaterThan(0);
+      expect(engine.hostPid).not.toBe(firstPid);
     } finally {
       await engine.close();
     }
@@ -117,19 +104,16 @@ describe('HostedEngine: crash isolation and file validation', () => {
   });
 
   it('keeps typed errors typed across the process boundary', async () => {
-    const engine = await HostedEngine.start({
-      model: await makeTestkitModel('tiny'),
-      mmproj: await makeTestkitModel('tiny-mmproj'),
-      threads: 1,
-    });
+    // No projector: the host (not this process) refuses the image, with EngineCapabilityError.
+    const engine = await HostedEngine.start({ model: await makeTestkitModel('tiny'), threads: 1 });
     try {
-      const wav = await readFile((await makeMediaFixtures()).toneWav);
+      const png = await readFile((await makeMediaFixtures()).patternPng);
       const call = engine.generate({
-        messages: [{ role: 'user', content: [{ type: 'image', image: wav }] }],
+        messages: [{ role: 'user', content: [{ type: 'image', image: png }] }],
         maxTokens: 2,
       });
       await expect(call).rejects.toSatisfy(
-        (error) => MediaInputError.isInstance(error) && /looks like audio\/wav/.test(error.message),
+        (error) => EngineCapabilityError.isInstance(error) && /image/.test(error.message),
       );
     } finally {
       await engine.close();

@@ -5,6 +5,7 @@ import { PushIterator } from '@hearth/engine';
 import type { LlamaNodeEngineOptions } from '../engine/llama-node/llama-node-engine.js';
 import { validateLlamaNodeFiles } from '../engine/llama-node/validate-files.js';
 import { ModelCrashedError } from '../errors/model-crashed-error.js';
+import { checkGenerateRequest } from '../media-check/check-request.js';
 import { type ChildMessage, deserializeError, type ParentMessage } from './protocol.js';
 
 /** How much of the host's stderr is kept for crash reports. */
@@ -266,7 +267,10 @@ export class HostedEngine implements Engine {
     return result;
   }
 
-  async *stream(request: GenerateRequest): AsyncIterable<GenerateDelta> {
+  async *stream(unchecked: GenerateRequest): AsyncIterable<GenerateDelta> {
+    // Refused here, in this process: media or a schema that would crash llama.cpp never reach the
+    // host, so requests in flight there are not disturbed.
+    const request = await checkGenerateRequest(unchecked);
     const host = await this.liveHost();
     // A consumer that stops iterating early cancels the generation in the host.
     const stopped = new AbortController();

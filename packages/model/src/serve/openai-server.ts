@@ -12,10 +12,10 @@ import type {
   OpenAIUsage,
 } from '../engine/openai/wire.js';
 import { EngineCapabilityError } from '../errors/engine-capability-error.js';
-import { checkGenerateRequest } from '../media-check/check-request.js';
 import { MediaInputError } from '../errors/media-input-error.js';
 import { ServeConfigError } from '../errors/serve-config-error.js';
 import { ServeRequestError } from '../errors/serve-request-error.js';
+import { checkGenerateRequest } from '../media-check/check-request.js';
 import { parseChatRequest, toGenerateRequest } from './chat-request.js';
 
 /** Options of {@link startOpenAIServer}. */
@@ -150,7 +150,9 @@ export async function startOpenAIServer(options: OpenAIServerOptions): Promise<O
     res.on('close', () => controller.abort());
     try {
       // Refused with a 400 here whatever engine this server was given: bad media or schemas never reach it.
-      const request = await checkGenerateRequest(toGenerateRequest(body, controller.signal)).catch(refusedInput);
+      const request = await checkGenerateRequest(toGenerateRequest(body, controller.signal)).catch(
+        refusedInput,
+      );
       const id = `chatcmpl-${randomBytes(12).toString('base64url')}`;
       const created = Math.floor(Date.now() / 1000);
       if (!body.stream) {
@@ -388,11 +390,17 @@ async function streamCompletion(
 function refusedInput(error: unknown): never {
   if (MediaInputError.isInstance(error)) {
     const param = /^messages\[\d+\]\.content\[\d+\]/.exec(error.message)?.[0];
-    throw new ServeRequestError(400, error.message, { ...(param ? { param } : {}), openaiCode: 'invalid_media' });
+    throw new ServeRequestError(400, error.message, {
+      ...(param ? { param } : {}),
+      openaiCode: 'invalid_media',
+    });
   }
   if (JsonSchemaError.isInstance(error)) {
     const where = /^(responseFormat\.schema|tools\[(\d+)\])/.exec(error.message);
-    const param = where?.[2] !== undefined ? `tools[${where[2]}].function.parameters` : 'response_format.json_schema.schema';
+    const param =
+      where?.[2] !== undefined
+        ? `tools[${where[2]}].function.parameters`
+        : 'response_format.json_schema.schema';
     throw new ServeRequestError(400, error.message, { param, openaiCode: 'unsupported_schema' });
   }
   throw error;

@@ -332,7 +332,7 @@ describe('LlamaNodeEngine: images and audio (unified mmproj)', () => {
       (error) => MediaInputError.isInstance(error) && /\/nonexistent\/shot\.png/.test(error.message),
     );
     const wavAsImage = engine.generate({ messages: withPart({ type: 'image', image: media.toneWav }) });
-    await expect(wavAsImage).rejects.toThrow(/is not an image \(it looks like audio\/wav\)/);
+    await expect(wavAsImage).rejects.toThrow(/is not an image \(it looks like WAV audio\)/);
     const rawBase64Audio = engine.generate({
       messages: withPart({ type: 'audio', audio: 'data:audio/wav,UklGRg==' }),
     });

@@ -1,6 +1,6 @@
 import { GgufValidationError } from './gguf-validation-error.js';
 import { readGgufFile } from './reader.js';
-import type { GgufFileInfo, GgufTypeName, GgufValue } from './types.js';
+import { type GgufFileInfo, type GgufTypeName, type GgufValue, ggmlTypeLayout } from './types.js';
 
 /** What the caller expects of the file. */
 export interface GgufExpectation {
@@ -413,7 +413,58 @@ function clipTensors(m: MetadataReader): TensorSpec[] | undefined {
   return known ? specs : undefined;
 }
 
+const FLOAT_TYPES = ['F32', 'F16', 'BF16'];
+/** Types llama.cpp stores weights in and multiplies / looks rows up in (not the I* and F64 types, nor Q8_1/Q8_K, which only exist as its internal dot-product operands). */
+const WEIGHT_TYPES = [
+  ...FLOAT_TYPES,
+  ...['Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q8_0', 'Q2_K', 'Q3_K', 'Q4_K', 'Q5_K', 'Q6_K'],
+  ...['IQ2_XXS', 'IQ2_XS', 'IQ3_XXS', 'IQ1_S', 'IQ4_NL', 'IQ3_S', 'IQ2_S', 'IQ4_XS', 'IQ1_M'],
+  ...['TQ1_0', 'TQ2_0', 'MXFP4'],
+];
+
+/**
+ * The ggml types llama.cpp can use for a tensor, by what it does with it. Norm weights, biases,
+ * `layer_output_scale` and `rope_freqs` are the second operand of an element-wise MUL/ADD (or of
+ * RoPE) with an F32 activation, which the CPU kernels only implement for F32: another type loads,
+ * then aborts on the first decode. The vision patch embedding is a convolution kernel (im2col wants
+ * a float kernel) and the position embedding is added to F32 activations. Every other tensor is a
+ * matrix llama.cpp multiplies by or takes rows from, which works for the float and quantized
+ * weight types.
+ */
+function acceptedTypes(name: string): string[] {
+  if (
+    /(norm[a-z_0-9]*(\.\d+)?\.(weight|bias)|\.bias|layer_output_scale\.weight|rope_freqs\.weight)$/.test(name)
+  ) {
+    return ['F32'];
+  }
+  if (/^v\.(patch_embd|position_embd)\.weight$/.test(name)) return FLOAT_TYPES;
+  return WEIGHT_TYPES;
+}
+
+/** Each tensor's ggml type is one llama.cpp accepts for that tensor, and its rows hold whole blocks. */
+function checkTensorTypes(m: MetadataReader, info: GgufFileInfo): void {
+  for (const tensor of info.tensors) {
+    const layout = ggmlTypeLayout[tensor.type];
+    const typeName = layout?.name ?? `#${tensor.type}`;
+    const accepted = acceptedTypes(tensor.name);
+    if (!layout || !accepted.includes(layout.name)) {
+      m.fail(
+        `tensor "${tensor.name}" has ggml type ${typeName}, which llama.cpp cannot use for it (accepted: ${accepted.join(', ')})`,
+        { tensor: tensor.name },
+      );
+    }
+    const columns = tensor.dimensions[0] ?? 0;
+    if (columns % layout.blockSize !== 0) {
+      m.fail(
+        `tensor "${tensor.name}" has rows of ${columns} values, not a multiple of the ${typeName} block size ${layout.blockSize}`,
+        { tensor: tensor.name },
+      );
+    }
+  }
+}
+
 function checkTensors(m: MetadataReader, info: GgufFileInfo, specs: TensorSpec[]): void {
+  checkTensorTypes(m, info);
   const present = new Map(info.tensors.map((tensor) => [tensor.name, tensor]));
   const expected = new Map(specs.map((spec) => [spec.name, spec]));
   for (const spec of specs) {

@@ -1,5 +1,5 @@
 import { existsSync, statfsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -18,6 +18,8 @@ import { PushIterator } from '@hearth/engine';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { GenerationFailedError } from '../../errors/generation-failed-error.js';
+import { MediaInputError } from '../../errors/media-input-error.js';
+import { checkGenerateRequest } from '../../media-check/check-request.js';
 import {
   type LlamaContext,
   loadLlamaContext,
@@ -91,14 +93,19 @@ interface NativeOutcome {
  * - the slot batch is clamped to the context (a larger one aborts on a GGML assert), and a prompt
  *   longer than the context, which the slot API fails silently, gets an error saying so;
  * - a cancelled request gets no final callback, so an abort settles with what streamed so far.
- * Media that pass the format check can still crash llama.cpp's decoders: use `HostedEngine` where
- * input is not trusted. Calls are served one at a time in arrival order.
+ * Every request passes `checkGenerateRequest` (media headers and limits, JSON Schemas) and media are
+ * decoded once through the tokenizer before the slot sees them; `HostedEngine` still isolates what
+ * remains (a native bug) where input is not trusted. Calls are served one at a time in arrival order.
  */
 export class LlamaNodeEngine implements Engine {
   readonly info: EngineInfo;
   private queue: Promise<unknown> = Promise.resolve();
   /** The prompt whose KV state the slot saved last (what the next call can reuse). */
   private lastPrompt = '';
+  /** Numbers each completion's state file. */
+  private stateSerial = 0;
+  /** The state file of the last completion that finished (a cancelled one's may be half-written). */
+  private finishedState: string | undefined;
   private closed = false;
 
   private constructor(
@@ -222,9 +229,11 @@ export class LlamaNodeEngine implements Engine {
   }
 
   private async run(
-    request: GenerateRequest,
+    unchecked: GenerateRequest,
     onDelta: (delta: GenerateDelta) => void,
   ): Promise<GenerateResult> {
+    // Last stop before native code: media and schemas llama.cpp would crash on are refused here too.
+    const request = await checkGenerateRequest(unchecked);
     const { capabilities } = this.info;
     const parts = request.messages.flatMap((message) =>
       message.role === 'user' || message.role === 'tool'
@@ -333,6 +342,7 @@ export class LlamaNodeEngine implements Engine {
         }
       }
     };
+    if (completion.media_paths) await this.decodeMediaFirst(completion);
     this.lastPrompt = prompt;
     let json = '';
     const outcome = await this.complete(completion, request.signal, (token) => {
@@ -421,6 +431,27 @@ export class LlamaNodeEngine implements Engine {
       : 'load the model with an mmproj file (--mmproj) to give it images and audio';
   }
 
+  /**
+   * Decodes the request's media once through the tokenizer before the slot sees them. The slot
+   * decodes media on a native thread, where a decoder failure (a corrupt JPEG scan, a PNG whose
+   * compressed data is damaged: what passes `inspectMedia`'s header walk) is an uncaught C++
+   * exception that aborts the process; the tokenizer runs the same decoders in a worker that
+   * turns that exception into a rejected promise.
+   */
+  private async decodeMediaFirst(completion: SlotCompletionOptions): Promise<void> {
+    try {
+      await this.context.tokenize(completion.prompt, { media_paths: completion.media_paths ?? [] });
+    } catch (error) {
+      throw new MediaInputError(
+        `llama.cpp could not decode the media in this request (${errorMessage(error)})`,
+        {
+          hint: 'send intact files: PNG, JPEG or GIF images, WAV or MP3 audio',
+          cause: error,
+        },
+      );
+    }
+  }
+
   /** The slot API fails a prompt longer than the context silently; this names the cause. */
   private async promptTooLong(completion: SlotCompletionOptions): Promise<GenerationFailedError | undefined> {
     const { tokens } = await this.context.tokenize(completion.prompt, {
@@ -438,13 +469,21 @@ export class LlamaNodeEngine implements Engine {
     return this.bosText && !prompt.startsWith(this.bosText) ? this.bosText + prompt : prompt;
   }
 
-  /** Runs one slot completion, with the prefix cache, abort and a retry without a stale state file. */
+  /**
+   * Runs one slot completion, with the prefix cache, abort and a retry without a stale state file.
+   *
+   * Each completion saves its KV state to a file of its own, and only the state of a completion that
+   * finished is ever loaded. A cancelled request settles at once, while the slot may still be saving
+   * its state: loading that half-written file in the next request crashed the host (SIGSEGV in
+   * llama.cpp's `state_read_meta`), so after a cancel the next request starts from an empty cache.
+   */
   private async complete(
     options: SlotCompletionOptions,
     signal: AbortSignal | undefined,
     onToken: (token: string) => void,
   ): Promise<NativeOutcome> {
-    const statePath = this.stateDir ? join(this.stateDir, 'slot.bin') : undefined;
+    const statePath = this.stateDir ? join(this.stateDir, `slot-${++this.stateSerial}.bin`) : undefined;
+    const loadPath = this.finishedState;
     // The slot API refuses to load a state into an MTP completion, so MTP turns start from an empty
     // cache; they still save theirs, for the next plain turn to reuse.
     const mtp = options.speculative !== false;
@@ -453,17 +492,35 @@ export class LlamaNodeEngine implements Engine {
         ? {
             ...options,
             save_state_path: statePath,
-            ...(load && !mtp && existsSync(statePath) ? { load_state_path: statePath } : {}),
+            ...(load && loadPath && !mtp && existsSync(loadPath) ? { load_state_path: loadPath } : {}),
           }
         : options;
+    this.finishedState = undefined;
+    let outcome: NativeOutcome;
     try {
-      return await this.queueNative(withState(true), signal, onToken);
+      outcome = await this.queueNative(withState(true), signal, onToken);
     } catch (error) {
       if (!statePath || !/load state/i.test((error as Error).message)) throw error;
-      await rm(statePath, { force: true });
-      await rm(`${statePath}.meta`, { force: true });
-      return this.queueNative(withState(false), signal, onToken);
+      outcome = await this.queueNative(withState(false), signal, onToken);
     }
+    if (statePath && !outcome.aborted) {
+      this.finishedState = statePath;
+      await this.removeStatesBefore(this.stateSerial);
+    }
+    if (outcome.aborted) this.lastPrompt = '';
+    return outcome;
+  }
+
+  /** Deletes the state files of earlier completions (a cancelled one's save has ended by now: the slot serves one request at a time). */
+  private async removeStatesBefore(serial: number): Promise<void> {
+    if (!this.stateDir) return;
+    const stateDir = this.stateDir;
+    const names = await readdir(stateDir).catch(() => [] as string[]);
+    await Promise.all(
+      names
+        .filter((name) => Number(/^slot-(\d+)\.bin/.exec(name)?.[1] ?? serial) < serial)
+        .map((name) => rm(join(stateDir, name), { force: true })),
+    );
   }
 
   private queueNative(

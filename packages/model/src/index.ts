@@ -31,6 +31,7 @@ export { ServeRequestError } from './errors/serve-request-error.js';
 export * from './files/index.js';
 export { HostedEngine, type HostedEngineOptions } from './host/hosted-engine.js';
 export { ChatHearth, type ChatHearthCallOptions, type ChatHearthInput } from './langchain/chat-hearth.js';
+export { checkedEngine, checkGenerateRequest } from './media-check/check-request.js';
 export {
   checkServeBinding,
   type OpenAIServer,

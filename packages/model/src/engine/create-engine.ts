@@ -1,5 +1,6 @@
 import type { Engine } from '@hearth/engine';
 import { HostedEngine, type HostedEngineOptions } from '../host/hosted-engine.js';
+import { checkedEngine } from '../media-check/check-request.js';
 import { LlamaNodeEngine } from './llama-node/llama-node-engine.js';
 import {
   loadNodeLlamaCppEngine,
@@ -27,8 +28,17 @@ export type CreateEngineOptions =
  * Model files must be local paths here; resolve presets first with `resolveModelSet`.
  *
  * @throws the chosen engine's load errors (invalid files are refused before any native load).
+ * Its `generate`/`stream` throw MediaInputError or JsonSchemaError for media or schemas refused by
+ * `checkGenerateRequest`, before the engine sees the request.
  */
 export async function createEngine(options: CreateEngineOptions): Promise<Engine> {
+  const engine = await createUncheckedEngine(options);
+  // Every engine sits behind the one request check (media, JSON Schemas); HostedEngine runs the
+  // same check itself, in this process, before a request crosses to its host.
+  return engine instanceof HostedEngine ? engine : checkedEngine(engine);
+}
+
+async function createUncheckedEngine(options: CreateEngineOptions): Promise<Engine> {
   switch (options.engine) {
     case 'node-llama-cpp': {
       const { engine: _engine, ...rest } = options;

@@ -137,7 +137,7 @@ export function registerGenerateCommand(program: Command): void {
       '--mmproj <model>',
       "multimodal projector: path, hf: URI or the preset's mmproj name (default: the preset's)",
     )
-    .option('--image <file>', 'attach an image (PNG, JPEG, GIF, BMP, WebP); repeatable', collect, [])
+    .option('--image <file>', 'attach an image (PNG, JPEG, GIF); repeatable', collect, [])
     .option('--audio <file>', 'attach an audio clip (WAV, MP3); repeatable', collect, [])
     .requiredOption('--prompt <text>', 'the user message')
     .option('--system <text>', 'a system message before it')

@@ -106,7 +106,8 @@ async function askClient(
   server: Server,
   extra: RequestExtra,
   request: ApprovalRequest,
-  effects: string,
+  /** Why it is asked, one sentence for the person: what the call does, or which run paused for it. */
+  reason: string,
   timeoutMs: number,
 ): Promise<{ approved: true } | { approved: false; why: string }> {
   if (!server.getClientCapabilities()?.elicitation?.form)
@@ -118,7 +119,7 @@ async function askClient(
     const answer = await server.elicitInput(
       {
         mode: 'form',
-        message: `Allow ${request.source} to call ${describeApprovalRequest(request)}? It ${effects}. Only this call is approved.`,
+        message: `Allow ${request.source} to call ${describeApprovalRequest(request)}? ${reason} Only this call is approved.`,
         requestedSchema: {
           type: 'object',
           properties: {
@@ -153,8 +154,8 @@ async function askClient(
 function clientApprover(server: Server, extra: RequestExtra, timeoutMs: number): Approver {
   return {
     decide: async (request) => {
-      const effects = request.calls.map((call) => call.tool).join(', ');
-      const answer = await askClient(server, extra, request, `would run ${effects}`, timeoutMs);
+      const reason = 'The run you started paused before this step.';
+      const answer = await askClient(server, extra, request, reason, timeoutMs);
       return { approve: answer.approved };
     },
   };
@@ -198,7 +199,8 @@ export function createMcpServer(registry: ToolRegistry, options: McpServerOption
     // Bad arguments are refused before anyone is asked; the approved arguments are the ones that run.
     if (tool && !approveAllCalls && toolNeedsApproval(tool) && tool.input.safeParse(args ?? {}).success) {
       const request = toolCallApprovalRequest('an MCP client', name, args ?? {});
-      const answer = await askClient(server, extra, request, describeEffects(toolEffects(tool)), timeoutMs);
+      const reason = `It ${describeEffects(toolEffects(tool))}.`;
+      const answer = await askClient(server, extra, request, reason, timeoutMs);
       if (!answer.approved)
         return toMcpToolResult(errorResult(`refused ${name}: it needs approval and ${answer.why}`));
     }

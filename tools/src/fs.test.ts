@@ -1,5 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,5 +202,37 @@ describe('fs tools and special files (FIFOs, sockets, devices)', () => {
       encoding: 'utf8',
     });
     expect(late.stdout).toBe('');
+  });
+});
+
+describe('fs tools while a folder in the root is swapped for a symlink (e.g. by a shell command)', () => {
+  it('never read or write outside the root, however the swap and the call interleave', async () => {
+    const swapRoot = join(base, 'swap-root');
+    const outsideDir = join(base, 'swap-outside');
+    await mkdir(join(swapRoot, 'swap'), { recursive: true });
+    await mkdir(outsideDir);
+    await writeFile(join(swapRoot, 'swap', 'file.txt'), 'inside');
+    await writeFile(join(outsideDir, 'file.txt'), 'OUTSIDE');
+    const swapper = spawn(
+      'sh',
+      ['-c', 'while :; do mv swap swap.real; ln -s "$0" swap; rm swap; mv swap.real swap; done', outsideDir],
+      { cwd: swapRoot, stdio: 'ignore' },
+    );
+    const swapRegistry = new ToolRegistry(fsTools({ root: swapRoot }));
+    const seen = new Set<string>();
+    try {
+      for (let i = 0; i < 400; i++) {
+        const read = await swapRegistry.call('fs_read', { path: 'swap/file.txt' });
+        seen.add(JSON.stringify(read.content));
+        await swapRegistry.call('fs_write', { path: `swap/written-${i}.txt`, content: 'x' });
+        await swapRegistry.call('fs_write', { path: `swap/made-${i}/written.txt`, content: 'x' });
+      }
+    } finally {
+      const exited = new Promise((resolve) => swapper.once('exit', resolve));
+      swapper.kill();
+      await exited;
+    }
+    expect([...seen].join('\n')).not.toContain('OUTSIDE');
+    expect((await readdir(outsideDir)).sort()).toEqual(['file.txt']);
   });
 });

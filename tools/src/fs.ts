@@ -1,6 +1,6 @@
-import { constants, type Stats } from 'node:fs';
+import { constants, existsSync, type Stats } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defineTool, type ToolDefinition } from '@hearth/core';
 import { z } from 'zod';
 import { NotRegularFileError } from './errors/not-a-regular-file-error.js';
@@ -68,25 +68,77 @@ function refuseKind(path: string, info: Stats, wanted: 'a regular file' | 'a dir
   );
 }
 
+const { O_RDONLY, O_WRONLY, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = constants;
+/** Linux names every open descriptor here; opening through it reuses the descriptor's file, not its path. */
+const procFds = '/proc/self/fd';
+const hasProcFds = existsSync(procFds);
+
+/**
+ * Opens the folder `dir` (a real path inside the root) by walking down from the real root one
+ * component at a time, each opened with O_NOFOLLOW through the previous descriptor
+ * (`/proc/self/fd/<n>/<name>`), creating missing ones when `create`. A folder swapped for a
+ * symlink after `resolveInsideRoot` looked (a shell command in the root can do that in a loop)
+ * is refused instead of followed, so neither an open nor a new folder can land outside the root.
+ */
+async function openFolderInRoot(
+  root: string,
+  dir: string,
+  path: string,
+  create: boolean,
+): Promise<FileHandle> {
+  const realRoot = await realpath(root);
+  let current = await open(realRoot, O_RDONLY | O_DIRECTORY);
+  try {
+    for (const name of relative(realRoot, dir).split(sep).filter(Boolean)) {
+      const next = `${procFds}/${current.fd}/${name}`;
+      if (create)
+        await mkdir(next).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EEXIST') throw error;
+        });
+      const opened = await open(next, O_RDONLY | O_DIRECTORY | O_NOFOLLOW).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ELOOP' || error.code === 'ENOTDIR')
+            refuse(path, 'a folder on its way was swapped for a symlink or a file');
+          throw error;
+        },
+      );
+      await current.close();
+      current = opened;
+    }
+    return current;
+  } catch (error) {
+    await current.close();
+    throw error;
+  }
+}
+
 /**
  * Opens the regular file `file` (a path `resolveInsideRoot` returned) without ever blocking:
  * anything else is refused before the open (lstat) and again after it (fstat on the open
  * descriptor, so a file swapped for a FIFO or device in between is caught); O_NONBLOCK keeps a
  * FIFO's open from waiting for a peer (which used to hold a libuv thread forever and, four calls
- * later, every fs call), O_NOFOLLOW refuses a final component swapped for a symlink.
+ * later, every fs call), O_NOFOLLOW refuses a final component swapped for a symlink, and the
+ * folder is reached (and, to write, created) by `openFolderInRoot` where /proc is mounted.
  */
-async function openRegularFile(file: string, path: string, mode: 'read' | 'write'): Promise<FileHandle> {
+async function openRegularFile(
+  root: string,
+  file: string,
+  path: string,
+  mode: 'read' | 'write',
+): Promise<FileHandle> {
   const before = await lstat(file).catch((error: NodeJS.ErrnoException) => {
     if (mode === 'write' && error.code === 'ENOENT') return undefined;
     throw error;
   });
   if (before && !before.isFile()) refuseKind(path, before, 'a regular file');
-  const { O_RDONLY, O_WRONLY, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = constants;
+  const create = mode === 'write';
+  const parent = hasProcFds ? await openFolderInRoot(root, dirname(file), path, create) : undefined;
+  if (!parent && create) await mkdir(dirname(file), { recursive: true });
   let handle: FileHandle;
   try {
     handle = await open(
-      file,
-      (mode === 'read' ? O_RDONLY : O_WRONLY | O_CREAT) | O_NOFOLLOW | O_NONBLOCK,
+      parent ? `${procFds}/${parent.fd}/${basename(file)}` : file,
+      (create ? O_WRONLY | O_CREAT : O_RDONLY) | O_NOFOLLOW | O_NONBLOCK,
       0o666,
     );
   } catch (error) {
@@ -94,6 +146,8 @@ async function openRegularFile(file: string, path: string, mode: 'read' | 'write
     if (code === 'ELOOP') refuse(path, 'it was replaced by a symlink while being opened');
     if (code === 'ENXIO' || code === 'EISDIR') refuseKind(path, await lstat(file), 'a regular file');
     throw error;
+  } finally {
+    await parent?.close();
   }
   const info = await handle.stat();
   if (!info.isFile()) {
@@ -105,12 +159,13 @@ async function openRegularFile(file: string, path: string, mode: 'read' | 'write
 
 /** Reads a regular file as UTF-8, refusing one over `maxBytes` (checked while reading, in case it grows). */
 async function readRegularFile(
+  root: string,
   file: string,
   path: string,
   maxBytes: number,
   signal: AbortSignal,
 ): Promise<string> {
-  const handle = await openRegularFile(file, path, 'read');
+  const handle = await openRegularFile(root, file, path, 'read');
   try {
     const { size } = await handle.stat();
     if (size > maxBytes) throw new Error(`${path} is ${size} bytes; the limit is ${maxBytes}.`);
@@ -142,7 +197,7 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
       input: z.object({ path: pathArg }),
       effects: { readsFiles: true },
       async run({ path }, { signal }) {
-        return readRegularFile(await resolveInsideRoot(root, path), path, maxReadBytes, signal);
+        return readRegularFile(root, await resolveInsideRoot(root, path), path, maxReadBytes, signal);
       },
     }),
     defineTool({
@@ -153,12 +208,9 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
       effects: { writes: true },
       async run({ path, content }, { signal }) {
         const file = await resolveInsideRoot(root, path);
-        await mkdir(dirname(file), { recursive: true });
-        // Re-check after mkdir: a directory swapped for a symlink in between must not redirect the write.
-        const checked = await resolveInsideRoot(root, path);
         // A call that timed out or was cancelled writes nothing: checked before the file is touched.
         signal.throwIfAborted();
-        const handle = await openRegularFile(checked, path, 'write');
+        const handle = await openRegularFile(root, file, path, 'write');
         try {
           signal.throwIfAborted();
           await handle.truncate(0);
@@ -222,7 +274,7 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
             else if (entry.isFile()) {
               if (entry.name.toLowerCase().includes(needle)) matches.push({ path: rel });
               // Too big, or swapped for a FIFO/device since readdir: skipped, never waited on.
-              const text = await readRegularFile(full, rel, maxReadBytes, signal).catch((error) => {
+              const text = await readRegularFile(root, full, rel, maxReadBytes, signal).catch((error) => {
                 if (signal.aborted) throw error;
                 return undefined;
               });

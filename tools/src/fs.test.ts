@@ -213,6 +213,7 @@ describe('fs tools while a folder in the root is swapped for a symlink (e.g. by 
     await mkdir(outsideDir);
     await writeFile(join(swapRoot, 'swap', 'file.txt'), 'inside');
     await writeFile(join(outsideDir, 'file.txt'), 'OUTSIDE');
+    await writeFile(join(outsideDir, 'OUTSIDE-name.txt'), 'a name only listed outside');
     const swapper = spawn(
       'sh',
       ['-c', 'while :; do mv swap swap.real; ln -s "$0" swap; rm swap; mv swap.real swap; done', outsideDir],
@@ -226,6 +227,10 @@ describe('fs tools while a folder in the root is swapped for a symlink (e.g. by 
         seen.add(JSON.stringify(read.content));
         await swapRegistry.call('fs_write', { path: `swap/written-${i}.txt`, content: 'x' });
         await swapRegistry.call('fs_write', { path: `swap/made-${i}/written.txt`, content: 'x' });
+        const listed = await swapRegistry.call('fs_list', { path: 'swap' });
+        seen.add(JSON.stringify(listed.structuredContent ?? listed.content));
+        const found = await swapRegistry.call('fs_search', { query: 'OUTSIDE', path: 'swap' });
+        seen.add(JSON.stringify(found.structuredContent ?? found.content));
       }
     } finally {
       const exited = new Promise((resolve) => swapper.once('exit', resolve));
@@ -233,6 +238,6 @@ describe('fs tools while a folder in the root is swapped for a symlink (e.g. by 
       await exited;
     }
     expect([...seen].join('\n')).not.toContain('OUTSIDE');
-    expect((await readdir(outsideDir)).sort()).toEqual(['file.txt']);
+    expect((await readdir(outsideDir)).sort()).toEqual(['OUTSIDE-name.txt', 'file.txt']);
   });
 });

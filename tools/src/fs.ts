@@ -1,4 +1,4 @@
-import { constants, existsSync, type Stats } from 'node:fs';
+import { constants, type Dirent, existsSync, type Stats } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defineTool, type ToolDefinition } from '@hearth/core';
@@ -109,6 +109,17 @@ async function openFolderInRoot(
   } catch (error) {
     await current.close();
     throw error;
+  }
+}
+
+/** The entries of the folder `dir` (a real path inside the root), read through `openFolderInRoot`. */
+async function readFolderInRoot(root: string, dir: string, path: string): Promise<Dirent[]> {
+  if (!hasProcFds) return readdir(dir, { withFileTypes: true });
+  const folder = await openFolderInRoot(root, dir, path, false);
+  try {
+    return await readdir(`${procFds}/${folder.fd}`, { withFileTypes: true });
+  } finally {
+    await folder.close();
   }
 }
 
@@ -230,7 +241,7 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
         const dir = await resolveInsideRoot(root, path);
         const info = await lstat(dir);
         if (!info.isDirectory()) refuseKind(path, info, 'a directory');
-        const entries = await readdir(dir, { withFileTypes: true });
+        const entries = await readFolderInRoot(root, dir, path);
         return {
           entries: entries
             .map((entry) => ({
@@ -265,7 +276,7 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
         const matches: { path: string; line?: number; text?: string }[] = [];
         const realRoot = await realpath(root);
         async function walk(dir: string): Promise<void> {
-          for (const entry of await readdir(dir, { withFileTypes: true })) {
+          for (const entry of await readFolderInRoot(root, dir, relative(realRoot, dir) || '.')) {
             if (matches.length >= maxResults || signal.aborted) return;
             const full = join(dir, entry.name);
             const rel = relative(realRoot, full);

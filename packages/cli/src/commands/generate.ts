@@ -1,5 +1,5 @@
 import type { ContentPart, GenerateRequest, GenerateResult } from '@hearth/engine';
-import { createEngine, resolveModelSet } from '@hearth/model';
+import { checkGenerateRequest, createEngine, resolveModelSet } from '@hearth/model';
 import type { Command } from 'commander';
 import { integerOption } from '../number-option.js';
 import { ExitCode, printJson } from '../output.js';
@@ -67,6 +67,9 @@ export async function generateCommand(options: GenerateCommandOptions): Promise<
     ...options.audio.map((audio): ContentPart => ({ type: 'audio', audio })),
     { type: 'text', text: options.prompt },
   ];
+  // The engine checks every request, but checking here refuses a bad --image/--audio file before
+  // any model loads, naming the file.
+  await checkGenerateRequest({ messages: [{ role: 'user', content }] });
   const engine = await createEngine({
     model: set.target,
     name: set.name,

@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodePng, encodeWav } from '@hearth/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Issue 10, items 4 and 5 from the command line: hostile media given to --image/--audio are refused
+// with exit 2 and a message naming the file and what is wrong, before any model loads.
+const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
+const workflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
+let dir: string;
+let home: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-cli-media-'));
+  home = await mkdtemp(join(tmpdir(), 'hearth-cli-media-home-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await rm(home, { recursive: true, force: true });
+});
+
+function hearth(args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', bin, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1' },
+  });
+}
+
+describe('hearth refuses hostile --image/--audio files', () => {
+  it('generate --audio: a WAV header claiming 1 Hz exits 2 at once, naming the file and the rate', async () => {
+    const wav = encodeWav({ sampleRate: 16000, samples: new Float32Array(32000) });
+    wav.writeUInt32LE(1, 24);
+    wav.writeUInt32LE(2, 28);
+    const file = join(dir, 'one-hertz.wav');
+    await writeFile(file, wav);
+    const result = hearth([
+      'generate',
+      '--model',
+      'tiny',
+      '--mmproj',
+      'tiny-mmproj',
+      '--audio',
+      file,
+      '--prompt',
+      'hi',
+    ]);
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).toMatch(/WAV sample rate is 1 Hz; 8000-48000 Hz is accepted/);
+  });
+
+  it('generate --image: a truncated PNG exits 2 naming the file', async () => {
+    const png = encodePng({ width: 64, height: 64, rgba: new Uint8Array(64 * 64 * 4).fill(90) });
+    const file = join(dir, 'cut.png');
+    await writeFile(file, png.subarray(0, png.length - 30));
+    const result = hearth([
+      'generate',
+      '--model',
+      'tiny',
+      '--mmproj',
+      'tiny-mmproj',
+      '--image',
+      file,
+      '--prompt',
+      'hi',
+    ]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).toMatch(/PNG is truncated/);
+  });
+
+  it('run --image: garbage after a PNG header exits 2 before the run starts', async () => {
+    const png = encodePng({ width: 8, height: 8, rgba: new Uint8Array(8 * 8 * 4).fill(1) });
+    const file = join(dir, 'garbage.png');
+    await writeFile(file, Buffer.concat([png.subarray(0, 33), Buffer.alloc(500, 0x41)]));
+    const result = hearth(['run', workflow, '--image', file, '--thread', 'media-refusal']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).toMatch(/PNG chunk at byte 33 has an invalid type|PNG is truncated/);
+  });
+});

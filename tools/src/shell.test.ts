@@ -140,6 +140,28 @@ describe('shell sandbox: what allowed programs can do beyond the list', () => {
     expect((await run(registry, 'ls', ['-A', '/root'])).structured.stdout).toBe('');
   });
 
+  it('a HEARTH_HOME inside the root is hidden (empty and read-only) in the sandbox', async () => {
+    const home = join(root, '.hearth-home');
+    mkdirSync(home);
+    writeFileSync(join(home, 'checkpoints.sqlite'), SECRET);
+    const saved = process.env.HEARTH_HOME;
+    process.env.HEARTH_HOME = home;
+    try {
+      const registry = shell({ allow: ['sh'] });
+      const { text } = await run(registry, 'sh', [
+        '-c',
+        'ls -A .hearth-home; cat .hearth-home/checkpoints.sqlite; echo x > .hearth-home/planted',
+      ]);
+      expectContained(text);
+      expect(readdirSync(home)).toEqual(['checkpoints.sqlite']);
+      expect(readFileSync(join(home, 'checkpoints.sqlite'), 'utf8')).toBe(SECRET);
+    } finally {
+      if (saved === undefined) delete process.env.HEARTH_HOME;
+      else process.env.HEARTH_HOME = saved;
+      rmSync(home, { recursive: true });
+    }
+  });
+
   it('sees none of the host environment', async () => {
     const { structured } = await run(shell({ allow: ['env'] }), 'env', []);
     expect(structured.stdout).not.toContain(SECRET);

@@ -1,10 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { ToolRegistry } from '@hearth/core';
+import { defineTool, ToolRegistry } from '@hearth/core';
 import { slowTool } from '@hearth/core/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { type HttpMcpServer, type HttpServeOptions, serveHttp } from './http-server.js';
 
 // Attacks on `hearth mcp serve --http` as a network client would send them. Every request goes to
@@ -18,9 +19,22 @@ const initialize = JSON.stringify({
   params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
 });
 const servers: HttpMcpServer[] = [];
+/** Resolvers of `holdCall` waiters, called in order as `hold` calls start. */
+const holdStarts: (() => void)[] = [];
+/** A tool call that stays in flight until the client hangs up. */
+const holdTool = defineTool({
+  name: 'hold',
+  description: 'Runs until the call is cancelled',
+  input: z.object({}),
+  run: (_input, { signal }) =>
+    new Promise((_, reject) => {
+      holdStarts.shift()?.();
+      signal.addEventListener('abort', () => reject(signal.reason));
+    }),
+});
 
 async function start(options: HttpServeOptions = {}): Promise<HttpMcpServer> {
-  const server = await serveHttp(new ToolRegistry([slowTool]), { token, ...options });
+  const server = await serveHttp(new ToolRegistry([slowTool, holdTool]), { token, ...options });
   servers.push(server);
   return server;
 }
@@ -31,7 +45,7 @@ afterEach(async () => {
 /** A raw request to 127.0.0.1 (node:http, so Host can be forged); returns status, session id and message. */
 function send(
   server: HttpMcpServer,
-  options: { body?: string; method?: string; headers?: Record<string, string> } = {},
+  options: { body?: string; method?: string; headers?: Record<string, string>; from?: string } = {},
 ) {
   return new Promise<{
     status: number;
@@ -42,6 +56,8 @@ function send(
       {
         host: '127.0.0.1',
         port: server.port,
+        // Each loopback source address (127.0.0.2, ...) is another client to the server.
+        localAddress: options.from ?? '127.0.0.1',
         path: '/mcp',
         method: options.method ?? 'POST',
         headers: {
@@ -74,11 +90,36 @@ function send(
 }
 
 /** Lists tools in an existing session: 200 while the session lives, 404 once it is gone. */
-function listTools(server: HttpMcpServer, session: string) {
+function listTools(server: HttpMcpServer, session: string, from = '127.0.0.1') {
   return send(server, {
+    from,
     body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
     headers: { 'mcp-session-id': session, 'mcp-protocol-version': '2025-03-26' },
   });
+}
+
+/** Calls the `hold` tool in a session: `started` resolves once the tool runs, `cancel` hangs up. */
+function holdCall(server: HttpMcpServer, session: string, from: string) {
+  const started = new Promise<void>((resolve) => holdStarts.push(resolve));
+  const request = httpRequest({
+    host: '127.0.0.1',
+    port: server.port,
+    localAddress: from,
+    path: '/mcp',
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${token}`,
+      'mcp-session-id': session,
+      'mcp-protocol-version': '2025-03-26',
+    },
+  });
+  request.on('error', () => {}); // cancel() hangs up on purpose
+  request.end(
+    JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'hold', arguments: {} } }),
+  );
+  return { started, cancel: () => request.destroy() };
 }
 
 async function connectClient(server: HttpMcpServer): Promise<Client> {
@@ -153,31 +194,56 @@ describe('mcp serve: browser-shaped requests', () => {
 });
 
 describe('mcp serve: session flooding', () => {
-  it('a client that opens 100 sessions is refused past its share (429) and evicts no one', async () => {
+  it('another client opening 100 sessions evicts no one: it only replaces its own', async () => {
     const server = await start({ maxSessionsPerClient: 8, maxSessions: 64 });
-    const victim = await connectClient(server);
+    const victim = await connectClient(server); // from 127.0.0.1
     expect((await victim.callTool({ name: 'slow', arguments: { steps: 1 } })).content).toBeDefined();
-    const replies = [];
-    for (let i = 0; i < 100; i++) replies.push(await send(server));
-    const refused = replies.filter((reply) => reply.status === 429);
-    // The victim's session counts for its address too (both are 127.0.0.1 here): 7 more are admitted.
-    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(7);
-    expect(refused).toHaveLength(93);
-    expect(refused[0]?.message?.error?.message).toMatch(/Too many sessions/);
+    const plain = (await send(server)).session as string; // a second victim session, nothing kept open
+    const flood = [];
+    for (let i = 0; i < 100; i++) flood.push(await send(server, { from: '127.0.0.2' }));
+    expect(flood.every((reply) => reply.status === 200)).toBe(true);
+    // The flood holds at most its share: its own oldest sessions made room for its newest.
+    const alive = [];
+    for (const reply of flood)
+      alive.push((await listTools(server, reply.session as string, '127.0.0.2')).status === 200);
+    expect(alive.filter(Boolean)).toHaveLength(8);
+    expect(alive.slice(-8).every(Boolean)).toBe(true);
     expect((await victim.callTool({ name: 'slow', arguments: { steps: 2 } })).content).toEqual([
       { type: 'text', text: 'counted to 2' },
     ]);
+    expect((await listTools(server, plain)).status).toBe(200);
     await victim.close();
   });
 
-  it('when every session is taken and none is idle, a new one gets 503 and the old ones keep working', async () => {
+  it('a client whose sessions all have a call in flight gets 429 for one more, not an eviction', async () => {
+    const server = await start({ maxSessionsPerClient: 2 });
+    const from = '127.0.0.2';
+    const sessions = [
+      (await send(server, { from })).session,
+      (await send(server, { from })).session,
+    ] as string[];
+    const calls = sessions.map((session) => holdCall(server, session, from));
+    await Promise.all(calls.map((call) => call.started));
+    const refused = await send(server, { from });
+    expect(refused.status).toBe(429);
+    expect(refused.message?.error?.message).toMatch(/Too many sessions/);
+    for (const session of sessions) expect((await listTools(server, session, from)).status).toBe(200);
+    // Once its call ends, that session is the one a new session of the same client replaces.
+    calls[0]?.cancel();
+    await waitUntil(async () => (await send(server, { from })).status === 200);
+    expect((await listTools(server, sessions[0] as string, from)).status).toBe(404);
+    expect((await listTools(server, sessions[1] as string, from)).status).toBe(200);
+    calls[1]?.cancel();
+  });
+
+  it('when every session is taken by others and none is idle, a new client gets 503 and theirs keep working', async () => {
     const server = await start({ maxSessions: 4, maxSessionsPerClient: 100 });
     const sessions = [];
-    for (let i = 0; i < 4; i++) sessions.push((await send(server)).session as string);
-    const refused = await send(server);
+    for (let i = 0; i < 4; i++) sessions.push((await send(server, { from: '127.0.0.2' })).session as string);
+    const refused = await send(server, { from: '127.0.0.3' });
     expect(refused.status).toBe(503);
     expect(refused.message?.error?.message).toMatch(/all 4 sessions are in use/);
-    for (const session of sessions) expect((await listTools(server, session)).status).toBe(200);
+    for (const session of sessions) expect((await listTools(server, session, '127.0.0.2')).status).toBe(200);
   });
 
   it('idle sessions expire (injected clock): their slots go to new clients and they answer 404', async () => {
@@ -188,17 +254,26 @@ describe('mcp serve: session flooding', () => {
       sessionIdleMs: 60_000,
       now: () => clock,
     });
-    const idle = (await send(server)).session as string;
-    const busy = (await send(server)).session as string;
-    expect((await send(server)).status).toBe(503);
+    const idle = (await send(server, { from: '127.0.0.2' })).session as string;
+    const busy = (await send(server, { from: '127.0.0.3' })).session as string;
+    expect((await send(server, { from: '127.0.0.4' })).status).toBe(503);
     clock += 59_000;
-    expect((await listTools(server, busy)).status).toBe(200);
+    expect((await listTools(server, busy, '127.0.0.3')).status).toBe(200);
     clock += 2_000;
     // `idle` was last used 61 s ago, `busy` 2 s ago: only `idle` makes room.
-    const fresh = await send(server);
+    const fresh = await send(server, { from: '127.0.0.4' });
     expect(fresh.status).toBe(200);
-    expect((await listTools(server, idle)).status).toBe(404);
-    expect((await listTools(server, busy)).status).toBe(200);
-    expect((await listTools(server, fresh.session as string)).status).toBe(200);
+    expect((await listTools(server, idle, '127.0.0.2')).status).toBe(404);
+    expect((await listTools(server, busy, '127.0.0.3')).status).toBe(200);
+    expect((await listTools(server, fresh.session as string, '127.0.0.4')).status).toBe(200);
   });
 });
+
+/** Retries `probe` until it holds (the server sees a closed socket a moment after the client closes it). */
+async function waitUntil(probe: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (await probe()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition never held');
+}

@@ -29,10 +29,16 @@ export interface HttpServeOptions extends McpServerOptions {
   allowedOrigins?: string[];
   /**
    * Most concurrent sessions (default 64). When full, sessions idle longer than `sessionIdleMs` are
-   * closed; an active session is never closed to admit a new one: the new one is refused (503).
+   * closed, then the new client's own least recently used session without a request in flight. An
+   * active session (a request in flight) or another client's session is never closed to admit a new
+   * one: the new one is refused (503).
    */
   maxSessions?: number;
-  /** Most concurrent sessions one client (remote address) may hold (default 16); beyond it: 429. */
+  /**
+   * Most concurrent sessions one client (remote address) may hold (default 16). Beyond it the client's
+   * own least recently used session without a request in flight is closed (clients that never DELETE
+   * their sessions replace them); when every one has a request in flight the new one is refused (429).
+   */
   maxSessionsPerClient?: number;
   /** A session with no request for this long is closed (default 30 minutes); its client re-initializes. */
   sessionIdleMs?: number;
@@ -80,13 +86,16 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** A session and what its expiry needs: who holds it, when it was last used, requests still open. */
+/** A session and what expiry and eviction need: who holds it, when it was last used, what is open. */
 interface Session {
   transport: StreamableHTTPServerTransport;
   server: Server;
   client: string;
   lastActive: number;
-  open: number;
+  /** Requests in flight (POST, DELETE): a session with one is active and never closed for another. */
+  calls: number;
+  /** Open SSE streams (GET): they keep a session from expiring, not from being replaced by its own client. */
+  streams: number;
 }
 
 /**
@@ -153,16 +162,34 @@ export async function serveHttp(
   /** Closes sessions with nothing open and no request for `sessionIdleMs`. */
   async function expireIdleSessions(): Promise<void> {
     const cutoff = now() - sessionIdleMs;
-    const idle = [...sessions].filter(([, s]) => s.open === 0 && s.lastActive <= cutoff).map(([id]) => id);
+    const idle = [...sessions]
+      .filter(([, s]) => s.calls === 0 && s.streams === 0 && s.lastActive <= cutoff)
+      .map(([id]) => id);
     await Promise.all(idle.map(closeSession));
   }
 
-  /** Marks a session used for the length of one request (an open SSE stream keeps it active). */
-  function track(session: Session, res: ServerResponse): void {
-    session.open++;
+  /**
+   * Closes `client`'s least recently used session with no request in flight, if any: a client that
+   * opens sessions and never DELETEs them (or leaves a stream open) replaces its own old ones.
+   */
+  async function closeLeastRecentlyUsed(client: string): Promise<void> {
+    let oldest: [string, Session] | undefined;
+    for (const entry of sessions)
+      if (
+        entry[1].client === client &&
+        entry[1].calls === 0 &&
+        (!oldest || entry[1].lastActive < oldest[1].lastActive)
+      )
+        oldest = entry;
+    if (oldest) await closeSession(oldest[0]);
+  }
+
+  /** Marks a session used for the length of one request or stream. */
+  function track(session: Session, res: ServerResponse, kind: 'calls' | 'streams'): void {
+    session[kind]++;
     session.lastActive = now();
     res.once('close', () => {
-      session.open--;
+      session[kind]--;
       session.lastActive = now();
     });
   }
@@ -215,7 +242,7 @@ export async function serveHttp(
             -32001,
             'Session not found (closed, or expired after being idle): initialize a new session.',
           );
-        track(session, res);
+        track(session, res, 'calls');
         return session.transport.handleRequest(req, res, body);
       }
       const initializing = Array.isArray(body)
@@ -229,14 +256,17 @@ export async function serveHttp(
           'Bad Request: no Mcp-Session-Id header; send an initialize request first.',
         );
       const client = req.socket.remoteAddress ?? 'unknown';
-      if ((admitted.get(client) ?? 0) >= maxSessionsPerClient || admittedTotal >= maxSessions)
-        await expireIdleSessions();
+      const full = () => (admitted.get(client) ?? 0) >= maxSessionsPerClient || admittedTotal >= maxSessions;
+      if (full()) await expireIdleSessions();
+      // Clients that never DELETE their sessions replace them: this client's least recently used
+      // session without a request in flight makes room. Another client's session is never closed for it.
+      if (full()) await closeLeastRecentlyUsed(client);
       if ((admitted.get(client) ?? 0) >= maxSessionsPerClient)
         return sendJsonRpcError(
           res,
           429,
           -32000,
-          `Too many sessions: this client (${client}) already holds ${maxSessionsPerClient}, the most one client may. Close one (DELETE with its Mcp-Session-Id) or reuse it; idle sessions expire after ${Math.round(sessionIdleMs / 1000)} s.`,
+          `Too many sessions: this client (${client}) holds ${maxSessionsPerClient}, the most one client may, each with a request in flight. Wait for one to finish, close one (DELETE with its Mcp-Session-Id) or reuse it.`,
           messages[0]?.id ?? null,
         );
       if (admittedTotal >= maxSessions)
@@ -254,7 +284,7 @@ export async function serveHttp(
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => {
-          session = { transport, server, client, lastActive: now(), open: 0 };
+          session = { transport, server, client, lastActive: now(), calls: 0, streams: 0 };
           sessions.set(id, session);
         },
       });
@@ -285,7 +315,7 @@ export async function serveHttp(
           -32001,
           'Missing or unknown Mcp-Session-Id header.',
         );
-      track(session, res);
+      track(session, res, req.method === 'GET' ? 'streams' : 'calls');
       return session.transport.handleRequest(req, res);
     }
     res.setHeader('allow', 'GET, POST, DELETE');

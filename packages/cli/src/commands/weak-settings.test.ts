@@ -105,7 +105,7 @@ describe('one body-size flag for both servers', () => {
 });
 
 /** A raw initialize to 127.0.0.1 with a forged Host header; returns the HTTP status. */
-function initialize(port: number, host: string): Promise<number> {
+function initialize(port: number, host: string, from = '127.0.0.1'): Promise<number> {
   const body = JSON.stringify({
     jsonrpc: '2.0',
     id: 1,
@@ -117,6 +117,7 @@ function initialize(port: number, host: string): Promise<number> {
       {
         host: '127.0.0.1',
         port,
+        localAddress: from,
         path: '/mcp',
         method: 'POST',
         headers: {
@@ -137,7 +138,7 @@ function initialize(port: number, host: string): Promise<number> {
 }
 
 describe('hearth mcp serve --allowed-host and session limits (real binary)', () => {
-  it('answers a client that reaches it as 192.0.2.2 only with --allowed-host, and caps sessions per client', async () => {
+  it('answers a client that reaches it as 192.0.2.2 only with --allowed-host, and --max-sessions refuses (503) rather than evicts', async () => {
     const common = ['mcp', 'serve', '--http', '--port', '0', '--token', token, '--no-agents', '--no-browser'];
     const plain = hearth(common);
     const plainPort = Number(
@@ -147,14 +148,14 @@ describe('hearth mcp serve --allowed-host and session limits (real binary)', () 
     plain.child.kill('SIGTERM');
     expect(await plain.exited).toBe(0);
 
-    const open = hearth([...common, '--allowed-host', '192.0.2.2', '--max-sessions-per-client', '2']);
+    const open = hearth([...common, '--allowed-host', '192.0.2.2', '--max-sessions', '2']);
     const port = Number((await open.stderrMatch(/serving \d+ tools at http:\/\/127\.0\.0\.1:(\d+)/))[1]);
     const host = `192.0.2.2:${port}`;
-    expect([
-      await initialize(port, host),
-      await initialize(port, host),
-      await initialize(port, host),
-    ]).toEqual([200, 200, 429]);
+    // Three clients (source addresses): the third finds both sessions held by others, none idle.
+    const statuses = [];
+    for (const from of ['127.0.0.2', '127.0.0.3', '127.0.0.4'])
+      statuses.push(await initialize(port, host, from));
+    expect(statuses).toEqual([200, 200, 503]);
     open.child.kill('SIGTERM');
     expect(await open.exited).toBe(0);
   });

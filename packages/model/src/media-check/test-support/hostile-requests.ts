@@ -101,6 +101,21 @@ function pngAround(width: number, height: number, idat: Buffer): Buffer {
   ]);
 }
 
+/** A baseline JPEG around `scan`: quantisation and (degenerate) Huffman tables, one component. */
+function jpegAround(width: number, height: number, scan: Buffer): Buffer {
+  const table = (id: number) => Buffer.concat([Buffer.from([0xff, 0xc4, 0, 20, id, 1]), Buffer.alloc(16)]);
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    Buffer.concat([Buffer.from([0xff, 0xdb, 0, 67, 0]), Buffer.alloc(64, 1)]),
+    Buffer.from([0xff, 0xc0, 0, 11, 8, height >> 8, height & 255, width >> 8, width & 255, 1, 1, 0x11, 0]),
+    table(0x00),
+    table(0x10),
+    Buffer.from([0xff, 0xda, 0, 8, 1, 1, 0, 0, 63, 0]),
+    scan,
+    Buffer.from([0xff, 0xd9]),
+  ]);
+}
+
 /** A valid picture: the base the media attacks damage. */
 export function innocentPng(): Buffer {
   const width = 96;
@@ -154,6 +169,20 @@ export function mediaAttacks(): MediaAttack[] {
       refusal: /llama\.cpp could not decode the media in this request/,
     },
     {
+      name: 'a JPEG whose scan data is garbage',
+      kind: 'image',
+      format: 'jpeg',
+      bytes: jpegAround(64, 64, Buffer.alloc(5000, 0x5a)),
+      refusal: /llama\.cpp could not decode the media in this request/,
+    },
+    {
+      name: 'a JPEG frame header claiming 65000 x 65000',
+      kind: 'image',
+      format: 'jpeg',
+      bytes: jpegAround(65000, 65000, Buffer.alloc(100, 0x11)),
+      refusal: /65000x65000 pixels; the largest side accepted is 8192/,
+    },
+    {
       name: 'WebP (not decoded by llama.cpp)',
       kind: 'image',
       format: 'webp',
@@ -180,6 +209,13 @@ export function mediaAttacks(): MediaAttack[] {
       format: 'wav',
       bytes: encodeWav({ sampleRate: 16000, samples: new Float32Array(16000) }).subarray(0, 3000),
       refusal: /WAV is truncated: its data chunk claims 32000 bytes/,
+    },
+    {
+      name: 'one valid MP3 frame followed by garbage',
+      kind: 'audio',
+      format: 'mp3',
+      bytes: Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(413), Buffer.alloc(3000, 0x41)]),
+      refusal: /MP3 has .* at byte 417/,
     },
     {
       name: '0xFF bytes sent as mp3',

@@ -16,6 +16,8 @@ const ANNOTATIONS = new Set([
   'readOnly',
   'writeOnly',
   'format',
+  'contentEncoding',
+  'contentMediaType',
   'nullable',
 ]);
 const SUBSCHEMA_MAPS = new Set(['properties', '$defs', 'definitions']);

@@ -33,9 +33,9 @@ export type CreateEngineOptions =
  */
 export async function createEngine(options: CreateEngineOptions): Promise<Engine> {
   const engine = await createUncheckedEngine(options);
-  // Every engine sits behind the one request check (media, JSON Schemas); HostedEngine runs the
-  // same check itself, in this process, before a request crosses to its host.
-  return engine instanceof HostedEngine ? engine : checkedEngine(engine);
+  // Every engine sits behind the one request check (media, JSON Schemas). HostedEngine runs it
+  // itself, in this process, before a request crosses to its host; LlamaNodeEngine runs it too.
+  return engine instanceof HostedEngine || engine instanceof LlamaNodeEngine ? engine : checkedEngine(engine);
 }
 
 async function createUncheckedEngine(options: CreateEngineOptions): Promise<Engine> {

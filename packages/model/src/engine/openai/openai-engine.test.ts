@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '@hearth/engine';
-import { makeTestkitModel } from '@hearth/testkit';
+import { encodeWav, makeTestkitModel } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { OpenAIRequestError } from '../../errors/openai-request-error.js';
@@ -179,7 +179,8 @@ describe('toOpenAIRequest', () => {
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
       'base64',
     );
-    const wav = Buffer.from('UklGRigAAABXQVZFZm10IBAAAAABAAEARKwAAIhYAQACABAAAABkYXRhAgAAAAEA', 'base64');
+    // Media pass the same check as on every engine, so the clip must be a real one (0.2 s of silence).
+    const wav = encodeWav({ sampleRate: 16000, samples: new Float32Array(3200) });
     const body = await toOpenAIRequest('m', {
       messages: [
         {

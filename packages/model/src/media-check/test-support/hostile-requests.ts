@@ -214,7 +214,11 @@ export function mediaAttacks(): MediaAttack[] {
       name: 'one valid MP3 frame followed by garbage',
       kind: 'audio',
       format: 'mp3',
-      bytes: Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(413), Buffer.alloc(3000, 0x41)]),
+      bytes: Buffer.concat([
+        Buffer.from([0xff, 0xfb, 0x90, 0x64]),
+        Buffer.alloc(413),
+        Buffer.alloc(3000, 0x41),
+      ]),
       refusal: /MP3 has .* at byte 417/,
     },
     {

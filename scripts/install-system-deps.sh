@@ -4,10 +4,11 @@
 #   espeak-ng    spoken audio fixtures;  sox  audio conversion to 16 kHz mono
 #   redis-server + postgresql  distributed runs (BullMQ, shared checkpoints)
 #   bubblewrap   the shell tool's sandbox (`bwrap`: every shell command runs in it)
+#   cmake g++ ninja-build git  `hearth engine build` (llama.cpp built for this machine: the native engine)
 # Safe to run again: packages already present are skipped.
 set -euo pipefail
 
-packages=(chromium espeak-ng sox redis-server postgresql bubblewrap)
+packages=(chromium espeak-ng sox redis-server postgresql bubblewrap cmake g++ ninja-build git)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDoctorCommand } from './commands/doctor.js';
+import { registerEngineCommand } from './commands/engine.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerModelsCommand } from './commands/models.js';
@@ -40,5 +42,7 @@ HEARTH_CHROMIUM_PATH (Chromium binary, default /usr/bin/chromium).`,
   registerServeCommand(program);
   registerMcpCommand(program);
   registerTestkitCommand(program);
+  registerEngineCommand(program);
+  registerDoctorCommand(program);
   return program;
 }

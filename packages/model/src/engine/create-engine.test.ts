@@ -5,11 +5,11 @@ import { createEngine } from './create-engine.js';
 import { LlamaNodeEngine } from './llama-node/llama-node-engine.js';
 
 describe('createEngine', () => {
-  it('makes the llama-node engine in a model host by default, in-process on request, and node-llama-cpp by name', async () => {
+  it('makes the llama-node engine in a model host, in-process on request, and node-llama-cpp by name', async () => {
     const model = await makeTestkitModel('tiny');
     const made = [
-      await createEngine({ model, threads: 1 }),
-      await createEngine({ model, threads: 1, isolation: 'in-process' }),
+      await createEngine({ engine: 'llama-node', model, threads: 1 }),
+      await createEngine({ engine: 'llama-node', model, threads: 1, isolation: 'in-process' }),
       await createEngine({ engine: 'node-llama-cpp', model, threads: 1 }),
     ];
     try {

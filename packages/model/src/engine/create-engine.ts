@@ -1,6 +1,8 @@
 import type { Engine } from '@hearth/engine';
 import { HostedEngine, type HostedEngineOptions } from '../host/hosted-engine.js';
 import { checkedEngine } from '../media-check/check-request.js';
+import { chooseDefaultEngine } from '../native/default-engine.js';
+import { NativeEngine, type NativeEngineOptions } from '../native/native-engine.js';
 import { LlamaNodeEngine } from './llama-node/llama-node-engine.js';
 import {
   loadNodeLlamaCppEngine,
@@ -8,8 +10,9 @@ import {
 } from './node-llama-cpp/node-llama-cpp-engine.js';
 import { connectOpenAIEngine, type OpenAIEngineOptions } from './openai/openai-engine.js';
 
-/** Which engine to make, with that engine's options. */
+/** Which engine to make, with that engine's options; without `engine`, the fastest one available. */
 export type CreateEngineOptions =
+  | ({ engine: 'native' } & NativeEngineOptions)
   | ({
       engine?: 'llama-node';
       /**
@@ -23,8 +26,11 @@ export type CreateEngineOptions =
   | ({ engine: 'openai' } & OpenAIEngineOptions);
 
 /**
- * Makes an engine: `llama-node` (default; Gemma 4 with media, tools, JSON, MTP, in a model host
- * process), `node-llama-cpp` (text, any GGUF) or `openai` (any OpenAI-compatible server).
+ * Makes an engine: `native` (Gemma 4 with media, tools, JSON, MTP on llama.cpp built for this machine
+ * by `hearth engine build`, its llama-server as the model host process), `llama-node` (the same
+ * features on the prebuilt binding, in a model host process), `node-llama-cpp` (text, any GGUF) or
+ * `openai` (any OpenAI-compatible server). Without `engine`: `native` when a build for this machine
+ * is cached, else `llama-node` (`chooseDefaultEngine` says which and why).
  * Model files must be local paths here; resolve presets first with `resolveModelSet`.
  *
  * @throws the chosen engine's load errors (invalid files are refused before any native load).
@@ -48,8 +54,16 @@ async function createUncheckedEngine(options: CreateEngineOptions): Promise<Engi
       const { engine: _engine, ...rest } = options;
       return connectOpenAIEngine(rest);
     }
+    case 'native': {
+      const { engine: _engine, ...rest } = options;
+      return NativeEngine.start(rest);
+    }
     default: {
-      const { engine: _engine, isolation, ...rest } = options;
+      const { engine, isolation, ...rest } = options;
+      if (engine === undefined && isolation !== 'in-process') {
+        const choice = await chooseDefaultEngine();
+        if (choice.build) return NativeEngine.start({ ...rest, build: choice.build });
+      }
       if (isolation === 'in-process') {
         const { forwardNativeLog: _forward, ...engineOptions } = rest;
         return LlamaNodeEngine.load(engineOptions);

@@ -8,5 +8,6 @@ import { openEngine } from '../engine/open-engine.js';
  * `registerModelFileGenerator` (the testkit's `makeTestkitModel`).
  */
 export async function startTinyEngine(preset = 'tiny'): Promise<Engine> {
-  return openEngine({ model: preset }, { threads: 1, contextSize: 8192 });
+  // Named, so what a test exercises does not depend on whether a native build is cached.
+  return openEngine({ model: preset }, { engine: 'llama-node', threads: 1, contextSize: 8192 });
 }

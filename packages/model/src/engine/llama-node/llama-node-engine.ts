@@ -9,10 +9,7 @@ import type {
   GenerateDelta,
   GenerateRequest,
   GenerateResult,
-  JsonSchema,
   MtpStats,
-  ToolCall,
-  ToolSpec,
 } from '@hearth/engine';
 import { PushIterator } from '@hearth/engine';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
@@ -20,6 +17,7 @@ import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { GenerationFailedError } from '../../errors/generation-failed-error.js';
 import { MediaInputError } from '../../errors/media-input-error.js';
 import { checkGenerateRequest } from '../../media-check/check-request.js';
+import { forcedToolCallSchema, Gemma4ReplyReader } from '../gemma4-reply.js';
 import {
   type LlamaContext,
   loadLlamaContext,
@@ -29,7 +27,6 @@ import {
   type Tool,
 } from './binding.js';
 import { toLlamaChat } from './chat-messages.js';
-import { Gemma4OutputSplitter, parseGemma4ToolCall, stripTrailingEndMarker } from './gemma4-output.js';
 import { toLlamaSampling } from './sampling.js';
 import { validateLlamaNodeFiles } from './validate-files.js';
 
@@ -318,71 +315,25 @@ export class LlamaNodeEngine implements Engine {
         : false,
     };
 
-    const splitter = new Gemma4OutputSplitter(request.stop ?? []);
-    const toolCallSources: string[] = [];
-    let text = '';
-    let reasoning = '';
-    // The answer is trimmed, and what streams must add up to it: leading whitespace is dropped and
-    // trailing whitespace held back until more text follows.
-    let heldWhitespace = '';
-    const take = (pieces: ReturnType<Gemma4OutputSplitter['push']>) => {
-      for (const piece of pieces) {
-        if (piece.type === 'text') {
-          const body = (heldWhitespace + piece.text).trimEnd();
-          const chunk = text ? body : body.trimStart();
-          heldWhitespace = (heldWhitespace + piece.text).slice(body.length);
-          if (!chunk) continue;
-          text += chunk;
-          onDelta({ type: 'text', text: chunk });
-        } else if (piece.type === 'reasoning') {
-          reasoning += piece.text;
-          onDelta({ type: 'reasoning', text: piece.text });
-        } else {
-          toolCallSources.push(piece.source);
-        }
-      }
-    };
+    const reader = new Gemma4ReplyReader(
+      forcedTools ? 'forced-tool-call' : responseFormat ? 'json' : 'text',
+      request.stop ?? [],
+      onDelta,
+    );
     if (completion.media_paths) await this.decodeMediaFirst(completion);
     this.lastPrompt = prompt;
-    let json = '';
-    const outcome = await this.complete(completion, request.signal, (token) => {
-      if (responseFormat) json += token;
-      else take(splitter.push(token));
-    }).catch(async (error: unknown) => {
-      throw (await this.promptTooLong(completion)) ?? error;
-    });
-    take(splitter.finish());
-
-    const toolCalls: ToolCall[] = [];
-    const addCall = (call: { name: string; args: Record<string, unknown> }) => {
-      const toolCall: ToolCall = { id: `call_${toolCalls.length}`, ...call };
-      toolCalls.push(toolCall);
-      onDelta({ type: 'tool-call', toolCall });
-    };
-    for (const source of toolCallSources) {
-      try {
-        addCall(parseGemma4ToolCall(source));
-      } catch {
-        // A malformed call (small models make them) stays visible as text rather than vanishing.
-        const raw = `${text ? heldWhitespace : ''}<|tool_call>${source}`.trimEnd();
-        text += raw;
-        onDelta({ type: 'text', text: raw });
-      }
-    }
-    if (responseFormat) {
-      text = stripJsonFence(stripTrailingEndMarker(json.trim()));
-      const forced = forcedTools ? parseForcedToolCall(text) : undefined;
-      if (forced) {
-        addCall(forced);
-        text = '';
-      } else if (text) onDelta({ type: 'text', text });
-    }
+    const outcome = await this.complete(completion, request.signal, (token) => reader.push(token)).catch(
+      async (error: unknown) => {
+        throw (await this.promptTooLong(completion)) ?? error;
+      },
+    );
+    const reply = reader.finish();
     const { result, aborted } = outcome;
     const finishReason: FinishReason = aborted
       ? 'abort'
-      : toolCalls.length > 0
+      : reply.toolCalls.length > 0
         ? 'tool_calls'
-        : result.stopped_limit && !splitter.hitStopSequence
+        : result.stopped_limit && !reader.hitStopSequence
           ? 'length'
           : 'stop';
     const timings = result.timings;
@@ -405,9 +356,7 @@ export class LlamaNodeEngine implements Engine {
       }
     }
     return {
-      text,
-      ...(reasoning.trim() ? { reasoning: reasoning.trim() } : {}),
-      toolCalls,
+      ...reply,
       finishReason,
       usage: {
         promptTokens: timings.cache_n + timings.prompt_n,
@@ -641,33 +590,4 @@ function stateParent(): string {
 function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return typeof error === 'string' ? error : JSON.stringify(error);
-}
-
-/** JSON schema of "one call of one of these tools": `{name: <tool>, arguments: <its parameters>}`. */
-function forcedToolCallSchema(tools: readonly ToolSpec[]): JsonSchema {
-  const variants = tools.map((tool) => ({
-    type: 'object',
-    properties: { name: { const: tool.name }, arguments: tool.parameters },
-    required: ['name', 'arguments'],
-    additionalProperties: false,
-  }));
-  return variants.length === 1 ? (variants[0] as JsonSchema) : { anyOf: variants };
-}
-
-/** Reads a forced tool call; `undefined` when the reply was cut off before the JSON was complete. */
-function parseForcedToolCall(text: string): { name: string; args: Record<string, unknown> } | undefined {
-  try {
-    const value = JSON.parse(text) as { name?: unknown; arguments?: unknown };
-    if (typeof value.name !== 'string' || typeof value.arguments !== 'object' || value.arguments === null)
-      return undefined;
-    return { name: value.name, args: value.arguments as Record<string, unknown> };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The reply of a JSON-schema request, without the Markdown fence a template grammar may add. */
-function stripJsonFence(text: string): string {
-  const match = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(text);
-  return match?.[1] ?? text.trim();
 }

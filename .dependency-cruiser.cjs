@@ -8,6 +8,7 @@ const { compilerOptions } = require('./.dependency-cruiser.tsconfig.json');
 const packageDirs = {
   engine: 'packages/engine',
   gguf: 'packages/gguf',
+  'http-guard': 'packages/http-guard',
   model: 'packages/model',
   core: 'packages/core',
   mcp: 'packages/mcp',
@@ -20,16 +21,17 @@ const packageDirs = {
 };
 
 /**
- * The one allowed direction: engine <- gguf <- model; engine <- core <- mcp; core <- tools <- agents/workflows;
+ * The one allowed direction: engine <- gguf <- model; engine <- core <- mcp; http-guard <- model, mcp; core <- tools <- agents/workflows;
  * engine <- chromium <- tools, testkit; everything <- cli. The testkit uses the contract, the GGUF writer and the
  * Chromium launcher (not tools: core and model test with the testkit, so testkit -> tools -> core is a cycle).
  */
 const productionDependencies = {
   engine: [],
   gguf: ['engine'],
-  model: ['engine', 'gguf'],
+  'http-guard': [],
+  model: ['engine', 'gguf', 'http-guard'],
   core: ['engine'],
-  mcp: ['engine', 'core'],
+  mcp: ['engine', 'core', 'http-guard'],
   chromium: ['engine'],
   tools: ['engine', 'core', 'chromium'],
   agents: ['engine', 'core', 'tools'],

@@ -3,14 +3,6 @@
 export type * from './engine.js';
 export { HearthError } from './hearth-error.js';
 export { hearthHome } from './hearth-home.js';
-export {
-  createHttpGuard,
-  type HttpGuardOptions,
-  type HttpRefusal,
-  isLoopbackHost,
-  MIN_TOKEN_LENGTH,
-  weakTokenReason,
-} from './http-guard.js';
 export * from './media-check/index.js';
 export { PushIterator } from './push-iterator.js';
 export type * from './run.js';

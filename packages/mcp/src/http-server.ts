@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ToolRegistry } from '@hearth/core';
-import { createHttpGuard, isLoopbackHost, weakTokenReason } from '@hearth/engine';
+import { createHttpGuard, isLoopbackHost, weakTokenReason } from '@hearth/http-guard';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';

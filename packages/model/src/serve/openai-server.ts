@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Engine, FinishReason, GenerateDelta, GenerateResult } from '@hearth/engine';
-import { createHttpGuard, isLoopbackHost, JsonSchemaError, weakTokenReason } from '@hearth/engine';
+import { JsonSchemaError } from '@hearth/engine';
+import { createHttpGuard, isLoopbackHost, weakTokenReason } from '@hearth/http-guard';
 import type {
   HearthExtension,
   OpenAIChatCompletion,

@@ -14,6 +14,7 @@ const packageDirs = {
   mcp: 'packages/mcp',
   chromium: 'packages/chromium',
   testkit: 'packages/testkit',
+  evals: 'packages/evals',
   cli: 'packages/cli',
   tools: 'tools',
   agents: 'agents',
@@ -22,7 +23,7 @@ const packageDirs = {
 
 /**
  * The one allowed direction: engine <- gguf <- model; engine <- core <- mcp; http-guard <- model, mcp; core <- tools <- agents/workflows;
- * engine <- chromium <- tools, testkit; everything <- cli. The testkit uses the contract, the GGUF writer and the
+ * engine <- chromium <- tools, testkit; engine, core, model <- evals; everything <- cli. The testkit uses the contract, the GGUF writer and the
  * Chromium launcher (not tools: core and model test with the testkit, so testkit -> tools -> core is a cycle).
  */
 const productionDependencies = {
@@ -37,6 +38,8 @@ const productionDependencies = {
   agents: ['engine', 'core', 'tools'],
   workflows: ['engine', 'core', 'tools'],
   testkit: ['engine', 'gguf', 'chromium'],
+  // The eval harness opens models (model) and may run core's agents and tools in later suites; only the CLI loads it.
+  evals: ['engine', 'core', 'model'],
   cli: Object.keys(packageDirs).filter((name) => name !== 'cli'),
 };
 

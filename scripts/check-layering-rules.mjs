@@ -54,6 +54,15 @@ const probes = [
   { files: { 'packages/model/src/probe-testkit.test.ts': "import '@hearth/testkit';\n" }, rule: null },
   { files: { 'packages/testkit/src/probe-launcher.ts': "import '@hearth/chromium';\n" }, rule: null },
   { files: { 'packages/testkit/src/probe-tools.ts': "import '@hearth/tools';\n" }, rule: 'no-upward-import' },
+  { files: { 'packages/core/src/probe-evals.ts': "import '@hearth/evals';\n" }, rule: 'no-upward-import' },
+  {
+    files: { 'packages/evals/src/probe-testkit.ts': "import '@hearth/testkit';\n" },
+    rule: 'no-testkit-in-library',
+  },
+  {
+    files: { 'packages/evals/src/probe-allowed.ts': "import '@hearth/core';\nimport '@hearth/model';\n" },
+    rule: null,
+  },
 ];
 
 /** Copies what the rules and module resolution read: configs, manifests, one stub file per public entry. */

@@ -17,6 +17,7 @@ async function hearthErrorClasses(): Promise<Map<string, readonly string[]>> {
     import('@hearth/mcp'),
     import('@hearth/tools'),
     import('@hearth/testkit'),
+    import('@hearth/evals'),
     import('./errors/usage-error.js'),
   ]);
   const classes = new Map<string, readonly string[]>();

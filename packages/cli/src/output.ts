@@ -59,6 +59,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   MODEL_OFFLINE: ExitCode.model,
   MODEL_SET_MISMATCH: ExitCode.model,
   ENGINE_LOAD: ExitCode.model,
+  ENGINE_OPTIONS: ExitCode.usage,
   ENGINE_NOT_BUILT: ExitCode.failure,
   ENGINE_BUILD_TOOLS: ExitCode.failure,
   ENGINE_BUILD_FAILED: ExitCode.failure,
@@ -76,6 +77,8 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   SHELL_SANDBOX_UNAVAILABLE: ExitCode.failure,
   // @hearth/chromium (the browser tools, testkit screenshots)
   CHROMIUM_NOT_FOUND: ExitCode.failure,
+  // @hearth/evals: a data, answers or results file that is not in its format
+  EVAL_DATA: ExitCode.usage,
   // @hearth/testkit (`hearth testkit`, `hearth demo`)
   MEDIA_FORMAT: ExitCode.failure,
   SYSTEM_TOOL_MISSING: ExitCode.failure,

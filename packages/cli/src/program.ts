@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEngineCommand } from './commands/engine.js';
+import { registerEvalCommand } from './commands/eval.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerModelsCommand } from './commands/models.js';
@@ -44,5 +45,6 @@ HEARTH_CHROMIUM_PATH (Chromium binary, default /usr/bin/chromium).`,
   registerTestkitCommand(program);
   registerEngineCommand(program);
   registerDoctorCommand(program);
+  registerEvalCommand(program);
   return program;
 }

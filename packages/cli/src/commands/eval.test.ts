@@ -1,0 +1,214 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runHearthInProcess } from './test-support/run-in-process.js';
+
+const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
+
+interface Record {
+  suite: string;
+  id: string;
+  model: string;
+  trial: number;
+  correct: boolean;
+  reason: string;
+  errorType?: string;
+  output: { text: string };
+}
+
+const readRecords = (dir: string): Record[] =>
+  readFileSync(join(dir, 'results.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record);
+
+const summaryOf = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as {
+    models: {
+      [name: string]: { successRate: number | null; scored: number; files: Array<{ sha256?: string }> };
+    };
+    comparison: { first: string; second: string; difference: number } | null;
+    seed: number;
+    suites: { [name: string]: { cases: number } };
+  };
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-cli-eval-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('hearth eval run', () => {
+  it('scores the oracle 100% and the mutant 0%, each mutant answer failing for the reason its fault causes', async () => {
+    const out = join(dir, 'oracle-mutant');
+    const { stdout } = await runHearthInProcess([
+      'eval',
+      'run',
+      '--suite',
+      'tool-calling',
+      '--candidate',
+      'oracle',
+      '--baseline',
+      'mutant',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(JSON.parse(stdout).out).toBe(out);
+    const summary = summaryOf(out);
+    expect(summary.models.oracle?.successRate).toBe(1);
+    expect(summary.models.mutant?.successRate).toBe(0);
+    expect(summary.comparison).toMatchObject({ first: 'oracle', second: 'mutant', difference: 1 });
+    const mutant = readRecords(out).filter((record) => record.model === 'mutant');
+    expect(mutant.length).toBe(summary.suites['tool-calling']?.cases);
+    for (const record of mutant) {
+      const expected = /\(expect (.+)\)$/.exec(record.output.text)?.[1];
+      expect(record.errorType, `${record.id}: ${record.output.text}`).toBe(expected);
+    }
+    expect(existsSync(join(out, 'report.md'))).toBe(true);
+  });
+
+  it('runs the tiny models end to end and writes the report files (random weights: no score is asserted)', async () => {
+    const out = join(dir, 'tiny');
+    await runHearthInProcess([
+      'eval',
+      '--candidate',
+      'tiny',
+      '--baseline',
+      'tiny-moe',
+      '--cases',
+      '3',
+      '--max-tokens',
+      '24',
+      '--out',
+      out,
+    ]);
+    const summary = summaryOf(out);
+    expect(Object.keys(summary.models)).toEqual(['tiny', 'tiny-moe']);
+    expect(summary.models.tiny?.scored).toBe(3);
+    expect(summary.models.tiny?.files[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(readRecords(out)).toHaveLength(6);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('| tiny-moe |');
+  });
+
+  it('resumes a run killed mid-way without answering finished cases again', async () => {
+    const out = join(dir, 'resume');
+    const args = [
+      'eval',
+      '--candidate',
+      'tiny',
+      '--baseline',
+      'tiny-moe',
+      '--max-tokens',
+      '24',
+      '--out',
+      out,
+    ];
+    const file = join(out, 'results.jsonl');
+    const lines = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0);
+    // Kill with SIGKILL (no chance to clean up) once a few answers are on disk.
+    await new Promise<void>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], { stdio: 'ignore' });
+      const poll = setInterval(() => {
+        if (lines() >= 5) child.kill('SIGKILL');
+      }, 10);
+      child.on('exit', () => {
+        clearInterval(poll);
+        resolve();
+      });
+    });
+    const before = readFileSync(file, 'utf8');
+    const finished = before
+      .slice(0, before.lastIndexOf('\n') + 1)
+      .split('\n')
+      .filter(Boolean);
+    const { stderr } = await runHearthInProcess(args);
+    const records = readRecords(out);
+    const total = 2 * (summaryOf(out).suites['tool-calling']?.cases ?? 0);
+    expect(finished.length).toBeGreaterThanOrEqual(5);
+    expect(finished.length).toBeLessThan(total);
+    // The finished lines are kept as they were, each case x model is answered once, and the second run
+    // answered only the rest.
+    expect(readFileSync(file, 'utf8').startsWith(finished.join('\n'))).toBe(true);
+    expect(new Set(records.map((record) => `${record.model}/${record.id}`)).size).toBe(total);
+    expect(records).toHaveLength(total);
+    expect(stderr.split('\n').filter((line) => line.startsWith('[eval] '))).toHaveLength(
+      total - finished.length,
+    );
+  });
+});
+
+describe('hearth eval score', () => {
+  it('scores an answers file: per-category accuracy and each case with its reason', async () => {
+    const answers = join(dir, 'answers.jsonl');
+    const lines = [
+      { id: 'simple_python_1', calls: [{ name: 'math.factorial', args: { number: 7 } }], text: '' },
+      { id: 'simple_python_0', calls: [{ name: 'geometry.circle_area', args: { radius: 5, units: 'CM' } }] },
+      {
+        id: 'multiple_0',
+        calls: [{ name: 'currency_convert', args: { amount: 100, from_currency: 'USD' } }],
+        text: '',
+      },
+      {
+        id: 'parallel_3',
+        calls: [
+          { name: 'stock.price', args: { ticker: 'MSFT' } },
+          { name: 'stock.price', args: { ticker: 'AAPL' } },
+        ],
+        text: '',
+      },
+      { id: 'irrelevance_0', calls: [{ name: 'geometry.circle_area', args: { radius: 1 } }], text: '' },
+      { id: 'irrelevance_1', calls: [], text: 'I cannot help with that.' },
+      { id: 'not_a_case', calls: [], text: '' },
+    ];
+    await writeFile(answers, lines.map((line) => JSON.stringify(line)).join('\n'));
+    const { stdout } = await runHearthInProcess([
+      'eval',
+      'score',
+      '--suite',
+      'tool-calling',
+      '--answers',
+      answers,
+      '--json',
+    ]);
+    const report = JSON.parse(stdout) as {
+      cases: Array<{ id: string; correct: boolean; reason: string }>;
+      categories: { [name: string]: { correct: number; scored: number } };
+      unmatched: string[];
+    };
+    const verdict = (id: string) => report.cases.find((entry) => entry.id === id);
+    expect(verdict('simple_python_1')).toMatchObject({ correct: true });
+    expect(verdict('simple_python_0')).toMatchObject({ correct: true });
+    expect(verdict('multiple_0')).toEqual({
+      id: 'multiple_0',
+      correct: false,
+      reason: "Missing required parameter: 'to_currency'.",
+    });
+    expect(verdict('parallel_3')).toMatchObject({ correct: true });
+    expect(verdict('irrelevance_0')?.correct).toBe(false);
+    expect(verdict('irrelevance_0')?.reason).toContain('geometry.circle_area');
+    expect(verdict('irrelevance_1')).toMatchObject({ correct: true });
+    expect(verdict('simple_python_2')).toEqual({
+      id: 'simple_python_2',
+      correct: false,
+      reason: 'no answer for this case in the answers file',
+    });
+    expect(report.categories.irrelevance).toMatchObject({ correct: 1, scored: 3 });
+    expect(report.unmatched).toEqual(['not_a_case']);
+  });
+
+  it('refuses an answers file that is not JSON Lines, naming the line', async () => {
+    const answers = join(dir, 'broken.jsonl');
+    await writeFile(answers, '{"id": "simple_python_0", "calls": []}\nnot json\n');
+    await expect(runHearthInProcess(['eval', 'score', '--answers', answers])).rejects.toMatchObject({
+      code: 'EVAL_DATA',
+      message: expect.stringContaining('broken.jsonl:2 is not JSON'),
+    });
+  });
+});

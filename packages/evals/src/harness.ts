@@ -1,0 +1,198 @@
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Engine } from '@hearth/engine';
+import { EvalDataError } from './errors/eval-data-error.js';
+import type { FileHashCache } from './file-hash.js';
+import type { SuiteRun } from './reference-models.js';
+import { renderReportMarkdown } from './report.js';
+import type { ResultRecord } from './result-record.js';
+import { runCase } from './suite.js';
+import { type Summary, summarize } from './summary.js';
+
+/** A model to evaluate: its name in the report, what the user asked for, and how to open it. */
+export interface EvalModel {
+  /** Unique within a run: the key of its results in summary.json. */
+  name: string;
+  /** A preset, `hf:` URI, `.gguf` path, a server's model id, or `oracle`/`mutant`. */
+  spec: string;
+  /** Its model files, hashed into summary.json (none for a server or a reference model). */
+  files: string[];
+  open(): Promise<Engine>;
+}
+
+export interface RunEvalsOptions {
+  suites: SuiteRun[];
+  models: EvalModel[];
+  outDir: string;
+  /** Times each case is answered by each model (default 1: greedy decoding; more: sampled with seed + trial). */
+  trials?: number;
+  seed?: number;
+  maxTokens?: number;
+  /** Hashes model files for summary.json; without it, files are listed unhashed. */
+  hashCache?: FileHashCache;
+  hearthCommit?: string | null;
+  /** Called after each case is recorded (and with the cases a resumed run skips, once at the start). */
+  onProgress?: (event: { done: number; total: number; record?: ResultRecord }) => void;
+}
+
+export const resultKey = (record: Pick<ResultRecord, 'suite' | 'id' | 'model' | 'trial'>) =>
+  JSON.stringify([record.suite, record.id, record.model, record.trial]);
+
+/**
+ * Reads the records a previous run of this folder finished. A last line cut short by a killed process is
+ * dropped from the file, so appending continues on a clean line.
+ */
+async function readFinished(file: string): Promise<ResultRecord[]> {
+  if (!existsSync(file)) return [];
+  const text = await readFile(file, 'utf8');
+  const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+  if (complete.length !== text.length) await truncate(file, Buffer.byteLength(complete));
+  const records: ResultRecord[] = [];
+  for (const [index, line] of complete.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    try {
+      records.push(JSON.parse(line) as ResultRecord);
+    } catch {
+      throw new EvalDataError(
+        `${file}:${index + 1} is not a result record; move the file away to start this run afresh`,
+      );
+    }
+  }
+  return records;
+}
+
+/**
+ * Runs every case of every suite against every model, the same cases in the same order, one model at a time
+ * (two big models rarely fit in memory together). Each answer is appended to `outDir/results.jsonl` as it
+ * finishes, so a killed run started again with the same `outDir` answers only what is missing; then
+ * summary.json and report.md are written from all records.
+ */
+export async function runEvals(options: RunEvalsOptions): Promise<Summary> {
+  const names = options.models.map((model) => model.name);
+  if (new Set(names).size !== names.length)
+    throw new EvalDataError(`each model needs its own name, got ${names.join(', ')}`);
+  const trials = options.trials ?? 1;
+  const seed = options.seed ?? 0;
+  await mkdir(options.outDir, { recursive: true });
+  const resultsFile = join(options.outDir, 'results.jsonl');
+  const finished = new Map((await readFinished(resultsFile)).map((record) => [resultKey(record), record]));
+  const total =
+    options.models.length * trials * options.suites.reduce((sum, run) => sum + run.loaded.cases.length, 0);
+  const records: ResultRecord[] = [];
+  let done = 0;
+  const engines = new Map<string, string>();
+  for (const model of options.models) {
+    const keys = options.suites.flatMap((run) =>
+      run.loaded.cases.flatMap((testCase) =>
+        Array.from({ length: trials }, (_, trial) => ({
+          run,
+          testCase,
+          trial,
+          key: resultKey({ suite: run.suite.name, id: testCase.id, model: model.name, trial }),
+        })),
+      ),
+    );
+    const missing = keys.filter(({ key }) => !finished.has(key));
+    for (const { key } of keys) {
+      const record = finished.get(key);
+      if (record) {
+        records.push(record);
+        engines.set(model.name, record.engine);
+      }
+    }
+    done += keys.length - missing.length;
+    options.onProgress?.({ done, total });
+    if (missing.length === 0) continue;
+    const engine = await model.open();
+    engines.set(model.name, engine.info.engine);
+    try {
+      for (const { run, testCase, trial } of missing) {
+        const sampling = trials === 1 ? { greedy: true } : { temperature: 0.7, seed: seed + trial };
+        const request = run.suite.request(testCase);
+        const input = { messages: request.messages, tools: request.tools?.map((tool) => tool.name) ?? [] };
+        const base = {
+          suite: run.suite.name,
+          id: testCase.id,
+          category: testCase.category,
+          model: model.name,
+          trial,
+          engine: engine.info.engine,
+          input,
+        };
+        const started = performance.now();
+        let record: ResultRecord;
+        try {
+          const { result, answer } = await runCase(run.suite, testCase, engine, {
+            sampling,
+            maxTokens: options.maxTokens ?? 512,
+          });
+          const verdict = run.suite.check(testCase, answer);
+          record = {
+            ...base,
+            output: {
+              text: result.text,
+              ...(result.reasoning ? { reasoning: result.reasoning } : {}),
+              toolCalls: result.toolCalls.map(({ name, args }) => ({ name, args })),
+            },
+            calls: answer.calls,
+            correct: verdict.correct,
+            reason: verdict.reason,
+            ...(verdict.errorType ? { errorType: verdict.errorType } : {}),
+            latencyMs: performance.now() - started,
+            promptTokens: result.usage.promptTokens,
+            completionTokens: result.usage.completionTokens,
+            tokensPerSecond: result.timings.decodeTokensPerSecond,
+            mtp: result.mtp?.used ? { drafted: result.mtp.drafted, accepted: result.mtp.accepted } : null,
+          };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          record = {
+            ...base,
+            output: { text: '', toolCalls: [] },
+            calls: [],
+            correct: false,
+            reason: `the engine failed on this case: ${message}`,
+            errorType: 'engine_error',
+            latencyMs: performance.now() - started,
+            promptTokens: 0,
+            completionTokens: 0,
+            tokensPerSecond: 0,
+            mtp: null,
+            error: message,
+          };
+        }
+        await appendFile(resultsFile, `${JSON.stringify(record)}\n`);
+        records.push(record);
+        done += 1;
+        options.onProgress?.({ done, total, record });
+      }
+    } finally {
+      await engine.close();
+    }
+  }
+  const files = new Map<string, Array<{ path: string; size?: number; sha256?: string }>>();
+  for (const model of options.models)
+    files.set(
+      model.name,
+      await Promise.all(
+        model.files.map((path) => (options.hashCache ? options.hashCache.sha256(path) : { path })),
+      ),
+    );
+  const summary = summarize({
+    suites: options.suites,
+    models: options.models.map((model) => ({
+      name: model.name,
+      spec: model.spec,
+      engine: engines.get(model.name) ?? 'unknown',
+      files: files.get(model.name) ?? [],
+    })),
+    records,
+    trials,
+    seed,
+    hearthCommit: options.hearthCommit ?? null,
+  });
+  await writeFile(join(options.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFile(join(options.outDir, 'report.md'), renderReportMarkdown(summary));
+  return summary;
+}

@@ -1,0 +1,74 @@
+import type { Interval } from './stats.js';
+import type { Summary } from './summary.js';
+
+const percent = (value: number | null) => (value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`);
+const interval = (value: Interval | null) =>
+  value === null ? 'n/a' : `${percent(value[0])} – ${percent(value[1])}`;
+const milliseconds = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(0)} ms`);
+const signedPoints = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} pts`;
+
+/** report.md: the summary as tables a person reads (summary.json holds the same numbers for programs). */
+export function renderReportMarkdown(summary: Summary): string {
+  const models = Object.entries(summary.models);
+  const lines = [
+    '# Hearth eval report',
+    '',
+    `Run ${summary.createdAt}, Hearth ${summary.hearthCommit ?? 'commit unknown'}, seed ${summary.seed}, ${summary.trials} trial(s) per case.`,
+    '',
+    '## Success',
+    '',
+    '| Model | Engine | Success | 95% interval (Wilson) | Scored | Latency p50 | Latency p95 | Tokens/s | MTP accepted |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...models.map(
+      ([name, model]) =>
+        `| ${name} | ${model.engine} | ${percent(model.successRate)} | ${interval(model.wilson95)} | ${model.correct}/${model.scored} | ` +
+        `${milliseconds(model.latencyMs.p50)} | ${milliseconds(model.latencyMs.p95)} | ${model.tokensPerSecond?.toFixed(1) ?? 'n/a'} | ` +
+        `${model.mtp ? `${model.mtp.accepted}/${model.mtp.drafted}` : 'n/a'} |`,
+    ),
+    '',
+  ];
+  if (summary.comparison) {
+    const { first, second, difference, interval95, cases, resamples } = summary.comparison;
+    lines.push(
+      '## Paired difference',
+      '',
+      `${first} minus ${second} on the same ${cases} case(s): ${signedPoints(difference)} ` +
+        `(95% paired-bootstrap interval ${signedPoints(interval95[0])} to ${signedPoints(interval95[1])}, ${resamples} resamples). ` +
+        'An interval that contains 0 means these cases cannot tell the models apart.',
+      '',
+    );
+  }
+  const categories = [...new Set(models.flatMap(([, model]) => Object.keys(model.categories)))].sort();
+  lines.push(
+    '## By category',
+    '',
+    `| Category | ${models.map(([name]) => name).join(' | ')} |`,
+    `| --- | ${models.map(() => '---').join(' | ')} |`,
+    ...categories.map((category) => {
+      const cells = models.map(([, model]) => {
+        const entry = model.categories[category];
+        return entry ? `${percent(entry.rate)} (${entry.correct}/${entry.scored})` : 'n/a';
+      });
+      return `| ${category} | ${cells.join(' | ')} |`;
+    }),
+    '',
+  );
+  for (const [name, suite] of Object.entries(summary.suites)) {
+    lines.push(`## Suite ${name}`, '', `${suite.cases} scored case(s) from ${suite.dataDir}.`, '');
+    if (suite.unscorable.length > 0)
+      lines.push(
+        'Reported, not scored:',
+        '',
+        ...suite.unscorable.map((entry) => `- ${entry.id}: ${entry.reason}`),
+        '',
+      );
+    if (suite.skipped.length > 0)
+      lines.push(
+        'Skipped files:',
+        '',
+        ...suite.skipped.map((entry) => `- ${entry.file}: ${entry.reason}`),
+        '',
+      );
+  }
+  return `${lines.join('\n')}\n`;
+}

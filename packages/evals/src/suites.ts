@@ -1,0 +1,110 @@
+import { EvalDataError } from './errors/eval-data-error.js';
+import type { SuiteRun } from './reference-models.js';
+import type { Answer, EvalCase, Suite } from './suite.js';
+import { type Rate, rateOf } from './summary.js';
+import { toolCallingSuite } from './tool-calling/suite.js';
+
+/** Every suite `hearth eval` knows, by name. */
+export const suites: Record<string, Suite<never>> = {
+  'tool-calling': toolCallingSuite as Suite<never>,
+};
+
+export function suiteNamed(name: string): Suite<EvalCase> {
+  const suite = suites[name];
+  if (!suite)
+    throw new EvalDataError(
+      `no eval suite named "${name}"; the suites are ${Object.keys(suites).join(', ')}`,
+    );
+  return suite as Suite<EvalCase>;
+}
+
+/**
+ * At most `count` cases, taken in turn from each category (in the order categories first appear), so a
+ * short run still covers every category; the cases keep their original order.
+ */
+export function firstCasesAcrossCategories<C extends EvalCase>(cases: readonly C[], count: number): C[] {
+  if (count >= cases.length) return [...cases];
+  const byCategory = new Map<string, C[]>();
+  for (const testCase of cases)
+    byCategory.set(testCase.category, [...(byCategory.get(testCase.category) ?? []), testCase]);
+  const chosen = new Set<C>();
+  for (let round = 0; chosen.size < count; round++)
+    for (const group of byCategory.values()) {
+      const testCase = group[round];
+      if (testCase && chosen.size < count) chosen.add(testCase);
+    }
+  return cases.filter((testCase) => chosen.has(testCase));
+}
+
+/** Loads the named suites (from `dataDir` when given, else the cases each ships), keeping at most `cases` per suite. */
+export async function loadSuites(
+  names: readonly string[],
+  options: { dataDir?: string; cases?: number } = {},
+): Promise<SuiteRun[]> {
+  return Promise.all(
+    names.map(async (name) => {
+      const suite = suiteNamed(name);
+      const loaded = await suite.load(options.dataDir);
+      const cases =
+        options.cases === undefined ? loaded.cases : firstCasesAcrossCategories(loaded.cases, options.cases);
+      return { suite, loaded: { ...loaded, cases } };
+    }),
+  );
+}
+
+export interface ScoreReport {
+  suite: string;
+  accuracy: Rate;
+  categories: Record<string, Rate>;
+  /** Every scorable case, in order; a case with no answer in the file is wrong. */
+  cases: Array<{ id: string; category: string; correct: boolean; reason: string }>;
+  /** Answer ids that are not scorable cases of the suite (unscorable, skipped or unknown). */
+  unmatched: string[];
+}
+
+/** Scores answers made anywhere (another framework, a saved run) against a loaded suite. */
+export function scoreAnswers(run: SuiteRun, answers: readonly Answer[]): ScoreReport {
+  const byId = new Map(answers.map((answer) => [answer.id, answer]));
+  const cases = run.loaded.cases.map((testCase) => {
+    const answer = byId.get(testCase.id);
+    const verdict = answer
+      ? run.suite.check(testCase, answer)
+      : { correct: false, reason: 'no answer for this case in the answers file' };
+    return { id: testCase.id, category: testCase.category, correct: verdict.correct, reason: verdict.reason };
+  });
+  const known = new Set(run.loaded.cases.map((testCase) => testCase.id));
+  const categories = new Map<string, boolean[]>();
+  for (const entry of cases)
+    categories.set(entry.category, [...(categories.get(entry.category) ?? []), entry.correct]);
+  return {
+    suite: run.suite.name,
+    accuracy: rateOf(cases.map((entry) => entry.correct)),
+    categories: Object.fromEntries([...categories].map(([name, results]) => [name, rateOf(results)])),
+    cases,
+    unmatched: answers.map((answer) => answer.id).filter((id) => !known.has(id)),
+  };
+}
+
+/** Reads answers-file rows (`{id, calls: [{name, args}], text}`), naming the line of a malformed one. */
+export function parseAnswers(rows: ReadonlyArray<Record<string, unknown>>, source: string): Answer[] {
+  return rows.map((row, index) => {
+    const where = `${source}: answer ${index + 1}`;
+    if (typeof row.id !== 'string') throw new EvalDataError(`${where} has no string "id"`);
+    const calls = row.calls ?? [];
+    if (!Array.isArray(calls))
+      throw new EvalDataError(`${where} (${row.id}): "calls" must be a list of {name, args}`);
+    for (const call of calls)
+      if (
+        typeof call?.name !== 'string' ||
+        typeof call.args !== 'object' ||
+        call.args === null ||
+        Array.isArray(call.args)
+      )
+        throw new EvalDataError(`${where} (${row.id}): each call needs a string "name" and an object "args"`);
+    return {
+      id: row.id,
+      calls: calls as Answer['calls'],
+      text: typeof row.text === 'string' ? row.text : '',
+    };
+  });
+}

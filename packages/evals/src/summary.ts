@@ -1,0 +1,166 @@
+import type { SuiteRun } from './reference-models.js';
+import type { ResultRecord } from './result-record.js';
+import {
+  type Interval,
+  mean,
+  type PairedDifference,
+  pairedBootstrap,
+  quantile,
+  wilsonInterval,
+} from './stats.js';
+
+export interface Rate {
+  correct: number;
+  scored: number;
+  /** correct / scored; null when nothing was scored. */
+  rate: number | null;
+  wilson95: Interval | null;
+}
+
+export interface ModelSummary {
+  spec: string;
+  engine: string;
+  files: Array<{ path: string; size?: number; sha256?: string }>;
+  /** Success over every case x trial of every suite. */
+  successRate: number | null;
+  wilson95: Interval | null;
+  correct: number;
+  scored: number;
+  engineErrors: number;
+  suites: Record<string, Rate>;
+  /** Keyed `<suite>/<category>`. */
+  categories: Record<string, Rate>;
+  latencyMs: { p50: number | null; p95: number | null };
+  /** Mean decode speed over answers that report one. */
+  tokensPerSecond: number | null;
+  promptTokens: number;
+  completionTokens: number;
+  mtp: { drafted: number; accepted: number; acceptanceRate: number | null } | null;
+}
+
+export interface Summary {
+  createdAt: string;
+  hearthCommit: string | null;
+  seed: number;
+  trials: number;
+  suites: Record<
+    string,
+    {
+      dataDir: string;
+      cases: number;
+      unscorable: Array<{ id: string; category: string; reason: string }>;
+      skipped: Array<{ file: string; reason: string }>;
+    }
+  >;
+  /** Keyed by model name, in the order the models were given (the first is the candidate). */
+  models: Record<string, ModelSummary>;
+  /** The first model minus the second on the same cases (success per case averaged over trials). */
+  comparison: ({ first: string; second: string } & PairedDifference) | null;
+}
+
+/** Successes among scored outcomes, with the 95% Wilson interval. */
+export function rateOf(outcomes: readonly boolean[]): Rate {
+  const correct = outcomes.filter(Boolean).length;
+  return {
+    correct,
+    scored: outcomes.length,
+    rate: outcomes.length === 0 ? null : correct / outcomes.length,
+    wilson95: wilsonInterval(correct, outcomes.length),
+  };
+}
+
+const rate = (records: readonly ResultRecord[]) => rateOf(records.map((record) => record.correct));
+
+function groupBy(
+  records: readonly ResultRecord[],
+  key: (record: ResultRecord) => string,
+): Record<string, Rate> {
+  const groups = new Map<string, ResultRecord[]>();
+  for (const record of records) groups.set(key(record), [...(groups.get(key(record)) ?? []), record]);
+  return Object.fromEntries([...groups].map(([name, group]) => [name, rate(group)]));
+}
+
+function modelSummary(
+  model: { spec: string; engine: string; files: ModelSummary['files'] },
+  records: readonly ResultRecord[],
+): ModelSummary {
+  const total = rate(records);
+  const speeds = records.map((record) => record.tokensPerSecond).filter((speed) => speed > 0);
+  const latencies = records.map((record) => record.latencyMs);
+  const withMtp = records.filter((record) => record.mtp);
+  const drafted = withMtp.reduce((sum, record) => sum + (record.mtp?.drafted ?? 0), 0);
+  const accepted = withMtp.reduce((sum, record) => sum + (record.mtp?.accepted ?? 0), 0);
+  return {
+    ...model,
+    successRate: total.rate,
+    wilson95: total.wilson95,
+    correct: total.correct,
+    scored: total.scored,
+    engineErrors: records.filter((record) => record.error).length,
+    suites: groupBy(records, (record) => record.suite),
+    categories: groupBy(records, (record) => `${record.suite}/${record.category}`),
+    latencyMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
+    tokensPerSecond: mean(speeds),
+    promptTokens: records.reduce((sum, record) => sum + record.promptTokens, 0),
+    completionTokens: records.reduce((sum, record) => sum + record.completionTokens, 0),
+    mtp:
+      withMtp.length === 0
+        ? null
+        : { drafted, accepted, acceptanceRate: drafted === 0 ? null : accepted / drafted },
+  };
+}
+
+/** Each case's success averaged over trials, keyed by suite and case id. */
+function perCase(records: readonly ResultRecord[]): Map<string, number> {
+  const sums = new Map<string, { correct: number; count: number }>();
+  for (const record of records) {
+    const key = JSON.stringify([record.suite, record.id]);
+    const entry = sums.get(key) ?? { correct: 0, count: 0 };
+    sums.set(key, { correct: entry.correct + (record.correct ? 1 : 0), count: entry.count + 1 });
+  }
+  return new Map([...sums].map(([key, { correct, count }]) => [key, correct / count]));
+}
+
+/** summary.json from a run's records: rates with Wilson intervals, per category, and the paired difference of the first two models. */
+export function summarize(input: {
+  suites: readonly SuiteRun[];
+  models: ReadonlyArray<{ name: string; spec: string; engine: string; files: ModelSummary['files'] }>;
+  records: readonly ResultRecord[];
+  trials: number;
+  seed: number;
+  hearthCommit: string | null;
+}): Summary {
+  const byModel = (name: string) => input.records.filter((record) => record.model === name);
+  const [first, second] = input.models;
+  let comparison: Summary['comparison'] = null;
+  if (first && second) {
+    const a = perCase(byModel(first.name));
+    const b = perCase(byModel(second.name));
+    const pairs = [...a].flatMap(([key, score]) =>
+      b.has(key) ? [[score, b.get(key) as number] as const] : [],
+    );
+    const paired = pairedBootstrap(pairs, { seed: input.seed });
+    comparison = paired ? { first: first.name, second: second.name, ...paired } : null;
+  }
+  return {
+    createdAt: new Date().toISOString(),
+    hearthCommit: input.hearthCommit,
+    seed: input.seed,
+    trials: input.trials,
+    suites: Object.fromEntries(
+      input.suites.map(({ loaded }) => [
+        loaded.suite,
+        {
+          dataDir: loaded.dataDir,
+          cases: loaded.cases.length,
+          unscorable: loaded.unscorable,
+          skipped: loaded.skipped,
+        },
+      ]),
+    ),
+    models: Object.fromEntries(
+      input.models.map((model) => [model.name, modelSummary(model, byModel(model.name))]),
+    ),
+    comparison,
+  };
+}

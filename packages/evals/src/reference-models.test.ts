@@ -52,6 +52,34 @@ describe('the oracle and mutant models on the shipped tool-calling cases', () =>
     expect(Object.keys(summary.models.oracle?.categories ?? {}).sort()).toHaveLength(10);
   });
 
+  it('answers by case, not by request: BFCL holds cases with the same question and functions but different answers', async () => {
+    const data = join(dir, 'same-question');
+    await mkdir(join(data, 'possible_answer'), { recursive: true });
+    const fn = {
+      name: 'f',
+      description: '',
+      parameters: { type: 'dict', properties: { x: { type: 'integer' } }, required: ['x'] },
+    };
+    const question = [[{ role: 'user', content: 'q' }]];
+    await writeFile(
+      join(data, 'BFCL_v4_live_simple.json'),
+      `${JSON.stringify({ id: 'live_simple_0', question, function: [fn] })}\n`,
+    );
+    await writeFile(
+      join(data, 'possible_answer', 'BFCL_v4_live_simple.json'),
+      `${JSON.stringify({ id: 'live_simple_0', ground_truth: [{ f: { x: [1] } }] })}\n`,
+    );
+    await writeFile(
+      join(data, 'BFCL_v4_live_irrelevance.json'),
+      `${JSON.stringify({ id: 'live_irrelevance_0', question, function: [fn] })}\n`,
+    );
+    const runs = await loadSuites(['tool-calling'], { dataDir: data });
+    const models = await Promise.all(['oracle', 'mutant'].map((spec) => evalModel(spec, runs)));
+    const summary = await runEvals({ suites: runs, models, outDir: join(dir, 'same-question-out') });
+    expect(summary.models.oracle).toMatchObject({ successRate: 1, scored: 2 });
+    expect(summary.models.mutant).toMatchObject({ successRate: 0, scored: 2 });
+  });
+
   it('skips files it does not score, with reasons, and reports cases that cannot be scored', async () => {
     const data = join(dir, 'data');
     await mkdir(join(data, 'possible_answer'), { recursive: true });

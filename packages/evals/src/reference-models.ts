@@ -1,5 +1,5 @@
 import type { Engine, GenerateRequest, GenerateResult } from '@hearth/engine';
-import type { Answer, EvalCase, LoadedSuite, Suite } from './suite.js';
+import { type Answer, type EvalCase, evalCaseOption, type LoadedSuite, type Suite } from './suite.js';
 
 /** A loaded suite with the suite that reads it. */
 export interface SuiteRun<C extends EvalCase = EvalCase> {
@@ -7,9 +7,13 @@ export interface SuiteRun<C extends EvalCase = EvalCase> {
   loaded: LoadedSuite<C>;
 }
 
-/** Which case a request is: its messages and offered tools, as the suite builds them. */
-const requestKey = (request: GenerateRequest) =>
-  JSON.stringify({ messages: request.messages, tools: request.tools?.map((tool) => tool.name) ?? [] });
+/** Which case a request is: the suite and case id the harness puts in its engine options. */
+function caseKeyOf(request: GenerateRequest): string | undefined {
+  const option = request.engineOptions?.[evalCaseOption] as { suite?: unknown; id?: unknown } | undefined;
+  return option && typeof option.suite === 'string' && typeof option.id === 'string'
+    ? JSON.stringify([option.suite, option.id])
+    : undefined;
+}
 
 /**
  * An engine that answers each case of the given suites with a fixed answer, through the same request and
@@ -24,15 +28,14 @@ function answeringEngine(
   for (const run of runs)
     for (const [index, testCase] of run.loaded.cases.entries())
       replies.set(
-        requestKey(run.suite.request(testCase)),
+        JSON.stringify([run.suite.name, testCase.id]),
         run.suite.replay(testCase, answerFor(run, testCase, index)),
       );
   const generate = async (request: GenerateRequest): Promise<GenerateResult> => {
-    const reply = replies.get(requestKey(request));
+    const key = caseKeyOf(request);
+    const reply = key === undefined ? undefined : replies.get(key);
     if (!reply)
-      throw new Error(
-        `the ${name} model knows only the loaded suites' cases; this request is not one of them`,
-      );
+      throw new Error(`the ${name} model answers only the loaded suites' cases, run by the eval harness`);
     return {
       ...reply,
       finishReason: reply.toolCalls.length > 0 ? 'tool_calls' : 'stop',

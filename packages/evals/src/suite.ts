@@ -85,6 +85,9 @@ export interface Suite<C extends EvalCase = EvalCase> {
   replay(testCase: C, answer: Answer): Pick<GenerateResult, 'text' | 'toolCalls'>;
 }
 
+/** The `engineOptions` key under which each request names its suite and case (read by the oracle and mutant). */
+export const evalCaseOption = 'hearth-evals-case';
+
 /** Runs one case against an engine: the request, the raw result and the answer parsed from it. */
 export async function runCase<C extends EvalCase>(
   suite: Suite<C>,
@@ -93,6 +96,11 @@ export async function runCase<C extends EvalCase>(
   requestOptions: Pick<GenerateRequest, 'sampling' | 'maxTokens'>,
 ): Promise<{ request: GenerateRequest; result: GenerateResult; answer: Answer }> {
   const request = { ...suite.request(testCase), ...requestOptions };
-  const result = await engine.generate(request);
+  // Engines ignore options not keyed by their name; the oracle and mutant read which case this is, as some
+  // data sets (BFCL) hold two cases with the same question and functions but different right answers.
+  const result = await engine.generate({
+    ...request,
+    engineOptions: { ...request.engineOptions, [evalCaseOption]: { suite: suite.name, id: testCase.id } },
+  });
   return { request, result, answer: suite.answer(testCase, result) };
 }

@@ -190,6 +190,12 @@ describe('impossibleAnswerReason', () => {
     expect(impossibleAnswerReason([weather], [{ 'weather.get': { city: [''] } }])).toContain("'city'");
     expect(impossibleAnswerReason([weather], [{ 'weather.get': { unit: ['celsius'] } }])).toContain("'city'");
     expect(impossibleAnswerReason([weather], [{ other: {} }])).toContain('not among');
+    expect(impossibleAnswerReason([weather], [{ 'weather.get': { city: ['Oslo'], wind: [3] } }])).toContain(
+      "'wind'",
+    );
+    expect(
+      impossibleAnswerReason([weather], [{ 'weather.get': { city: ['Oslo'], wind: [3, ''] } }]),
+    ).toBeNull();
   });
 });
 

@@ -357,8 +357,9 @@ export function checkBfclAnswer(
 }
 
 /**
- * Why a ground truth can never be met, or null: an expected function that is not offered, or a required
- * parameter whose acceptable values are missing or only `""` (omitted), which the checker would refuse either way.
+ * Why a ground truth can never be met, or null: an expected function that is not offered, a required
+ * parameter whose acceptable values are missing or only `""` (omitted), or a parameter the answer demands
+ * that the function does not declare; the checker would refuse every answer to such a case.
  */
 export function impossibleAnswerReason(
   functions: readonly BfclFunction[],
@@ -374,6 +375,10 @@ export function impossibleAnswerReason(
       if (!accepted || accepted.every((value) => value === ''))
         return `${name}'s required parameter '${param}' has no acceptable value in the answer`;
     }
+    const properties = description.parameters.properties ?? {};
+    for (const [param, accepted] of Object.entries(params))
+      if (!(param in properties) && !accepted.includes(''))
+        return `the answer needs ${name}'s parameter '${param}', which the function does not have`;
   }
   return null;
 }

@@ -20,24 +20,45 @@ function toMessage(turn: { role: string; content: string }): Message {
   return { role: 'user', content: turn.content };
 }
 
-/** The first acceptable value that is not `""`, made concrete all the way down (dicts hold lists of acceptable values). */
-function concreteValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(concreteValue);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, accepted] of Object.entries(value as Record<string, unknown[]>)) {
-      const chosen = accepted.find((item) => item !== '');
-      if (chosen !== undefined) out[key] = concreteValue(chosen);
-    }
-    return out;
+const isPlainObject = (value: unknown): value is Record<string, unknown[]> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A dict answer `{key: [acceptable values]}` made concrete: each key's first acceptable value, omitted when only `""`. */
+function concreteDict(accepted: Record<string, unknown[]>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, values] of Object.entries(accepted)) {
+    const chosen = values.find((value) => value !== '');
+    if (chosen !== undefined) out[key] = chosen;
   }
-  return value;
+  return out;
 }
+
+/**
+ * An acceptable parameter value made concrete. As BFCL's checker reads answers: a dict, and each dict
+ * of a list of dicts, holds lists of acceptable values one level deep; anything else is the value itself.
+ */
+function concreteValue(accepted: unknown): unknown {
+  if (isPlainObject(accepted)) return concreteDict(accepted);
+  if (Array.isArray(accepted) && accepted.length > 0 && accepted.every(isPlainObject))
+    return accepted.map(concreteDict);
+  return accepted;
+}
+
+const describe = (functions: readonly BfclFunction[], name: string) =>
+  functions.find((fn) => fn.name === name);
 
 function oracleCalls(testCase: ToolCallingCase): AnswerCall[] {
   return (testCase.groundTruth ?? []).map((entry) => {
     const [name, params] = Object.entries(entry)[0] as [string, Record<string, unknown[]>];
-    return { name, args: concreteValue(params) as Record<string, unknown> };
+    const declared = describe(testCase.functions, name)?.parameters.properties ?? {};
+    // A parameter the function does not declare is one the answer lets be omitted (else the case is unscorable).
+    const args = concreteDict(
+      Object.fromEntries(Object.entries(params).filter(([param]) => param in declared)),
+    );
+    return {
+      name,
+      args: Object.fromEntries(Object.entries(args).map(([param, value]) => [param, concreteValue(value)])),
+    };
   });
 }
 
@@ -49,9 +70,6 @@ function wrongValueFor(value: unknown): unknown {
   return 'mutant value';
 }
 
-const describe = (functions: readonly BfclFunction[], name: string) =>
-  functions.find((fn) => fn.name === name);
-
 /**
  * The faults the `mutant` model applies, each with the checker error it must cause. Each one is made from
  * the oracle's right answer, so a checker that lets any of them through is wrong.
@@ -59,10 +77,11 @@ const describe = (functions: readonly BfclFunction[], name: string) =>
 function mutations(testCase: ToolCallingCase, right: AnswerCall[]): MutatedAnswer[] {
   const answer = (calls: AnswerCall[]): Answer => ({ id: testCase.id, calls, text: '' });
   if (!testCase.groundTruth) {
-    const fn = testCase.functions[0] as BfclFunction;
+    // Some BFCL irrelevance cases offer no function at all: any call is then a call on an irrelevance case.
+    const name = testCase.functions[0]?.name ?? 'mutant_function';
     return [
       {
-        answer: answer([{ name: fn.name, args: {} }]),
+        answer: answer([{ name, args: {} }]),
         fault: 'a call on an irrelevance case',
         expectedErrorType: 'irrelevance_error:decoder_success',
       },

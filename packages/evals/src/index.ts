@@ -3,7 +3,6 @@
 export { EvalDataError } from './errors/eval-data-error.js';
 export { FileHashCache } from './file-hash.js';
 export { type EvalModel, type RunEvalsOptions, runEvals } from './harness.js';
-export { readJsonLines } from './json-lines.js';
 export { type EvalModelOptions, evalModel } from './models.js';
 export { mutantEngine, oracleEngine, type SuiteRun } from './reference-models.js';
 export { renderReportMarkdown } from './report.js';
@@ -14,6 +13,7 @@ export {
   firstCasesAcrossCategories,
   loadSuites,
   parseAnswers,
+  readAnswersFile,
   type ScoreReport,
   scoreAnswers,
   suiteNamed,

@@ -1,4 +1,5 @@
 import { EvalDataError } from './errors/eval-data-error.js';
+import { readJsonLines } from './json-lines.js';
 import type { SuiteRun } from './reference-models.js';
 import type { Answer, EvalCase, Suite } from './suite.js';
 import { type Rate, rateOf } from './summary.js';
@@ -107,4 +108,9 @@ export function parseAnswers(rows: ReadonlyArray<Record<string, unknown>>, sourc
       text: typeof row.text === 'string' ? row.text : '',
     };
   });
+}
+
+/** Reads an answers file (JSON Lines), keeping `6.0` a float as BFCL's Python checker would see it. */
+export async function readAnswersFile(file: string): Promise<Answer[]> {
+  return parseAnswers(await readJsonLines(file, { keepWholeFloats: true }), file);
 }

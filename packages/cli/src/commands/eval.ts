@@ -6,9 +6,8 @@ import {
   evalModel,
   FileHashCache,
   loadSuites,
-  parseAnswers,
   type ResultRecord,
-  readJsonLines,
+  readAnswersFile,
   runEvals,
   type Summary,
   scoreAnswers,
@@ -152,7 +151,7 @@ export async function evalRunCommand(options: RunOptions): Promise<void> {
 export async function evalScoreCommand(options: ScoreOptions): Promise<void> {
   const [run] = await loadSuites([options.suite], options.data ? { dataDir: options.data } : {});
   if (!run) return;
-  const answers = parseAnswers(await readJsonLines(options.answers), options.answers);
+  const answers = await readAnswersFile(options.answers);
   const report = scoreAnswers(run, answers);
   if (options.json) {
     printJson({

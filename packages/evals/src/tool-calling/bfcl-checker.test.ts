@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WholeFloat } from '../whole-float.js';
 import { checkBfclAnswer, impossibleAnswerReason, standardizeString } from './bfcl-checker.js';
 import { bfclSchemaToJsonSchema } from './bfcl-schema.js';
 import type { BfclFunction, BfclGroundTruth } from './bfcl-types.js';
@@ -104,6 +105,25 @@ describe('checkBfclAnswer: one call', () => {
     expect(check({ radius: '5' }).errorType).toBe('type_error:simple');
     expect(check({ radius: 5, precise: 1 }).errorType).toBe('type_error:simple');
     expect(check({ radius: 5, precise: false }).errorType).toBe('value_error:others');
+  });
+
+  it('tells 6.0 from 6 as Python does: a float for an integer is wrong, ints inside a list of floats are wrong', () => {
+    const stats: BfclFunction = {
+      name: 'mean',
+      parameters: {
+        type: 'dict',
+        properties: { values: { type: 'array', items: { type: 'float' } }, places: { type: 'integer' } },
+        required: ['values'],
+      },
+    };
+    const truth: BfclGroundTruth = [{ mean: { values: [[new WholeFloat(1), 2.5]], places: [2, ''] } }];
+    const check = (args: Record<string, unknown>) => simple([{ name: 'mean', args }], truth, [stats]);
+    expect(check({ values: [new WholeFloat(1), 2.5] }).correct).toBe(true);
+    expect(check({ values: [new WholeFloat(1), 2.5], places: 2 }).correct).toBe(true);
+    expect(check({ values: [new WholeFloat(1), 2.5], places: new WholeFloat(2) }).errorType).toBe(
+      'type_error:simple',
+    );
+    expect(check({ values: [1, 2.5] })).toMatchObject({ correct: false, errorType: 'type_error:nested' });
   });
 
   it('checks nested dicts key by key, with "" making a key optional, and lists of dicts in order', () => {

@@ -1,9 +1,11 @@
 // A TypeScript port of the AST checker of the Berkeley Function Calling Leaderboard
 // (gorilla, bfcl_eval/eval_checker/ast_eval/ast_checker.py, Python language only), written from its
 // documented behaviour: the same checks, in the same order, with the same error types, so a verdict
-// here reads like BFCL's. Python's int/float distinction does not survive JSON in JavaScript: a whole
-// number is treated as an integer (so `5.0` for an integer parameter passes where Python would refuse it).
+// here reads like BFCL's. Python tells `5.0` from `5`; JSON.parse does not, so answers and ground truth
+// files are read keeping whole floats as `WholeFloat` (a model's tool call parsed by an engine cannot be:
+// there `5.0` is the integer 5).
 import type { AnswerCall, Verdict } from '../suite.js';
+import { WholeFloat } from '../whole-float.js';
 import type { BfclFunction, BfclGroundTruth, BfclParameterSchema } from './bfcl-types.js';
 
 /** BFCL's python type names and what a JSON value of that type looks like here. */
@@ -23,6 +25,7 @@ const pythonTypeOfSchema: Record<string, PyType> = {
 /** The python type a JSON value would have after `json.loads`. */
 function pyTypeOf(value: unknown): PyType {
   if (value === null || value === undefined) return 'NoneType';
+  if (value instanceof WholeFloat) return 'float';
   if (typeof value === 'string') return 'str';
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
@@ -32,6 +35,7 @@ function pyTypeOf(value: unknown): PyType {
 
 /** Python's `repr` closely enough for error messages. */
 function repr(value: unknown): string {
+  if (value instanceof WholeFloat) return `${value.value}.0`;
   if (typeof value === 'string') return `'${value}'`;
   if (value === true) return 'True';
   if (value === false) return 'False';
@@ -40,7 +44,9 @@ function repr(value: unknown): string {
 }
 
 /** Python `==` on JSON values: deep, and numbers compare by value (1 == 1.0). */
-function pyEquals(a: unknown, b: unknown): boolean {
+function pyEquals(first: unknown, second: unknown): boolean {
+  const a = first instanceof WholeFloat ? first.value : first;
+  const b = second instanceof WholeFloat ? second.value : second;
   if (typeof a === 'boolean' || typeof b === 'boolean') return a === b;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
@@ -79,18 +85,9 @@ function fail(errorType: string, reason: string): Verdict {
 
 const pass: Verdict = { correct: true, reason: 'every call matches the ground truth' };
 
-/**
- * The python type of a value checked against `expected`. JSON keeps no `5.0`, so where a float is expected
- * a whole number counts as a float (BFCL converts an int given for a float parameter, too).
- */
-function pyTypeAgainst(value: unknown, expected: PyType): PyType {
-  const type = pyTypeOf(value);
-  return expected === 'float' && type === 'int' ? 'float' : type;
-}
-
 /** The type of the first acceptable value that is not `""` (omitted), as BFCL's `get_possible_answer_type`. */
-function possibleAnswerType(possible: readonly unknown[], expected: PyType): PyType | null {
-  for (const answer of possible) if (answer !== '') return pyTypeAgainst(answer, expected);
+function possibleAnswerType(possible: readonly unknown[]): PyType | null {
+  for (const answer of possible) if (answer !== '') return pyTypeOf(answer);
   return null;
 }
 
@@ -108,32 +105,35 @@ function typeCheck(
   expected: PyType,
   nested: PyType | null,
 ): TypeCheck {
-  const answerType = possibleAnswerType(possible, expected);
+  const answerType = possibleAnswerType(possible);
   // Acceptable values of another type than the schema's mean the answer names a variable (e.g. "x" for an int).
   const isVariable = answerType !== null && answerType !== expected;
-  const valueType = pyTypeAgainst(value, expected);
+  const valueType = pyTypeOf(value);
   let nestedFailure = '';
   if (valueType === expected) {
     if (nested === null) return { valid: true, isVariable };
     for (const possibleItem of possible) {
       const items = value as unknown[];
-      // As BFCL: an acceptable value that is not a list passes the nested check.
+      // As BFCL: an acceptable value that is not a list ("") passes the nested check.
       if (
         !Array.isArray(possibleItem) ||
         items.every((item) => typeCheck(param, item, possibleItem, nested, nested, null).valid)
       )
         return { valid: true, isVariable };
     }
-    nestedFailure = `Nested type checking failed for parameter ${repr(param)}. Expected outer type ${expectedDescription} with inner type ${nested}. Parameter value: ${repr(value)}. `;
+    nestedFailure = `Nested type checking failed for parameter ${repr(param)}. Expected outer type ${expectedDescription} with inner type ${nested}. Parameter value: ${repr(value)}.`;
   }
-  // As BFCL: a value of the acceptable values' type is taken as a variable name (even after a failed nested check).
-  if (answerType !== null && valueType === answerType) return { valid: true, isVariable: true };
+  // As BFCL: a value of the acceptable values' type is taken as a variable name, unless its nested check failed.
+  if (answerType !== null && valueType === answerType)
+    return nestedFailure
+      ? { valid: false, isVariable: true, verdict: fail('type_error:nested', nestedFailure) }
+      : { valid: true, isVariable: true };
   return {
     valid: false,
     isVariable,
     verdict: fail(
       'type_error:simple',
-      `${nestedFailure}Incorrect type for parameter ${repr(param)}. Expected type ${expectedDescription}, got ${valueType}. Parameter value: ${repr(value)}.`,
+      `${nestedFailure ? `${nestedFailure} ` : ''}Incorrect type for parameter ${repr(param)}. Expected type ${expectedDescription}, got ${valueType}. Parameter value: ${repr(value)}.`,
     ),
   };
 }
@@ -226,7 +226,7 @@ export function checkCall(
   for (const param of required)
     if (!(param in call.args))
       return fail('simple_function_checker:missing_required', `Missing required parameter: '${param}'.`);
-  for (const [param, value] of Object.entries(call.args)) {
+  for (const [param, given] of Object.entries(call.args)) {
     const schema: BfclParameterSchema | undefined = properties[param];
     const possible = possibleAnswer[param];
     if (!schema || !possible)
@@ -236,6 +236,9 @@ export function checkCall(
     const nestedDescription =
       expectedDescription === 'array' || expectedDescription === 'tuple' ? schema.items?.type : undefined;
     const nestedType = nestedDescription ? (pythonTypeOfSchema[nestedDescription] ?? null) : null;
+    // As BFCL (Python): an int given for a float parameter is converted; ints inside a list of floats are not.
+    const value =
+      expectedType === 'float' && pyTypeOf(given) === 'int' ? new WholeFloat(given as number) : given;
     const typed = typeCheck(param, value, possible, expectedDescription, expectedType, nestedType);
     if (!typed.valid) return typed.verdict as Verdict;
     if (!typed.isVariable) {

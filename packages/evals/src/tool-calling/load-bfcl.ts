@@ -103,7 +103,7 @@ export async function loadBfclFolder(dataDir: string): Promise<LoadedSuite<ToolC
     }
     const answers = new Map<string, BfclGroundTruth>();
     if (needsAnswers)
-      for (const row of await readJsonLines(answerFile)) {
+      for (const row of await readJsonLines(answerFile, { keepWholeFloats: true })) {
         if (typeof row.id !== 'string' || !Array.isArray(row.ground_truth))
           throw new EvalDataError(`${answerFile}: every line needs a string "id" and a "ground_truth" list`);
         answers.set(row.id, row.ground_truth as BfclGroundTruth);

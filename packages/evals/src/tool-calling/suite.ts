@@ -20,8 +20,9 @@ function toMessage(turn: { role: string; content: string }): Message {
   return { role: 'user', content: turn.content };
 }
 
+/** A JSON object (not an array, nor a `WholeFloat` such as 6.0 read from an answer file). */
 const isPlainObject = (value: unknown): value is Record<string, unknown[]> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
 /** A dict answer `{key: [acceptable values]}` made concrete: each key's first acceptable value, omitted when only `""`. */
 function concreteDict(accepted: Record<string, unknown[]>): Record<string, unknown> {

@@ -12,8 +12,9 @@ export interface EvalModelOptions {
 /**
  * A model for `runEvals` from what a user typed: `oracle` or `mutant` (reference models built from the
  * loaded suites' answers), a model id on an OpenAI-compatible server (`engine: 'openai'`), or a preset,
- * `hf:` URI or `.gguf` path opened with the fastest local engine. Files resolve (and download) when the
- * model opens, not before.
+ * `hf:` URI or `.gguf` path opened with the fastest local engine. A local model's files resolve (and
+ * download when missing) here, before any case runs, so a misspelt second model fails before the first
+ * has spent an hour; the engine loads only when the harness reaches the model.
  */
 export async function evalModel(
   spec: string,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { nativeReason } from '../host/hosted-engine.js';
+import { commandOnPath } from './build-native-engine.js';
 
 /** How much of the server's log is kept for crash and load reports. */
 const LOG_TAIL_BYTES = 16 * 1024;
@@ -70,9 +71,14 @@ export class LlamaServerProcess {
     const socketDir = await mkdtemp(join(tmpdir(), 'hearth-llama-'));
     const socketPath = join(socketDir, 'server.sock');
     const apiKey = randomBytes(24).toString('hex');
-    const child = spawn(server, [...args, '--host', socketPath, '--api-key', apiKey, '--no-webui'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const serverArgs = [...args, '--host', socketPath, '--api-key', apiKey, '--no-webui'];
+    // On Linux the kernel kills the server when this process dies, even by SIGKILL (setpriv sets the
+    // parent-death signal, then execs the server): no orphan keeps the model in memory.
+    const child = commandOnPath('setpriv')
+      ? spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', server, ...serverArgs], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : spawn(server, serverArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     const started = new LlamaServerProcess(child, socketDir, socketPath, apiKey, forwardLog);
     await started.waitUntilReady();
     return started;

@@ -1,7 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { GenerateDelta } from '@hearth/engine';
 import { makeMediaFixtures, makeTestkitModel } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,6 +14,15 @@ import { EngineNotBuiltError } from '../errors/engine-not-built-error.js';
 import { ModelCrashedError } from '../errors/model-crashed-error.js';
 import { buildNativeEngine, findNativeBuild } from './build-native-engine.js';
 import { NativeEngine } from './native-engine.js';
+
+/** Alive and not a zombie (a killed orphan may wait a while for init to reap it). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 // The native engine needs llama.cpp built for this machine (`hearth engine build`; scripts/setup.sh
 // runs it, so CI has it). Without a cached build these tests are skipped, never faked.
@@ -124,6 +135,37 @@ describe.skipIf(!build)('native engine (llama.cpp built for this machine)', () =
     } finally {
       await engine.close();
     }
+  });
+
+  it('takes its llama-server down with it when the program using it is killed', async () => {
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./test-support/hold-native-engine.ts', import.meta.url)),
+        await makeTestkitModel('tiny'),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('ready')) resolve();
+      });
+      holder.on('exit', () => reject(new Error('the holder exited before it was ready')));
+    });
+    const children = () =>
+      spawnSync('pgrep', ['-P', String(holder.pid), 'llama-server'], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean)
+        .map(Number);
+    const [server] = children();
+    if (!server) throw new Error('the holder runs no llama-server');
+    holder.kill('SIGKILL');
+    await new Promise((resolve) => holder.on('exit', resolve));
+    // The kernel delivers the parent-death signal at once; give the server a moment to be reaped.
+    for (let wait = 0; wait < 50 && isRunning(server); wait++) await new Promise((r) => setTimeout(r, 100));
+    expect(isRunning(server)).toBe(false);
   });
 
   it('is the default engine of createEngine while a build is cached', async () => {

@@ -7,10 +7,16 @@
  *    case for per-token costs) and on the heavier `cycle` of the MTP section.
  * 2. MTP: decode tokens/s with and without the drafter on a compute-heavier `cycle` pair.
  * 3. Prefix reuse: prompt tokens evaluated at turn 10 of a conversation vs the whole context.
+ * 4. (with a native build: `hearth engine build`) prefill and decode of each Hearth engine against
+ *    llama.cpp's own `llama-bench` from the same build, on the same GGUF (the designed F16 pair).
+ * 5. (with a native build) MTP on/off with the native engine on the designed F16 pair at 100% and
+ *    about 80% draft accuracy, after what a k-token batch costs in single steps.
  *
  * Environment: HEARTH_BENCH_ROUNDS (default 3), HEARTH_BENCH_TOKENS (default 256),
  * HEARTH_BENCH_MTP_CYCLE (JSON CycleOptions, default F32 hidden 256, FFN 2048, 4 layers),
- * HEARTH_BENCH_DRAFT_MAX (default 8), HEARTH_BENCH_THREADS (default 1).
+ * HEARTH_BENCH_DRAFT_MAX (default 8), HEARTH_BENCH_THREADS (default 1), HEARTH_BENCH_NATIVE_CYCLE
+ * (JSON CycleOptions of sections 4-5, default F16 hidden 1024, FFN 4096, 8 layers: 216 MB),
+ * HEARTH_BENCH_NATIVE_TOKENS (default 128), HEARTH_BENCH_NATIVE_DRAFT_MAX (default 4).
  * The report goes to stdout; llama.cpp's load log (from the in-process contexts) goes to stderr,
  * so `npm run bench 2>/dev/null` shows the report alone.
  */
@@ -21,6 +27,9 @@ import { loadLlamaContext, type SlotCompletionOptions } from '../src/engine/llam
 import { LlamaNodeEngine } from '../src/engine/llama-node/llama-node-engine.js';
 import { toLlamaSampling } from '../src/engine/llama-node/sampling.js';
 import { HostedEngine } from '../src/host/hosted-engine.js';
+import { findNativeBuild } from '../src/native/build-native-engine.js';
+import { enginesVsLlamaBench, nativeMtp } from './native.js';
+import { fixed, median, table } from './report.js';
 
 const rounds = Number(process.env.HEARTH_BENCH_ROUNDS ?? 3);
 const tokens = Number(process.env.HEARTH_BENCH_TOKENS ?? 256);
@@ -31,12 +40,13 @@ const mtpCycle: CycleOptions = JSON.parse(
     '{"hiddenSize":256,"layers":4,"feedForwardLength":2048,"weightType":"F32"}',
 ) as CycleOptions;
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
-const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 /** The raw side of the comparison decodes exactly as the engine does for `{greedy: true}`. */
+const nativeCycle: CycleOptions = JSON.parse(
+  process.env.HEARTH_BENCH_NATIVE_CYCLE ??
+    '{"hiddenSize":1024,"layers":8,"feedForwardLength":4096,"weightType":"F16"}',
+) as CycleOptions;
+const nativeTokens = Number(process.env.HEARTH_BENCH_NATIVE_TOKENS ?? 128);
+const nativeDraftMax = Number(process.env.HEARTH_BENCH_NATIVE_DRAFT_MAX ?? 4);
 const greedy = toLlamaSampling({ greedy: true });
 const prompt: Message[] = [{ role: 'user', content: 'abc' }];
 /** Long enough that the conversation outgrows the testkit model's 512-token sliding window. */
@@ -120,13 +130,6 @@ function engineDecode(
     }
     throw new Error('stream ended without a result');
   };
-}
-
-function table(rows: string[][]): void {
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  for (const row of rows)
-    console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`);
 }
 
 async function hostOverhead(label: string, cycle: CycleOptions): Promise<number> {
@@ -239,14 +242,37 @@ async function prefixReuse(): Promise<{ evaluated: number; context: number; newT
   return last;
 }
 
-console.log(`Hearth model benchmarks (llama.node, ${threads} thread(s)); numbers vary with machine load`);
+console.log(`Hearth model benchmarks (${threads} thread(s)); numbers vary with machine load`);
 // Worst case first: a model that decodes in well under a millisecond, where per-token costs show
 // most; then the heavier model of the MTP section, closer to real models' per-token time.
 const fastHostRatio = await hostOverhead('a', {});
 const hostRatio = await hostOverhead('b', mtpCycle);
 const mtp = await mtpSpeedup();
 const prefix = await prefixReuse();
+const build = await findNativeBuild();
+const nativeSettings = { rounds, tokens: nativeTokens, threads };
+const versus = build ? await enginesVsLlamaBench(build, nativeCycle, nativeSettings) : undefined;
+const nativeMtpResults = build
+  ? await nativeMtp(build, nativeCycle, [1, 0.8], nativeDraftMax, nativeSettings)
+  : undefined;
+if (!build)
+  console.log("\n4-5. Native engine: skipped, no build for this machine (run 'hearth engine build')");
 console.log('\nSummary');
+const nativeRows =
+  versus && nativeMtpResults
+    ? [
+        [
+          'native decode / llama-bench (prefill)',
+          `${fixed(versus.decodeRatio, 2)}x (${fixed(versus.prefillRatio, 2)}x); llama-node ${fixed(versus.llamaNodeDecodeRatio, 2)}x`,
+          '>= 0.95x',
+        ],
+        ...nativeMtpResults.map((result) => [
+          `native MTP on / off, draft accuracy ${fixed(result.accuracy * 100)}%`,
+          `${fixed(result.ratio, 2)}x (acceptance ${fixed(result.acceptance * 100)}%, same text: ${result.identical ? 'yes' : 'NO'})`,
+          result.accuracy === 1 ? '>= 1.8x' : '>= 1.5x',
+        ]),
+      ]
+    : [];
 table([
   ['measure', 'value', 'goal'],
   [
@@ -255,7 +281,7 @@ table([
     '>= 0.95x',
   ],
   [
-    'decode tok/s, MTP on / off',
+    'decode tok/s, llama-node MTP on / off',
     `${fixed(mtp.ratio, 2)}x (acceptance ${fixed(mtp.acceptance * 100)}%, batch advantage ${fixed(mtp.batchAdvantage, 2)}x)`,
     '>= 1.5x',
   ],
@@ -264,4 +290,5 @@ table([
     `${prefix.evaluated} / ${prefix.context} (${fixed((prefix.evaluated / prefix.context) * 100, 1)}%; ${prefix.newTokens} new since turn 9)`,
     'only the new turn + a few',
   ],
+  ...nativeRows,
 ]);

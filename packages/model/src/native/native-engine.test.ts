@@ -82,6 +82,18 @@ describe.skipIf(!build)('native engine (llama.cpp built for this machine)', () =
     }
   });
 
+  it("renders Gemma 4's thinking switch into the prompt when a request asks for thinking", async () => {
+    const engine = await NativeEngine.start({ model: await makeTestkitModel('tiny'), threads: 1 });
+    try {
+      const request = { messages: [{ role: 'user' as const, content: 'Hi' }], maxTokens: 1 };
+      const plain = await engine.generate({ ...request, thinking: false });
+      const thinking = await engine.generate({ ...request, thinking: true });
+      expect(thinking.usage.promptTokens).toBeGreaterThan(plain.usage.promptTokens);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('reuses the cached prefix of a growing conversation', async () => {
     const engine = await NativeEngine.start({ model: await makeTestkitModel('tiny'), threads: 1 });
     try {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { defineTool, ToolRegistry } from '@hearth/core';
@@ -277,3 +278,86 @@ async function waitUntil(probe: () => Promise<boolean>): Promise<void> {
   }
   throw new Error('condition never held');
 }
+
+describe('mcp serve: forged and stale session ids', () => {
+  const forgedIds = [
+    '00000000-0000-4000-8000-000000000000',
+    randomUUID(),
+    '../../etc/passwd',
+    'x'.repeat(4096),
+    "' OR 1=1 --",
+  ];
+
+  it('answers a made-up Mcp-Session-Id with 404 on every method, and it takes no session slot', async () => {
+    const server = await start({ maxSessions: 1, maxSessionsPerClient: 1 });
+    for (const forged of forgedIds) {
+      const headers = { 'mcp-session-id': forged, 'mcp-protocol-version': '2025-03-26' };
+      for (const reply of [
+        await listTools(server, forged),
+        // An initialize carrying a forged id does not adopt it as a new session.
+        await send(server, { headers }),
+        await send(server, { method: 'GET', headers, body: '' }),
+        await send(server, { method: 'DELETE', headers, body: '' }),
+      ]) {
+        expect(reply.status, forged.slice(0, 40)).toBe(404);
+        expect(reply.session).toBeUndefined();
+        expect(reply.message?.error?.message).toMatch(/[Ss]ession/);
+      }
+    }
+    // The only slot is still free: the forgeries created nothing.
+    const real = await send(server);
+    expect(real.status).toBe(200);
+    expect((await listTools(server, real.session as string)).status).toBe(200);
+  });
+
+  it('a valid session id without the token, or with a wrong one, is 401 and the session is untouched', async () => {
+    const server = await start();
+    const session = (await send(server)).session as string;
+    for (const authorization of ['', 'Bearer wrong-token-0123456789abcdef', `Basic ${token}`]) {
+      const stolen = await send(server, {
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 3,
+          method: 'tools/call',
+          params: { name: 'slow', arguments: { steps: 1 } },
+        }),
+        headers: { authorization, 'mcp-session-id': session, 'mcp-protocol-version': '2025-03-26' },
+      });
+      expect(stolen.status).toBe(401);
+      const closing = await send(server, {
+        method: 'DELETE',
+        body: '',
+        headers: { authorization, 'mcp-session-id': session, 'mcp-protocol-version': '2025-03-26' },
+      });
+      expect(closing.status).toBe(401);
+    }
+    expect((await listTools(server, session)).status).toBe(200);
+  });
+
+  it('a session closed with DELETE answers 404 afterwards, on POST, GET and DELETE', async () => {
+    const server = await start();
+    const session = (await send(server)).session as string;
+    const headers = { 'mcp-session-id': session, 'mcp-protocol-version': '2025-03-26' };
+    expect((await send(server, { method: 'DELETE', headers, body: '' })).status).toBe(200);
+    expect((await listTools(server, session)).status).toBe(404);
+    expect((await send(server, { method: 'GET', headers, body: '' })).status).toBe(404);
+    expect((await send(server, { method: 'DELETE', headers, body: '' })).status).toBe(404);
+    // A real client that closes its transport the same way cannot be resumed by its old id either.
+    const client = await connectClient(server);
+    const transport = client.transport as StreamableHTTPClientTransport;
+    const clientSession = transport.sessionId as string;
+    await transport.terminateSession();
+    await client.close();
+    expect((await listTools(server, clientSession)).status).toBe(404);
+  });
+
+  it('a session id from another server instance (same token) is 404 there', async () => {
+    const first = await start();
+    const second = await start();
+    const session = (await send(first)).session as string;
+    expect((await listTools(first, session)).status).toBe(200);
+    const elsewhere = await listTools(second, session);
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.message?.error?.message).toMatch(/initialize a new session/);
+  });
+});

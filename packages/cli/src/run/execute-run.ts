@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { ApprovalDecision, RunEvent, RunResult, RunTarget } from '@hearth/core';
-import { openEngine } from '@hearth/model';
+import { llamaNodeSimdWarning, openEngine } from '@hearth/model';
 import { ExitCode, printJson } from '../output.js';
 import { eventPrinter, type RunDisplay } from './live-view.js';
 import { writeRunRecord } from './run-record.js';
@@ -41,12 +41,15 @@ export async function executeRun(
   const { target, model, display } = options;
   const events: RunEvent[] = [];
   const show = eventPrinter(display, writeLine);
-  if (display === 'live') writeLine(`${target.kind} ${target.name} on ${model}`);
   // File tools are rooted here; a fresh directory (e.g. the demo's) is made rather than refused.
   await mkdir(options.workdir, { recursive: true });
   const runId = options.resume?.threadId ?? options.threadId ?? crypto.randomUUID();
   const startedAt = new Date();
   const engine = await openEngine({ model }, options.engine ? { engine: options.engine } : {});
+  if (display === 'live')
+    writeLine(`${target.kind} ${target.name} on ${model} (${engine.info.engine} engine)`);
+  const simdWarning = engine.info.engine === 'llama-node' ? llamaNodeSimdWarning() : undefined;
+  if (simdWarning) process.stderr.write(`[engine] warning: ${simdWarning}\n`);
   try {
     const runOptions = {
       engine,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,5 +139,232 @@ describe('validateGgufFile refuses what is not a GGUF file', () => {
     const path = join(dir, 'empty.gguf');
     await writeFile(path, '');
     await expectRejected(path, ['not a GGUF file']);
+  });
+});
+
+// Issue 10, "Held": malformed GGUF structure from an attack run. llama.cpp aborts its process on some
+// of these (a mistyped general.alignment trips an assert); every one must be a GgufValidationError
+// naming the file and the problem before any native load.
+describe('validateGgufFile refuses malformed GGUF structure, naming the file and the problem', () => {
+  const metadata: GgufMetadataEntry[] = [
+    meta.string('general.architecture', 'test'),
+    meta.array('shape.list', 'u32', [1, 2, 3]),
+  ];
+  const tensors: GgufTensorInput[] = [
+    { name: 'first', dimensions: [8], data: new Float32Array(8).fill(1) },
+    { name: 'second', dimensions: [4, 2], data: new Float32Array(8).fill(2) },
+  ];
+  const valid = encodeGguf(metadata, tensors);
+
+  /** Offset just past the length-prefixed string `text` in the header (a metadata key or tensor name). */
+  function after(file: Buffer, text: string): number {
+    const bytes = Buffer.from(text);
+    let at = file.indexOf(bytes);
+    while (at >= 8 && file.readBigUInt64LE(at - 8) !== BigInt(bytes.length)) at = file.indexOf(bytes, at + 1);
+    if (at < 8) throw new Error(`"${text}" is not in the header`);
+    return at + bytes.length;
+  }
+  /** The valid file with some bytes rewritten. */
+  function patched(edit: (file: Buffer) => void): Buffer {
+    const file = Buffer.from(valid);
+    edit(file);
+    return file;
+  }
+  /** Offset of a tensor info's ggml type field (after its name, dimension count and dimensions). */
+  const typeField = (file: Buffer, name: string) =>
+    after(file, name) + 4 + 8 * file.readUInt32LE(after(file, name));
+  const offsetField = (file: Buffer, name: string) => typeField(file, name) + 4;
+
+  const cases: {
+    name: string;
+    file: () => Buffer;
+    problem: string[];
+    where?: { key?: string; tensor?: string };
+  }[] = [
+    { name: 'bad magic', file: () => patched((f) => f.write('GGUX', 0)), problem: ['not a GGUF file'] },
+    {
+      name: 'GGUF version 1',
+      file: () => patched((f) => f.writeUInt32LE(1, 4)),
+      problem: ['unsupported GGUF version 1'],
+    },
+    {
+      name: 'a big-endian version field',
+      file: () => patched((f) => f.writeUInt32BE(3, 4)),
+      problem: ['unsupported GGUF version 50331648'],
+    },
+    {
+      name: 'an absurd tensor count (2^40)',
+      file: () => patched((f) => f.writeBigUInt64LE(2n ** 40n, 8)),
+      problem: ['the tensor count is 1099511627776, more than this reader accepts'],
+    },
+    {
+      name: 'an absurd metadata count (2^40)',
+      file: () => patched((f) => f.writeBigUInt64LE(2n ** 40n, 16)),
+      problem: ['the metadata count is 1099511627776'],
+    },
+    {
+      name: 'more metadata entries than the file holds',
+      // Entry #2 onwards reads tensor infos and data as metadata, until a length makes no sense.
+      file: () => patched((f) => f.writeBigUInt64LE(1000n, 16)),
+      problem: ['the length of metadata key #4 is', 'more than this reader accepts'],
+    },
+    {
+      name: 'an absurd key length (2^40)',
+      file: () => patched((f) => f.writeBigUInt64LE(2n ** 40n, 24)),
+      problem: ['the length of metadata key #0 is 1099511627776'],
+    },
+    {
+      name: 'a string value longer than the file',
+      file: () => patched((f) => f.writeBigUInt64LE(1_000_000n, after(f, 'general.architecture') + 4)),
+      problem: ['ends inside its header'],
+    },
+    {
+      name: 'an unknown metadata value type',
+      file: () => patched((f) => f.writeUInt32LE(99, after(f, 'general.architecture'))),
+      problem: ['metadata key "general.architecture" has unknown value type 99'],
+      where: { key: 'general.architecture' },
+    },
+    {
+      name: 'an array of arrays',
+      file: () => patched((f) => f.writeUInt32LE(9, after(f, 'shape.list') + 4)),
+      problem: ['metadata key "shape.list" is an array of unsupported type 9'],
+      where: { key: 'shape.list' },
+    },
+    {
+      name: 'an absurd array length (2^40)',
+      file: () => patched((f) => f.writeBigUInt64LE(2n ** 40n, after(f, 'shape.list') + 8)),
+      problem: ['the length of array "shape.list" is 1099511627776'],
+    },
+    {
+      name: 'a duplicate metadata key',
+      file: () => encodeGguf([...metadata, meta.array('shape.list', 'u32', [4])], tensors),
+      problem: ['metadata key "shape.list" appears twice'],
+      where: { key: 'shape.list' },
+    },
+    {
+      name: 'a missing general.architecture',
+      file: () => encodeGguf(metadata.slice(1), tensors),
+      problem: ['"general.architecture" is missing'],
+      where: { key: 'general.architecture' },
+    },
+    {
+      name: 'general.alignment stored as a string (llama.cpp asserts it is u32)',
+      file: () => encodeGguf([...metadata, meta.string('general.alignment', '32')], tensors),
+      problem: ['metadata key "general.alignment" has type string, expected u32'],
+      where: { key: 'general.alignment' },
+    },
+    {
+      name: 'general.alignment that is not a power of two',
+      file: () => encodeGguf([...metadata, meta.u32('general.alignment', 48)], tensors),
+      problem: ['metadata key "general.alignment" is 48, not a power of two'],
+      where: { key: 'general.alignment' },
+    },
+    {
+      name: 'general.alignment 0',
+      file: () => encodeGguf([...metadata, meta.u32('general.alignment', 0)], tensors),
+      problem: ['metadata key "general.alignment" is 0, not a power of two'],
+      where: { key: 'general.alignment' },
+    },
+    {
+      name: 'a duplicate tensor name',
+      file: () => encodeGguf(metadata, [...tensors, { ...(tensors[0] as GgufTensorInput) }]),
+      problem: ['tensor "first" appears twice'],
+      where: { tensor: 'first' },
+    },
+    {
+      name: 'a tensor name longer than llama.cpp allows',
+      file: () => encodeGguf(metadata, [{ ...(tensors[0] as GgufTensorInput), name: 'x'.repeat(64) }]),
+      problem: ['is 64 bytes long; llama.cpp allows at most 63'],
+    },
+    {
+      name: 'a tensor with 0 dimensions',
+      file: () => patched((f) => f.writeUInt32LE(0, after(f, 'first'))),
+      problem: ['tensor "first" has 0 dimensions (1 to 4 allowed)'],
+      where: { tensor: 'first' },
+    },
+    {
+      name: 'a tensor with 5 dimensions',
+      file: () => patched((f) => f.writeUInt32LE(5, after(f, 'first'))),
+      problem: ['tensor "first" has 5 dimensions (1 to 4 allowed)'],
+      where: { tensor: 'first' },
+    },
+    {
+      name: 'an absurd dimension (2^41)',
+      file: () => patched((f) => f.writeBigUInt64LE(2n ** 41n, after(f, 'first') + 4)),
+      problem: ['a dimension of "first" is 2199023255552'],
+    },
+    {
+      name: 'an unknown ggml type id',
+      file: () => patched((f) => f.writeUInt32LE(99, typeField(f, 'first'))),
+      problem: ['tensor "first" has unknown ggml type 99'],
+      where: { tensor: 'first' },
+    },
+    {
+      name: 'a removed ggml type id (4, Q4_2)',
+      file: () => patched((f) => f.writeUInt32LE(4, typeField(f, 'second'))),
+      problem: ['tensor "second" has unknown ggml type 4'],
+      where: { tensor: 'second' },
+    },
+    {
+      name: 'a quantized tensor whose rows are not whole blocks',
+      file: () => patched((f) => f.writeUInt32LE(8, typeField(f, 'second'))),
+      problem: ['tensor "second" has first dimension 4, not a multiple of the Q8_0 block size 32'],
+      where: { tensor: 'second' },
+    },
+    {
+      name: 'a misaligned tensor data offset',
+      file: () => patched((f) => f.writeBigUInt64LE(33n, offsetField(f, 'second'))),
+      problem: ['tensor "second" data offset 33 is not aligned to 32 bytes'],
+      where: { tensor: 'second' },
+    },
+    {
+      name: 'overlapping tensor data',
+      file: () => patched((f) => f.writeBigUInt64LE(0n, offsetField(f, 'second'))),
+      problem: [
+        'tensor "second" data offset 0 is not where llama.cpp expects it (32',
+        'overlaps or has gaps',
+      ],
+      where: { tensor: 'second' },
+    },
+    {
+      name: 'a tensor data offset past the end of the file',
+      file: () => patched((f) => f.writeBigUInt64LE(2n ** 32n, offsetField(f, 'second'))),
+      problem: ['tensor "second" data offset 4294967296 is not where llama.cpp expects it'],
+      where: { tensor: 'second' },
+    },
+    {
+      name: 'tensor data cut short',
+      file: () => valid.subarray(0, valid.length - 16),
+      problem: ['the file is truncated', 'tensor "second" is cut off'],
+      where: { tensor: 'second' },
+    },
+  ];
+
+  it('accepts the unmodified file the cases are made from', async () => {
+    const path = join(dir, 'structure-valid.gguf');
+    await writeFile(path, valid);
+    await expect(validateGgufFile(path)).resolves.toMatchObject({
+      tensors: [{ name: 'first' }, { name: 'second' }],
+    });
+  });
+
+  for (const attack of cases) {
+    it(attack.name, async () => {
+      const path = join(dir, `structure-${attack.name.replace(/\W+/g, '-')}.gguf`);
+      await writeFile(path, attack.file());
+      await expectRejected(path, attack.problem);
+      if (attack.where) {
+        const error = (await validateGgufFile(path).catch(
+          (caught: unknown) => caught,
+        )) as GgufValidationError;
+        expect({ key: error.key, tensor: error.tensor }).toMatchObject(attack.where);
+      }
+    });
+  }
+
+  it('a directory named like a model file', async () => {
+    const path = join(dir, 'folder.gguf');
+    await mkdir(path);
+    await expectRejected(path, ['not a regular file']);
   });
 });

@@ -35,6 +35,8 @@ class NeedMoreBytes extends Error {}
 const MAX_STRING_BYTES = 1 << 26;
 const MAX_ENTRIES = 1 << 24;
 const MAX_DIMENSIONS = 4;
+/** llama.cpp's GGML_MAX_NAME: a tensor name must fit in 63 bytes plus its terminating zero. */
+const MAX_TENSOR_NAME_BYTES = 63;
 
 class Cursor {
   offset = 0;
@@ -156,6 +158,12 @@ function parseHeader(filePath: string, buffer: Buffer, endOfFile: boolean, fileS
   const tensors: GgufTensorInfo[] = [];
   for (let i = 0; i < tensorCount; i++) {
     const name = cursor.string(`tensor name #${i}`);
+    if (Buffer.byteLength(name) > MAX_TENSOR_NAME_BYTES) {
+      fail(
+        `tensor name #${i} ("${name.slice(0, 40)}...") is ${Buffer.byteLength(name)} bytes long; llama.cpp allows at most ${MAX_TENSOR_NAME_BYTES}`,
+        { tensor: name },
+      );
+    }
     const dimensionCount = cursor.u32();
     if (dimensionCount < 1 || dimensionCount > MAX_DIMENSIONS) {
       fail(`tensor "${name}" has ${dimensionCount} dimensions (1 to ${MAX_DIMENSIONS} allowed)`, {
@@ -180,11 +188,29 @@ function parseHeader(filePath: string, buffer: Buffer, endOfFile: boolean, fileS
     tensors.push({ name, dimensions, type, offset, byteSize: (elements / blockSize) * blockBytes });
   }
 
-  const alignmentValue = metadata['general.alignment'];
-  const alignment =
-    typeof alignmentValue === 'number' && alignmentValue > 0 ? alignmentValue : GGUF_DEFAULT_ALIGNMENT;
+  const alignment = readAlignment(metadata, metadataTypes, fail);
   const dataOffset = Math.ceil(cursor.offset / alignment) * alignment;
   return { filePath, version, metadata, metadataTypes, tensors, alignment, dataOffset, fileSize };
+}
+
+/**
+ * `general.alignment`, checked as llama.cpp reads it: it asserts (aborting the process) that the key is
+ * a u32, and refuses a value that is not a power of two.
+ */
+function readAlignment(
+  metadata: Record<string, GgufValue>,
+  metadataTypes: Record<string, GgufTypeName>,
+  fail: (message: string, where: { key?: string }) => never,
+): number {
+  const key = 'general.alignment';
+  const type = metadataTypes[key];
+  if (type === undefined) return GGUF_DEFAULT_ALIGNMENT;
+  if (type !== 'u32')
+    fail(`metadata key "${key}" has type ${type}, expected u32 (llama.cpp aborts on any other)`, { key });
+  const value = metadata[key] as number;
+  if (value === 0 || (value & (value - 1)) !== 0)
+    fail(`metadata key "${key}" is ${value}, not a power of two`, { key });
+  return value;
 }
 
 /**

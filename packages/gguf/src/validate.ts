@@ -494,9 +494,13 @@ function checkTensors(m: MetadataReader, info: GgufFileInfo, specs: TensorSpec[]
   }
 }
 
-/** Header-level checks every GGUF must pass: unique names, aligned offsets, data section complete. */
+/**
+ * Header-level checks every GGUF must pass: unique names, aligned offsets, each tensor's data right
+ * after the previous one's (padded to the alignment, as llama.cpp requires), data section complete.
+ */
 function checkLayout(m: MetadataReader, info: GgufFileInfo): void {
   const seen = new Set<string>();
+  let expectedOffset = 0;
   let end = 0;
   for (const tensor of info.tensors) {
     if (seen.has(tensor.name)) m.fail(`tensor "${tensor.name}" appears twice`, { tensor: tensor.name });
@@ -509,7 +513,14 @@ function checkLayout(m: MetadataReader, info: GgufFileInfo): void {
         },
       );
     }
-    end = Math.max(end, tensor.offset + tensor.byteSize);
+    if (tensor.offset !== expectedOffset) {
+      m.fail(
+        `tensor "${tensor.name}" data offset ${tensor.offset} is not where llama.cpp expects it (${expectedOffset}: right after the previous tensor's data, padded to ${info.alignment} bytes); the tensor data overlaps or has gaps`,
+        { tensor: tensor.name },
+      );
+    }
+    expectedOffset += Math.ceil(tensor.byteSize / info.alignment) * info.alignment;
+    end = tensor.offset + tensor.byteSize;
   }
   const needed = info.dataOffset + end;
   if (info.fileSize < needed) {

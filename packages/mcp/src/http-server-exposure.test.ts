@@ -361,3 +361,24 @@ describe('mcp serve: forged and stale session ids', () => {
     expect(elsewhere.message?.error?.message).toMatch(/initialize a new session/);
   });
 });
+
+describe('mcp serve: the default 1 MiB JSON-RPC body limit', () => {
+  /** An initialize request padded to exactly `bytes` bytes. */
+  function initializeOf(bytes: number): string {
+    const padded = (pad: string) =>
+      JSON.stringify({ ...JSON.parse(initialize), params: { ...JSON.parse(initialize).params, pad } });
+    const body = padded('x'.repeat(bytes - padded('').length));
+    expect(Buffer.byteLength(body)).toBe(bytes);
+    return body;
+  }
+
+  it('answers a body of exactly 1 MiB and refuses one byte more with 413, then keeps serving', async () => {
+    const server = await start();
+    const atLimit = await send(server, { body: initializeOf(1024 * 1024) });
+    expect(atLimit.status).toBe(200);
+    const over = await send(server, { body: initializeOf(1024 * 1024 + 1) });
+    expect(over.status).toBe(413);
+    expect(over.message?.error?.message).toMatch(/1048576/);
+    expect((await listTools(server, atLimit.session as string)).status).toBe(200);
+  });
+});

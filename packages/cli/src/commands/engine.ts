@@ -6,11 +6,12 @@ import {
   nativeBuildPlan,
 } from '@hearth/model';
 import type { Command } from 'commander';
+import { integerOption } from '../number-option.js';
 import { ExitCode, printJson } from '../output.js';
 
 interface EngineBuildOptions {
   force?: boolean;
-  jobs?: string;
+  jobs?: number;
   json?: boolean;
 }
 
@@ -54,7 +55,7 @@ async function engineBuildCommand(options: EngineBuildOptions): Promise<void> {
   const reused = !options.force && Boolean(await findNativeBuild());
   const build = await buildNativeEngine({
     ...(options.force ? { force: true } : {}),
-    ...(options.jobs ? { jobs: Number(options.jobs) } : {}),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
     onProgress: progress.onProgress,
   }).finally(progress.done);
   const seconds = Math.round((Date.now() - started) / 1000);
@@ -100,7 +101,7 @@ export function registerEngineCommand(program: Command): void {
         'Needs git, cmake, a C++ compiler and ninja (Debian/Ubuntu: apt-get install cmake g++ ninja-build git).',
     )
     .option('--force', 'build again even when a build for this machine is cached')
-    .option('--jobs <n>', 'parallel compile jobs (default: cores + 2)')
+    .option('--jobs <n>', 'parallel compile jobs (default: cores + 2)', integerOption('a job count', 1, 1024))
     .option('--json', 'print the installed build as JSON')
     .addHelpText(
       'after',

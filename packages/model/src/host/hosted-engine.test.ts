@@ -55,17 +55,26 @@ describe('HostedEngine: crash isolation and file validation', () => {
   });
 
   it('turns a native crash into ModelCrashedError, then starts a fresh host', async () => {
-    const engine = await HostedEngine.start({ model: await makeTestkitModel('tiny'), threads: 1 });
+    // The cycle model never ends its turn, so the host is surely mid-generation when it is killed: the
+    // kill comes with the first streamed token, not after a guessed delay.
+    const engine = await HostedEngine.start({ model: await makeTestkitModel('cycle'), threads: 1 });
     try {
       // Media and schemas that crashed llama.cpp are refused before the host sees them now (see
       // "hostile requests" below), so the crash here is the signal a native bug delivers.
       const firstPid = engine.hostPid as number;
-      const long = engine.generate({
-        messages: [{ role: 'user', content: 'Count to a thousand.' }],
-        maxTokens: 4000,
-      });
-      setTimeout(() => process.kill(firstPid, 'SIGSEGV'), 300);
-      const error = await long.then(
+      let killed = false;
+      const error = await (async () => {
+        for await (const delta of engine.stream({
+          messages: [{ role: 'user', content: 'abc' }],
+          maxTokens: 100_000,
+          sampling: { greedy: true },
+        })) {
+          if (delta.type === 'text' && !killed) {
+            killed = true;
+            process.kill(firstPid, 'SIGSEGV');
+          }
+        }
+      })().then(
         () => undefined,
         (reason: unknown) => reason,
       );

@@ -112,6 +112,28 @@ describe('generated family', () => {
     );
   });
 
+  it('grows the cycle vocabulary with unused fillers only, the default staying as it was', async () => {
+    const base = await readGgufFile(await makeTestkitModel('cycle', { dir }));
+    const target = await makeTestkitModel('cycle', { dir, vocabularySize: 1024 });
+    const grown = await readGgufFile(target);
+    const drafter = await makeTestkitModel('cycle-assistant', { dir, vocabularySize: 1024 });
+    await validateGgufFile(drafter, { architecture: 'gemma4-assistant', target });
+    const tokens = (info: typeof base) => info.metadata['tokenizer.ggml.tokens'] as string[];
+    const types = (info: typeof base) => info.metadata['tokenizer.ggml.token_type'] as number[];
+    expect(tokens(base)).toHaveLength(768);
+    expect(tokens(grown)).toHaveLength(1024);
+    expect(tokens(grown).slice(0, 768)).toEqual(tokens(base));
+    expect(grown.metadata['tokenizer.ggml.merges']).toEqual(base.metadata['tokenizer.ggml.merges']);
+    expect(new Set(types(grown).slice(768))).toEqual(new Set([5])); // llama.cpp's "unused"
+    expect(grown.tensors.find((tensor) => tensor.name === 'output.weight')?.dimensions).toEqual([64, 1024]);
+    expect(encodeTestkitModel('cycle', { vocabularySize: 768 }).equals(encodeTestkitModel('cycle'))).toBe(
+      true,
+    );
+    await expect(makeTestkitModel('cycle', { dir, vocabularySize: 512 })).rejects.toThrow(
+      'cycle vocabularySize must be an integer >= 768, got 512',
+    );
+  });
+
   it('has the Gemma 4 tokenizer, chat template and untied head', async () => {
     const info = await readGgufFile(await makeTestkitModel('tiny', { dir }));
     const tokens = info.metadata['tokenizer.ggml.tokens'] as string[];

@@ -313,6 +313,20 @@ describe('cycle (designed weights)', () => {
     }
   });
 
+  it("keeps its output and its drafts' acceptance with a larger vocabulary of unused fillers", async () => {
+    const sizes = { dir, vocabularySize: 4096 };
+    const model = await makeTestkitModel('cycle', sizes);
+    const drafter = await makeTestkitModel('cycle-assistant', sizes);
+    const prompt = 'the quick brown fox';
+    const speculative = { type: 'draft-mtp', n_max: 4, draft: { model: drafter } } as const;
+    const drafted = await withContext({ model, model_draft: drafter, speculative }, (context) =>
+      slotCompletion(context, { prompt, n_predict: 40, ...greedy, speculative }),
+    );
+    expect(drafted.text).toBe(expectedCycleText(prompt, 40));
+    expect(drafted.draft_tokens ?? 0).toBeGreaterThan(0);
+    expect(drafted.draft_tokens_accepted).toBe(drafted.draft_tokens);
+  });
+
   it('with cycle-assistant: MTP output identical to plain decoding, most drafts accepted', async () => {
     const prompt = 'count with me: a';
     const plain = await withContext({ model: family.cycle }, (context) =>

@@ -11,12 +11,15 @@
  *    llama.cpp's own `llama-bench` from the same build, on the same GGUF (the designed F16 pair).
  * 5. (with a native build) MTP on/off with the native engine on the designed F16 pair at 100% and
  *    about 80% draft accuracy, after what a k-token batch costs in single steps.
+ * 6. (with a native build) the drafter's cost at the real vocabulary size: MTP on/off on the same
+ *    designed pair with the testkit's 768 tokens and with Gemma 4's 262,144 (drafter-vocabulary.ts).
  *
  * Environment: HEARTH_BENCH_ROUNDS (default 3), HEARTH_BENCH_TOKENS (default 256),
  * HEARTH_BENCH_MTP_CYCLE (JSON CycleOptions, default F32 hidden 256, FFN 2048, 4 layers),
  * HEARTH_BENCH_DRAFT_MAX (default 8), HEARTH_BENCH_THREADS (default 1), HEARTH_BENCH_NATIVE_CYCLE
  * (JSON CycleOptions of sections 4-5, default F16 hidden 1024, FFN 4096, 8 layers: 216 MB),
- * HEARTH_BENCH_NATIVE_TOKENS (default 128), HEARTH_BENCH_NATIVE_DRAFT_MAX (default 4).
+ * HEARTH_BENCH_NATIVE_TOKENS (default 128), HEARTH_BENCH_NATIVE_DRAFT_MAX (default 4),
+ * HEARTH_BENCH_VOCAB_CYCLE (JSON CycleOptions of section 6, default F16 hidden 256, FFN 1024, 4 layers).
  * The report goes to stdout; llama.cpp's load log (from the in-process contexts) goes to stderr,
  * so `npm run bench 2>/dev/null` shows the report alone.
  */
@@ -28,6 +31,7 @@ import { LlamaNodeEngine } from '../src/engine/llama-node/llama-node-engine.js';
 import { toLlamaSampling } from '../src/engine/llama-node/sampling.js';
 import { HostedEngine } from '../src/host/hosted-engine.js';
 import { findNativeBuild } from '../src/native/build-native-engine.js';
+import { drafterVocabularyCost, GEMMA4_VOCABULARY_SIZE } from './drafter-vocabulary.js';
 import { enginesVsLlamaBench, nativeMtp } from './native.js';
 import { fixed, median, table } from './report.js';
 
@@ -47,6 +51,11 @@ const nativeCycle: CycleOptions = JSON.parse(
 ) as CycleOptions;
 const nativeTokens = Number(process.env.HEARTH_BENCH_NATIVE_TOKENS ?? 128);
 const nativeDraftMax = Number(process.env.HEARTH_BENCH_NATIVE_DRAFT_MAX ?? 4);
+/** Small layers, so that the vocabulary-wide heads dominate at 262,144 tokens (target file ~280 MB). */
+const vocabularyCycle: CycleOptions = JSON.parse(
+  process.env.HEARTH_BENCH_VOCAB_CYCLE ??
+    '{"hiddenSize":256,"layers":4,"feedForwardLength":1024,"weightType":"F16"}',
+) as CycleOptions;
 const greedy = toLlamaSampling({ greedy: true });
 const prompt: Message[] = [{ role: 'user', content: 'abc' }];
 /** Long enough that the conversation outgrows the testkit model's 512-token sliding window. */
@@ -255,8 +264,17 @@ const versus = build ? await enginesVsLlamaBench(build, nativeCycle, nativeSetti
 const nativeMtpResults = build
   ? await nativeMtp(build, nativeCycle, [1, 0.8], nativeDraftMax, nativeSettings)
   : undefined;
+const vocabularyCosts = build
+  ? await drafterVocabularyCost(
+      build,
+      vocabularyCycle,
+      [768, GEMMA4_VOCABULARY_SIZE],
+      nativeDraftMax,
+      nativeSettings,
+    )
+  : [];
 if (!build)
-  console.log("\n4-5. Native engine: skipped, no build for this machine (run 'hearth engine build')");
+  console.log("\n4-6. Native engine: skipped, no build for this machine (run 'hearth engine build')");
 console.log('\nSummary');
 const nativeRows =
   versus && nativeMtpResults
@@ -291,4 +309,9 @@ table([
     'only the new turn + a few',
   ],
   ...nativeRows,
+  ...vocabularyCosts.map((cost) => [
+    `native MTP on / off at ${cost.vocabularySize.toLocaleString('en-US')} tokens`,
+    `${fixed(cost.nativeSpeedup, 2)}x (drafter ${fixed(cost.msPerDraftedToken, 2)} ms per drafted token; llama-node ${fixed(cost.llamaNodeSpeedup, 2)}x)`,
+    'measured, no goal',
+  ]),
 ]);

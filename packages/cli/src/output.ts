@@ -25,6 +25,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   USAGE: ExitCode.usage,
   // @hearth/engine: media or a JSON Schema refused before any engine sees it
   JSON_SCHEMA_UNSUPPORTED: ExitCode.usage,
+  STREAM_INCOMPLETE: ExitCode.failure,
   // @hearth/core
   RUN_INPUT: ExitCode.usage,
   CONFIG_UNREADABLE: ExitCode.usage,

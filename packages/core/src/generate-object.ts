@@ -8,6 +8,7 @@ import type {
   SamplingOptions,
   Usage,
 } from '@hearth/engine';
+import { readStreamResult } from '@hearth/engine';
 import { z } from 'zod';
 import { NoObjectGeneratedError } from './generate-object-error.js';
 import { type Attachment, userContent } from './media.js';
@@ -134,11 +135,7 @@ export async function streamReply(
   request: GenerateRequest,
   onToken?: (text: string) => void,
 ): Promise<GenerateResult> {
-  for await (const delta of engine.stream(request)) {
-    if (delta.type === 'text') onToken?.(delta.text);
-    if (delta.type === 'done') return delta.result;
-  }
-  throw new Error(`engine "${engine.info.engine}" ended its stream without a result`);
+  return readStreamResult(engine.stream(request), engine.info.engine, onToken);
 }
 
 /** zod schemas that validate one way but are shown to the model as a given JSON Schema. */

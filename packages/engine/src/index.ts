@@ -8,3 +8,4 @@ export { PushIterator } from './push-iterator.js';
 export type * from './run.js';
 export { runStatuses } from './run.js';
 export * from './schema-check/index.js';
+export { IncompleteStreamError, readStreamResult, streamGeneration } from './streams.js';

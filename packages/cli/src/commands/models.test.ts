@@ -165,7 +165,7 @@ describe('hearth models', () => {
     expect(preset.stdout).toContain('not downloaded');
 
     const unknown = await hearth(['models', 'info', 'gemma-9']);
-    expect(unknown.code).toBe(3);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown model "gemma-9"/);
   });
 
@@ -205,7 +205,7 @@ describe('hearth models', () => {
     expect(autoFits.every((entry) => entry.verdict === 'too-big')).toBe(true);
 
     const bad = await hearth(['models', 'fit', 'tiny', '--context', 'lots']);
-    expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(/expected a whole number of tokens/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--context <tokens>' argument 'lots' is invalid. expected a token count/);
   });
 });

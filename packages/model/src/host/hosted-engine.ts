@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Engine, EngineInfo, GenerateDelta, GenerateRequest, GenerateResult } from '@hearth/engine';
-import { PushIterator } from '@hearth/engine';
+import { readStreamResult, streamGeneration } from '@hearth/engine';
 import type { LlamaNodeEngineOptions } from '../engine/llama-node/llama-node-engine.js';
 import { validateLlamaNodeFiles } from '../engine/llama-node/validate-files.js';
 import { ModelCrashedError } from '../errors/model-crashed-error.js';
@@ -260,11 +260,8 @@ export class HostedEngine implements Engine {
     return this.host?.alive ? this.host.pid : undefined;
   }
 
-  async generate(request: GenerateRequest): Promise<GenerateResult> {
-    let result: GenerateResult | undefined;
-    for await (const delta of this.stream(request)) if (delta.type === 'done') result = delta.result;
-    if (!result) throw new Error('The model host ended a generation without a result');
-    return result;
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return readStreamResult(this.stream(request), this.info.engine);
   }
 
   async *stream(unchecked: GenerateRequest): AsyncIterable<GenerateDelta> {
@@ -272,25 +269,11 @@ export class HostedEngine implements Engine {
     // host, so requests in flight there are not disturbed.
     const request = await checkGenerateRequest(unchecked);
     const host = await this.liveHost();
-    // A consumer that stops iterating early cancels the generation in the host.
-    const stopped = new AbortController();
-    const signal = request.signal ? AbortSignal.any([request.signal, stopped.signal]) : stopped.signal;
-    const deltas = new PushIterator<GenerateDelta>();
-    host
-      .call({ ...request, signal }, (delta) => deltas.push(delta))
-      .then(
-        () => deltas.end(),
-        (error: unknown) => deltas.fail(error),
-      );
-    let finished = false;
-    try {
-      for await (const delta of deltas) {
-        if (delta.type === 'done') finished = true;
-        yield delta;
-      }
-    } finally {
-      if (!finished) stopped.abort();
-    }
+    // The host relays its child's deltas, `done` included.
+    yield* streamGeneration(request, async (request, onDelta) => {
+      await host.call(request, onDelta);
+      return undefined;
+    });
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ import type {
   GenerateResult,
   MtpStats,
 } from '@hearth/engine';
-import { PushIterator } from '@hearth/engine';
+import { streamGeneration } from '@hearth/engine';
 import { forcedToolCallSchema, Gemma4ReplyReader } from '../engine/gemma4-reply.js';
 import { toLlamaChat } from '../engine/llama-node/chat-messages.js';
 import { toLlamaSampling } from '../engine/llama-node/sampling.js';
@@ -173,27 +173,8 @@ export class NativeEngine implements Engine {
     return this.run(request, () => {});
   }
 
-  async *stream(request: GenerateRequest): AsyncIterable<GenerateDelta> {
-    // A consumer that stops iterating early cancels the generation.
-    const stopped = new AbortController();
-    const signal = request.signal ? AbortSignal.any([request.signal, stopped.signal]) : stopped.signal;
-    const deltas = new PushIterator<GenerateDelta>();
-    this.run({ ...request, signal }, (delta) => deltas.push(delta)).then(
-      (result) => {
-        deltas.push({ type: 'done', result });
-        deltas.end();
-      },
-      (error: unknown) => deltas.fail(error),
-    );
-    let finished = false;
-    try {
-      for await (const delta of deltas) {
-        if (delta.type === 'done') finished = true;
-        yield delta;
-      }
-    } finally {
-      if (!finished) stopped.abort();
-    }
+  stream(request: GenerateRequest): AsyncIterable<GenerateDelta> {
+    return streamGeneration(request, (request, onDelta) => this.run(request, onDelta));
   }
 
   async close(): Promise<void> {

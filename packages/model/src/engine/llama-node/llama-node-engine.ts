@@ -11,7 +11,7 @@ import type {
   GenerateResult,
   MtpStats,
 } from '@hearth/engine';
-import { PushIterator } from '@hearth/engine';
+import { streamGeneration } from '@hearth/engine';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { GenerationFailedError } from '../../errors/generation-failed-error.js';
@@ -186,27 +186,9 @@ export class LlamaNodeEngine implements Engine {
     return this.enqueue(() => this.run(request, () => {}));
   }
 
-  async *stream(request: GenerateRequest): AsyncIterable<GenerateDelta> {
-    // A consumer that stops iterating early cancels the generation, so the queue moves on.
-    const stopped = new AbortController();
-    const signal = request.signal ? AbortSignal.any([request.signal, stopped.signal]) : stopped.signal;
-    const deltas = new PushIterator<GenerateDelta>();
-    this.enqueue(() => this.run({ ...request, signal }, (delta) => deltas.push(delta))).then(
-      (result) => {
-        deltas.push({ type: 'done', result });
-        deltas.end();
-      },
-      (error: unknown) => deltas.fail(error),
-    );
-    let finished = false;
-    try {
-      for await (const delta of deltas) {
-        if (delta.type === 'done') finished = true;
-        yield delta;
-      }
-    } finally {
-      if (!finished) stopped.abort();
-    }
+  stream(request: GenerateRequest): AsyncIterable<GenerateDelta> {
+    // Queued like generate: one completion at a time in the slot.
+    return streamGeneration(request, (request, onDelta) => this.enqueue(() => this.run(request, onDelta)));
   }
 
   async close(): Promise<void> {

@@ -14,7 +14,7 @@ import type {
   ToolCall,
   ToolSpec,
 } from '@hearth/engine';
-import { PushIterator } from '@hearth/engine';
+import { PushIterator, readStreamResult } from '@hearth/engine';
 import {
   type ChatModelFunctions,
   type ChatWrapper,
@@ -184,11 +184,8 @@ class NodeLlamaCppEngine implements Engine {
     };
   }
 
-  async generate(request: GenerateRequest): Promise<GenerateResult> {
-    for await (const delta of this.stream(request)) {
-      if (delta.type === 'done') return delta.result;
-    }
-    throw new Error('node-llama-cpp stream ended without a result');
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return readStreamResult(this.stream(request), 'node-llama-cpp');
   }
 
   stream(request: GenerateRequest): AsyncIterable<GenerateDelta> {

@@ -13,6 +13,7 @@ import type {
   ToolCall,
   Usage,
 } from '@hearth/engine';
+import { readStreamResult } from '@hearth/engine';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { OpenAIRequestError } from '../../errors/openai-request-error.js';
 import { checkOptions } from '../check-options.js';
@@ -184,11 +185,8 @@ class OpenAIEngine implements Engine {
     readonly info: EngineInfo,
   ) {}
 
-  async generate(request: GenerateRequest): Promise<GenerateResult> {
-    for await (const delta of this.stream(request)) {
-      if (delta.type === 'done') return delta.result;
-    }
-    throw new Error('openai stream ended without a result');
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return readStreamResult(this.stream(request), 'openai');
   }
 
   async *stream(request: GenerateRequest): AsyncGenerator<GenerateDelta> {

@@ -59,6 +59,8 @@ afterAll(async () => {
 });
 
 const prompts = ['Say hello.', 'Name a colour.', 'Count to three.', 'Tell me a story.'];
+/** Prompts whose greedy answer from the tiny model runs past 200 tokens: a hang-up is always mid-stream. */
+const longPrompts = ['Name a colour.', 'Count to three.'];
 
 function plainRequest(prompt: string): OpenAI.ChatCompletionCreateParamsNonStreaming {
   return { model: 'tiny', messages: [{ role: 'user', content: prompt }], max_tokens: 6, temperature: 0 };
@@ -68,7 +70,14 @@ function plainRequest(prompt: string): OpenAI.ChatCompletionCreateParamsNonStrea
 async function hangUpMidStream(prompt: string): Promise<{ chunksBeforeHangUp: number; finished: boolean }> {
   const hangUp = new AbortController();
   const stream = await client.chat.completions.create(
-    { model: 'tiny', messages: [{ role: 'user', content: prompt }], max_tokens: 1000, stream: true },
+    // Greedy, so no hang-up is outrun by a sampled end of turn in its first tokens (see longPrompts).
+    {
+      model: 'tiny',
+      messages: [{ role: 'user', content: prompt }],
+      max_tokens: 1000,
+      temperature: 0,
+      stream: true,
+    },
     { signal: hangUp.signal },
   );
   let chunksBeforeHangUp = 0;
@@ -94,6 +103,8 @@ describe('hearth serve under load keeps one model host and answers every request
         (await client.chat.completions.create(plainRequest(prompt))).choices[0]?.message.content ?? null,
       );
     }
+    // Non-empty, so "the same answer" cannot hold by two requests both failing to say anything.
+    for (const [prompt, answer] of alone) expect(answer, prompt).toMatch(/\S/);
     const asked = Array.from({ length: 20 }, (_, index) => prompts[index % prompts.length] as string);
     const answers = await Promise.all(
       asked.map((prompt) => client.chat.completions.create(plainRequest(prompt))),
@@ -110,10 +121,11 @@ describe('hearth serve under load keeps one model host and answers every request
   it('survives 90 clients hanging up mid-stream, with innocent requests between them', async () => {
     const innocentAnswer = (await client.chat.completions.create(plainRequest('Say hello.'))).choices[0]
       ?.message.content;
+    expect(innocentAnswer).toMatch(/\S/);
     // Nine waves of ten hang-ups, each wave with an innocent plain request and an innocent stream beside it.
     for (let wave = 0; wave < 9; wave++) {
       const hangUps = Array.from({ length: 10 }, (_, index) =>
-        hangUpMidStream(prompts[index % prompts.length] as string),
+        hangUpMidStream(longPrompts[index % longPrompts.length] as string),
       );
       const innocent = client.chat.completions.create(plainRequest('Say hello.'));
       const innocentStream = (async () => {

@@ -26,29 +26,34 @@ interface DecodeMeasure {
   accepted: number;
 }
 
-async function measureDecode(
-  engine: Engine,
-  settings: BenchSettings,
-  request: Partial<GenerateRequest> = {},
-): Promise<DecodeMeasure> {
-  const speeds: number[] = [];
-  const sum = { decodeMs: 0, steps: 0, drafted: 0, accepted: 0 };
+type DecodeRun = { engine: Engine; request?: Partial<GenerateRequest> };
+
+/**
+ * Measures each run in interleaved rounds (off, on, off, on, ...), so a change in machine load hits
+ * MTP on and off alike.
+ */
+async function measureDecode(settings: BenchSettings, runs: DecodeRun[]): Promise<DecodeMeasure[]> {
+  const speeds = runs.map((): number[] => []);
+  const sums = runs.map(() => ({ decodeMs: 0, steps: 0, drafted: 0, accepted: 0 }));
   for (let round = 0; round < settings.rounds; round++) {
-    const result = await engine.generate({
-      messages: [{ role: 'user', content: 'abc' }],
-      maxTokens: settings.tokens,
-      sampling: { greedy: true },
-      ...request,
-    });
-    speeds.push(result.timings.decodeTokensPerSecond);
-    sum.decodeMs += result.timings.decodeMs;
-    const accepted = result.mtp?.used ? result.mtp.accepted : 0;
-    // The first token comes from the prefill; each decode step then yields its accepted drafts + 1.
-    sum.steps += result.usage.completionTokens - 1 - accepted;
-    sum.drafted += result.mtp?.used ? result.mtp.drafted : 0;
-    sum.accepted += accepted;
+    for (const [index, { engine, request }] of runs.entries()) {
+      const result = await engine.generate({
+        messages: [{ role: 'user', content: 'abc' }],
+        maxTokens: settings.tokens,
+        sampling: { greedy: true },
+        ...request,
+      });
+      const sum = sums[index] ?? { decodeMs: 0, steps: 0, drafted: 0, accepted: 0 };
+      speeds[index]?.push(result.timings.decodeTokensPerSecond);
+      sum.decodeMs += result.timings.decodeMs;
+      const accepted = result.mtp?.used ? result.mtp.accepted : 0;
+      // The first token comes from the prefill; each decode step then yields its accepted drafts + 1.
+      sum.steps += result.usage.completionTokens - 1 - accepted;
+      sum.drafted += result.mtp?.used ? result.mtp.drafted : 0;
+      sum.accepted += accepted;
+    }
   }
-  return { speed: median(speeds), ...sum };
+  return sums.map((sum, index) => ({ speed: median(speeds[index] ?? []), ...sum }));
 }
 
 export interface VocabularyCost {
@@ -104,20 +109,26 @@ export async function drafterVocabularyCost(
     const drafter = await makeTestkitModel('cycle-assistant', options);
 
     const plain = await NativeEngine.start({ model, threads: settings.threads, build });
-    const nativeOff = await measureDecode(plain, settings).finally(() => plain.close());
     const drafting = await NativeEngine.start({ model, drafter, draftMax, threads: settings.threads, build });
-    const nativeOn = await measureDecode(drafting, settings).finally(() => drafting.close());
-
     const hosted = await HostedEngine.start({ model, drafter, draftMax, threads: settings.threads });
-    let llamaNode: { off: DecodeMeasure; on: DecodeMeasure };
+    let measured: DecodeMeasure[];
     try {
-      llamaNode = {
-        off: await measureDecode(hosted, settings, { engineOptions: { 'llama-node': { mtp: false } } }),
-        on: await measureDecode(hosted, settings, { engineOptions: { 'llama-node': { mtp: true } } }),
-      };
+      measured = await measureDecode(settings, [
+        { engine: plain },
+        { engine: drafting },
+        { engine: hosted, request: { engineOptions: { 'llama-node': { mtp: false } } } },
+        { engine: hosted, request: { engineOptions: { 'llama-node': { mtp: true } } } },
+      ]);
     } finally {
-      await hosted.close();
+      await Promise.all([plain.close(), drafting.close(), hosted.close()]);
     }
+    const [nativeOff, nativeOn, llamaNodeOff, llamaNodeOn] = measured as [
+      DecodeMeasure,
+      DecodeMeasure,
+      DecodeMeasure,
+      DecodeMeasure,
+    ];
+    const llamaNode = { off: llamaNodeOff, on: llamaNodeOn };
 
     const perStep = (run: DecodeMeasure) => run.decodeMs / run.steps;
     const native = { plain: perStep(nativeOff), drafted: msPerDraftedToken(nativeOn, perStep(nativeOff)) };

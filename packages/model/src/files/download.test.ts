@@ -199,9 +199,12 @@ describe('downloadModelFile', () => {
 
   it('fails fast on a server error instead of retrying for minutes', async () => {
     await server.serve('broken.gguf', bigModel, { status: 500 });
-    const started = performance.now();
+    const before = server.requests.length;
     const error = await downloadModelFile(`${server.url}broken.gguf`, { directory: cache }).catch((e) => e);
-    expect(performance.now() - started).toBeLessThan(5000);
+    // Fails fast: the downloader's first answer decides, with no retry loop against the broken server.
+    expect(server.requests.slice(before).map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /broken.gguf',
+    ]);
     expect(error).toMatchObject({ failure: 'http-status', status: 500 });
     expect(error.message).toMatch(/try again later/);
   });
@@ -216,9 +219,8 @@ describe('downloadModelFile', () => {
     const port = server.port;
     await server.stop();
     const uri = `http://127.0.0.1:${port}/model.gguf`;
-    const started = performance.now();
+    // A retry loop here would outlast the test's time limit; the error must come from the first try.
     const error = await downloadModelFile(uri, { directory: cache }).catch((e) => e);
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(ModelOfflineError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/appear to be offline/);
     expect(error.message).toContain('ECONNREFUSED');

@@ -258,10 +258,10 @@ describe('LlamaNodeEngine: MTP on the designed cycle pair', () => {
     for await (const delta of engine.stream(request)) {
       if (delta.type === 'text' && ++seen === 3) break;
     }
-    const started = Date.now();
+    // Were the first generation still decoding its 100,000 tokens, this one would wait behind it past
+    // the test's time limit.
     const next = await engine.generate({ ...request, maxTokens: 5 });
     expect(next.text).toBe('abcde');
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
 

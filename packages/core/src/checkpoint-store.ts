@@ -260,9 +260,26 @@ function readStore(path: string): {
       },
       ...empty,
     };
-  const db = openDatabase(path);
+  let db: SqlDatabase | undefined;
   try {
+    db = openDatabase(path);
     db.exec('PRAGMA query_only=1');
+  } catch (error) {
+    db?.close();
+    // Damage can show as early as opening the file (which page is hit depends on the store's layout):
+    // that is a finding to report, not a reason for the report to fail.
+    return {
+      report: {
+        ...base,
+        healthy: false,
+        problem: (error as Error).message,
+        readable: { checkpoints: 0, writes: 0 },
+        threads: [],
+      },
+      ...empty,
+    };
+  }
+  try {
     const problem = integrityProblem(db);
     const checkpoints = readableRows(db, 'checkpoints', CHECKPOINT_COLUMNS);
     const writes = readableRows(db, 'writes', WRITE_COLUMNS);

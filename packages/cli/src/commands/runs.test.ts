@@ -52,13 +52,13 @@ describe('hearth runs doctor', () => {
     closeSync(fd);
 
     const blocked = await hearth(['run', counted, '--thread', 'fourth', '--workdir', workdir], home);
-    expect(blocked.code).toBe(1);
+    expect(blocked.code, blocked.stderr).toBe(1);
     expect(blocked.stderr).toContain(`The checkpoint store ${store} is damaged`);
     expect(blocked.stderr).toMatch(/hearth runs doctor --checkpoints .* --repair/);
 
     const damaged = await hearth(['runs', 'doctor'], home);
-    expect(damaged.code).toBe(1);
-    expect(damaged.stdout).toMatch(/DAMAGED: /);
+    expect(damaged.code, damaged.stderr).toBe(1);
+    expect(damaged.stdout, damaged.stderr).toMatch(/DAMAGED: /);
     expect(damaged.stdout).toMatch(/hearth runs doctor --repair/);
 
     const repaired = await hearth(['runs', 'doctor', '--repair', '--json'], home);

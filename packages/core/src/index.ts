@@ -31,7 +31,6 @@ export {
   toolNeedsApproval,
   toolSourceEffects,
 } from './approvals/effects.js';
-export { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from './checkpointer.js';
 export {
   type CheckpointRepair,
   type CheckpointStoreReport,
@@ -39,6 +38,7 @@ export {
   inspectCheckpointStore,
   repairCheckpointStore,
 } from './checkpoint-store.js';
+export { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from './checkpointer.js';
 export {
   type HearthConfig,
   hearthConfigSchema,

@@ -1,23 +1,7 @@
+import { crc32 } from 'node:zlib';
 import { checkImageSize, type ImageInfo } from './image-size.js';
 import type { MediaLimits } from './limits.js';
 import { ByteReader, MediaFormatProblem } from './reader.js';
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array, from: number, to: number): number {
-  let crc = 0xffffffff;
-  for (let i = from; i < to; i++)
-    crc = (CRC_TABLE[(crc ^ (bytes[i] as number)) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 /** Bit depths PNG allows per colour type (PNG spec, table 11.1). */
 const BIT_DEPTHS: Record<number, number[]> = {
@@ -55,7 +39,7 @@ export function inspectPng(bytes: Uint8Array, limits: MediaLimits): ImageInfo {
       );
     }
     const crc = reader.u32be(offset + 8 + length, `the CRC of chunk ${type}`);
-    if (crc32(bytes, offset + 4, offset + 8 + length) !== crc) {
+    if (crc32(bytes.subarray(offset + 4, offset + 8 + length)) !== crc) {
       throw new MediaFormatProblem(`PNG chunk ${type} at byte ${offset} has a bad CRC (the file is corrupt)`);
     }
     if (!info && type !== 'IHDR') throw new MediaFormatProblem('PNG does not start with an IHDR chunk');

@@ -11,6 +11,7 @@ import type {
 import { streamGeneration } from '@hearth/engine';
 import { forcedToolCallSchema, Gemma4ReplyReader } from '../engine/gemma4-reply.js';
 import { toLlamaChat } from '../engine/llama-node/chat-messages.js';
+import type { LlamaNodeEngineOptions } from '../engine/llama-node/llama-node-engine.js';
 import { toLlamaSampling } from '../engine/llama-node/sampling.js';
 import { DEFAULT_CONTEXT_SIZE, validateLlamaNodeFiles } from '../engine/llama-node/validate-files.js';
 import { readServerSentEvents } from '../engine/openai/sse.js';
@@ -36,26 +37,11 @@ const CRASH_GRACE_MS = 1000;
  */
 const PASS_THROUGH_PARSER = JSON.stringify({ parsers: [{ type: 'epsilon' }], rules: {}, root: 0 });
 
-/** How to start the `native` engine. Paths must be local GGUF files. */
-export interface NativeEngineOptions {
-  /** Target model (`gemma4`) GGUF. */
-  model: string;
-  /** MTP drafter (`gemma4-assistant`) GGUF; enables `draft-mtp` speculative decoding. */
-  drafter?: string;
-  /** Unified multimodal projector GGUF; enables image and audio parts. */
-  mmproj?: string;
-  /** Name reported in `info.model` and results; default: the target's file name. */
-  name?: string;
-  /** KV-cache size in tokens; default 8192. */
-  contextSize?: number;
-  /** CPU threads; default: all cores but one (at least 1). */
-  threads?: number;
-  /** Prompt batch size; default 512. */
-  batchSize?: number;
-  /** Tokens the drafter proposes per step; default 4. */
-  draftMax?: number;
-  /** Keep the full sliding-window KV cache so a growing conversation reuses its prefix (default true). */
-  prefixCache?: boolean;
+/**
+ * How to start the `native` engine: the same model set and settings as `llama-node` (both run
+ * llama.cpp), plus what only a separate server process has. Paths must be local GGUF files.
+ */
+export interface NativeEngineOptions extends LlamaNodeEngineOptions {
   /** Load even when the memory estimate is over this machine's memory (default false). */
   skipMemoryCheck?: boolean;
   /** Copy llama-server's log to this process's stderr; default: only when HEARTH_DEBUG is set. */

@@ -1,32 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeMediaFixtures } from '@hearth/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runHearth } from './test-support/hearth-binary.js';
 
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
-/** Runs the real `hearth` binary from the repository root, offline. */
-function hearth(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, HEARTH_OFFLINE: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The real `hearth` binary, run from the repository root (where the example workflows are). */
+const hearth = (args: string[]) => runHearth(args, { cwd: repoRoot });
 
 let fixtures: Awaited<ReturnType<typeof makeMediaFixtures>>;
 beforeAll(async () => {

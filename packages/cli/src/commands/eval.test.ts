@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHearth } from './test-support/hearth-binary.js';
 import { runHearthInProcess } from './test-support/run-in-process.js';
-
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 
 interface Record {
   suite: string;
@@ -113,16 +110,12 @@ describe('hearth eval run', () => {
     const file = join(out, 'results.jsonl');
     const lines = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0);
     // Kill with SIGKILL (no chance to clean up) once a few answers are on disk.
-    await new Promise<void>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], { stdio: 'ignore' });
-      const poll = setInterval(() => {
-        if (lines() >= 5) child.kill('SIGKILL');
-      }, 10);
-      child.on('exit', () => {
-        clearInterval(poll);
-        resolve();
-      });
-    });
+    const killed = startHearth(args);
+    const poll = setInterval(() => {
+      if (lines() >= 5) killed.child.kill('SIGKILL');
+    }, 10);
+    await killed.closed;
+    clearInterval(poll);
     const before = readFileSync(file, 'utf8');
     const finished = before
       .slice(0, before.lastIndexOf('\n') + 1)

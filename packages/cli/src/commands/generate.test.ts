@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { makeMediaFixtures } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runHearth } from './test-support/hearth-binary.js';
 import { runHearthInProcess } from './test-support/run-in-process.js';
 
 interface GenerateJson {
@@ -90,17 +89,9 @@ describe('hearth generate', () => {
   it('exits 3 naming a file that is not GGUF, with no process killed by a signal', async () => {
     const notGguf = join(dir, 'readme.gguf');
     await writeFile(notGguf, '# not a model\n'.repeat(20));
-    const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
-    const result = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', bin, 'generate', '--model', notGguf, '--prompt', 'hi'],
-      {
-        encoding: 'utf8',
-        timeout: 60_000,
-      },
-    );
+    const result = await runHearth(['generate', '--model', notGguf, '--prompt', 'hi']);
     expect(result.signal).toBeNull();
-    expect(result.status).toBe(3);
+    expect(result.code).toBe(3);
     expect(result.stderr).toContain(notGguf);
     expect(result.stderr).toMatch(/not a GGUF file/);
     expect(result.stdout).toBe('');

@@ -1,24 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { hearthMcpStdioServer, startHearth } from './test-support/hearth-binary.js';
 
 // `hearth mcp serve` attacked by real MCP clients (the SDK's Client, over stdio and Streamable HTTP):
 // a call from a client is not consent, so fs_write, the shell and workflows that write are asked
 // about through elicitation, or refused with the flag that allows them.
 
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
-const packageDir = fileURLToPath(new URL('../../', import.meta.url));
-const env = {
-  ...(process.env as Record<string, string>),
-  HEARTH_OFFLINE: '1',
-};
 const token = 'approvals-cli-token-0123456789';
 
 const clients: Client[] = [];
@@ -54,10 +48,7 @@ async function serveStdio(flags: string[], answer?: () => ElicitResult) {
   const { client, questions } = newClient(answer);
   await client.connect(
     new StdioClientTransport({
-      command: process.execPath,
-      args: ['--import', 'tsx', bin, 'mcp', 'serve', '--fs-root', root, '--no-browser', ...flags],
-      cwd: packageDir,
-      env,
+      ...hearthMcpStdioServer(['--fs-root', root, '--no-browser', ...flags]),
       stderr: 'ignore',
     }),
   );
@@ -132,36 +123,21 @@ describe('hearth mcp serve (stdio): approval is asked, never assumed', () => {
 describe('hearth mcp serve --http: the same gate for every session', () => {
   it('refuses a client that cannot be asked and asks one that can', async () => {
     const root = mkdtempSync(join(tmpdir(), 'hearth-mcp-approvals-http-'));
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        bin,
-        'mcp',
-        'serve',
-        '--http',
-        '--port',
-        '0',
-        '--token',
-        token,
-        '--no-agents',
-        '--no-browser',
-        '--fs-root',
-        root,
-      ],
-      { cwd: packageDir, env, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    processes.push(child);
-    const url = await new Promise<string>((resolve, reject) => {
-      let stderr = '';
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /at (http:\/\/\S+)/.exec(stderr);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`mcp serve exited ${code}: ${stderr}`)));
-    });
+    const server = startHearth([
+      'mcp',
+      'serve',
+      '--http',
+      '--port',
+      '0',
+      '--token',
+      token,
+      '--no-agents',
+      '--no-browser',
+      '--fs-root',
+      root,
+    ]);
+    processes.push(server.child);
+    const url = (await server.stderrMatch(/at (http:\/\/\S+)/))[1] as string;
     const connect = async (answer?: () => ElicitResult) => {
       const session = newClient(answer);
       await session.client.connect(

@@ -1,11 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { McpClientConnection } from '@hearth/mcp';
+import type { McpClientConnection } from '@hearth/mcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
-const packageDir = fileURLToPath(new URL('../../', import.meta.url));
+import { connectHearthMcp } from './test-support/hearth-binary.js';
 
 /** Two loopback services: one the user allows with --http-allow, one internal that nothing may reach. */
 const hits = { allowed: [] as string[], internal: [] as string[] };
@@ -37,17 +34,7 @@ afterAll(async () => {
 
 /** A real MCP client talking to `hearth mcp serve` over stdio, started with `flags`. */
 function serve(flags: string[]): McpClientConnection {
-  const connection = new McpClientConnection({
-    name: 'hearth',
-    command: process.execPath,
-    args: ['--import', 'tsx', bin, 'mcp', 'serve', '--no-agents', ...flags],
-    cwd: packageDir,
-    env: {
-      HEARTH_OFFLINE: '1',
-      ...(process.env.HEARTH_HOME ? { HEARTH_HOME: process.env.HEARTH_HOME } : {}),
-    },
-    timeoutMs: 120_000,
-  });
+  const connection = connectHearthMcp(['--no-agents', ...flags], { timeoutMs: 120_000 });
   connections.push(connection);
   return connection;
 }

@@ -3,10 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hearthMcpStdioServer } from './test-support/hearth-binary.js';
 
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 // The modules import core and zod by URL: the project folder has no node_modules of its own.
 const coreUrl = import.meta.resolve('@hearth/core');
 const zodUrl = import.meta.resolve('zod');
@@ -35,21 +34,8 @@ beforeAll(() => {
   mkdirSync(extraDir);
   writeFileSync(join(extraDir, 'wave.mjs'), toolModule('extra_wave'));
 
-  server = spawn(
-    process.execPath,
-    [
-      '--import',
-      import.meta.resolve('tsx'),
-      bin,
-      'mcp',
-      'serve',
-      '--no-agents',
-      '--no-browser',
-      '--tools',
-      'extra',
-    ],
-    { cwd: project, env: { ...process.env, HEARTH_OFFLINE: '1' } },
-  );
+  const hearth = hearthMcpStdioServer(['--no-agents', '--no-browser', '--tools', 'extra']);
+  server = spawn(hearth.command, hearth.args, { cwd: project, env: hearth.env });
   server.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });

@@ -2,12 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { McpClientConnection } from '@hearth/mcp';
+import type { McpClientConnection } from '@hearth/mcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
-const packageDir = fileURLToPath(new URL('../../', import.meta.url));
+import { connectHearthMcp } from './test-support/hearth-binary.js';
 
 // The FIFO reproduction from an MCP client: fs_write to a FIFO inside the root used to hang,
 // and after four such calls every fs_* call of every client hung. --approve-all lets the writes through
@@ -19,23 +16,7 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'hearth-mcp-fifo-'));
   execFileSync('mkfifo', [join(root, 'pipe')]);
   writeFileSync(join(root, 'notes.txt'), 'still readable\n');
-  connection = new McpClientConnection({
-    name: 'hearth',
-    command: process.execPath,
-    args: [
-      '--import',
-      'tsx',
-      bin,
-      'mcp',
-      'serve',
-      '--no-agents',
-      '--no-browser',
-      '--fs-root',
-      root,
-      '--approve-all',
-    ],
-    cwd: packageDir,
-    env: { HEARTH_OFFLINE: '1' },
+  connection = connectHearthMcp(['--no-agents', '--no-browser', '--fs-root', root, '--approve-all'], {
     timeoutMs: 20_000,
   });
 });

@@ -1,38 +1,19 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { McpClientConnection } from '@hearth/mcp';
 import { makeMediaFixtures } from '@hearth/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connectHearthMcp } from './test-support/hearth-binary.js';
 
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
-const packageDir = fileURLToPath(new URL('../../', import.meta.url));
 const workdir = mkdtempSync(join(tmpdir(), 'hearth-mcp-runnables-'));
 
 // A real MCP client talking to `hearth mcp serve` over stdio. It cannot answer approval questions, so
 // the server runs with --approve-all to let sales-report write its report (mcp-approvals.test.ts
 // covers asking and refusing).
-const connection = new McpClientConnection({
-  name: 'hearth',
-  command: process.execPath,
-  args: [
-    '--import',
-    'tsx',
-    bin,
-    'mcp',
-    'serve',
-    '--model',
-    'tiny',
-    '--fs-root',
-    workdir,
-    '--no-browser',
-    '--approve-all',
-  ],
-  cwd: packageDir,
-  env: { HEARTH_OFFLINE: '1', ...(process.env.HEARTH_HOME ? { HEARTH_HOME: process.env.HEARTH_HOME } : {}) },
-  timeoutMs: 120_000,
-});
+const connection = connectHearthMcp(
+  ['--model', 'tiny', '--fs-root', workdir, '--no-browser', '--approve-all'],
+  { timeoutMs: 120_000 },
+);
 afterAll(async () => {
   await connection.close();
 });

@@ -2,12 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { McpClientConnection } from '@hearth/mcp';
+import type { McpClientConnection } from '@hearth/mcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
-const packageDir = fileURLToPath(new URL('../../', import.meta.url));
+import { connectHearthMcp } from './test-support/hearth-binary.js';
 
 // The issue's reproduction, as an outside MCP client sees it: `hearth mcp serve --shell-allow git
 // --shell-allow find` (the README's example) with --approve-all, so the call is not stopped by
@@ -26,15 +23,8 @@ beforeAll(() => {
   mkdirSync(secretHome);
   writeFileSync(join(secretHome, 'token'), SECRET);
   execFileSync('git', ['init', '-q', project]);
-  connection = new McpClientConnection({
-    name: 'hearth',
-    command: process.execPath,
-    args: [
-      '--import',
-      'tsx',
-      bin,
-      'mcp',
-      'serve',
+  connection = connectHearthMcp(
+    [
       '--no-agents',
       '--no-browser',
       '--fs-root',
@@ -45,10 +35,8 @@ beforeAll(() => {
       'find',
       '--approve-all',
     ],
-    cwd: packageDir,
-    env: { HEARTH_OFFLINE: '1', HEARTH_MCP_SHELL_SECRET: SECRET },
-    timeoutMs: 60_000,
-  });
+    { env: { HEARTH_MCP_SHELL_SECRET: SECRET }, timeoutMs: 60_000 },
+  );
 });
 afterAll(async () => {
   await connection.close();

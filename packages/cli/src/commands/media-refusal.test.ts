@@ -1,14 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodePng, encodeWav } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runHearth } from './test-support/hearth-binary.js';
 
 // Issue 10, items 4 and 5 from the command line: hostile media given to --image/--audio are refused
 // with exit 2 and a message naming the file and what is wrong, before any model loads.
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const workflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
 let dir: string;
 let home: string;
@@ -22,13 +21,7 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-function hearth(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', bin, ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1' },
-  });
-}
+const hearth = (args: string[]) => runHearth(args, { home });
 
 describe('hearth refuses hostile --image/--audio files', () => {
   it('generate --audio: a WAV header claiming 1 Hz exits 2 at once, naming the file and the rate', async () => {
@@ -37,7 +30,7 @@ describe('hearth refuses hostile --image/--audio files', () => {
     wav.writeUInt32LE(2, 28);
     const file = join(dir, 'one-hertz.wav');
     await writeFile(file, wav);
-    const result = hearth([
+    const result = await hearth([
       'generate',
       '--model',
       'tiny',
@@ -49,7 +42,7 @@ describe('hearth refuses hostile --image/--audio files', () => {
       'hi',
     ]);
     expect(result.signal).toBeNull();
-    expect(result.status).toBe(2);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(file);
     expect(result.stderr).toMatch(/WAV sample rate is 1 Hz; 8000-48000 Hz is accepted/);
   });
@@ -58,7 +51,7 @@ describe('hearth refuses hostile --image/--audio files', () => {
     const png = encodePng({ width: 64, height: 64, rgba: new Uint8Array(64 * 64 * 4).fill(90) });
     const file = join(dir, 'cut.png');
     await writeFile(file, png.subarray(0, png.length - 30));
-    const result = hearth([
+    const result = await hearth([
       'generate',
       '--model',
       'tiny',
@@ -69,7 +62,7 @@ describe('hearth refuses hostile --image/--audio files', () => {
       '--prompt',
       'hi',
     ]);
-    expect(result.status).toBe(2);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(file);
     expect(result.stderr).toMatch(/PNG is truncated/);
   });
@@ -78,8 +71,8 @@ describe('hearth refuses hostile --image/--audio files', () => {
     const png = encodePng({ width: 8, height: 8, rgba: new Uint8Array(8 * 8 * 4).fill(1) });
     const file = join(dir, 'garbage.png');
     await writeFile(file, Buffer.concat([png.subarray(0, 33), Buffer.alloc(500, 0x41)]));
-    const result = hearth(['run', workflow, '--image', file, '--thread', 'media-refusal']);
-    expect(result.status).toBe(2);
+    const result = await hearth(['run', workflow, '--image', file, '--thread', 'media-refusal']);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(file);
     expect(result.stderr).toMatch(/PNG chunk at byte 33 has an invalid type|PNG is truncated/);
   });

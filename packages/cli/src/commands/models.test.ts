@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expectedCachePath } from '@hearth/model';
 import { makeTestkitModel } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runHearth } from './test-support/hearth-binary.js';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin.ts');
 let home: string;
 
 beforeAll(async () => {
@@ -20,23 +18,9 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-/** Runs the real `hearth` entry point in a child process with HEARTH_HOME set to a temp dir. */
-async function hearth(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
-    env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const [code] = (await once(child, 'close')) as [number];
-  return { code, stdout, stderr };
-}
+/** The real `hearth` binary with HEARTH_HOME set to a temp dir, online (these tests download). */
+const hearth = (args: string[], env: Record<string, string> = {}) =>
+  runHearth(args, { home, env: { HEARTH_OFFLINE: '', ...env } });
 
 /** A minimal Hugging Face-style `resolve/main` file server for one repo. */
 async function hubServer(files: Record<string, Buffer>): Promise<Server> {

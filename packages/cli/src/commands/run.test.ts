@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,8 @@ import { makeMediaFixtures } from '@hearth/testkit';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { reportFailure as reportExitCode } from '../output.js';
 import { createProgram } from '../program.js';
+import { runHearth } from './test-support/hearth-binary.js';
 
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const workflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
 const counted = fileURLToPath(new URL('./test-support/counted-workflow.ts', import.meta.url));
 const digest = fileURLToPath(new URL('./test-support/attachment-digest-workflow.ts', import.meta.url));
@@ -18,28 +18,9 @@ let home: string;
 let workdir: string;
 let png: string;
 
-/** Runs the real `hearth` binary (from source) with its own HEARTH_HOME; file tools write to `workdir`. */
-function hearth(
-  args: string[],
-  env: Record<string, string> = {},
-  onSpawn?: (child: ReturnType<typeof spawn>) => void,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
-      env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1', ...env },
-    });
-    onSpawn?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+/** The real `hearth` binary with this file's HEARTH_HOME; file tools write to `workdir`. */
+const hearth = (args: string[], env: Record<string, string> = {}, onSpawn?: (child: ChildProcess) => void) =>
+  runHearth(args, { home, env, onSpawn });
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'hearth-run-home-'));

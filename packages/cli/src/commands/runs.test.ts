@@ -1,30 +1,13 @@
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runHearth } from './test-support/hearth-binary.js';
 
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const counted = fileURLToPath(new URL('./test-support/counted-workflow.ts', import.meta.url));
 
-/** Runs the real `hearth` binary (from source) with its own HEARTH_HOME. */
-function hearth(args: string[], home: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
-      env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const hearth = (args: string[], home: string) => runHearth(args, { home });
 
 describe('hearth runs doctor', () => {
   it('reports the runs, refuses new runs on a damaged store (exit 1, naming the file), and --repair brings them back', async () => {

@@ -1,27 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { makeTestkitModel } from '@hearth/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startHearth } from './test-support/hearth-binary.js';
 
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-/** Runs the real `hearth` binary (from source, under tsx). */
+/** Starts the real `hearth` binary; afterEach kills it if it still runs. */
 function hearth(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => (stdout += chunk));
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
+  const run = startHearth(args, { env });
+  children.push(run.child);
+  return run;
 }
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
@@ -58,9 +49,9 @@ describe('hearth serve', () => {
     );
     const info = await until('the --json line', () => {
       try {
-        return JSON.parse(run.out()) as { url: string; port: number; engine: string; model: string };
+        return JSON.parse(run.stdout()) as { url: string; port: number; engine: string; model: string };
       } catch {
-        if (run.child.exitCode !== null) throw new Error(`hearth serve exited: ${run.err()}`);
+        if (run.child.exitCode !== null) throw new Error(`hearth serve exited: ${run.stderr()}`);
         return undefined;
       }
     });
@@ -84,20 +75,20 @@ describe('hearth serve', () => {
     expect(completion.usage.completion_tokens).toBe(4);
 
     run.child.kill('SIGTERM');
-    expect(await run.exited).toBe(0);
+    expect((await run.closed).code).toBe(0);
   });
 
   it('refuses a public address without a token (exit 2) before loading anything', async () => {
     const run = hearth(['serve', '--host', '0.0.0.0', '--model', '/does/not/exist.gguf'], {
       HEARTH_SERVE_TOKEN: '',
     });
-    expect(await run.exited).toBe(2);
-    expect(run.err()).toMatch(/0\.0\.0\.0 without a bearer token/);
+    expect((await run.closed).code).toBe(2);
+    expect(run.stderr()).toMatch(/0\.0\.0\.0 without a bearer token/);
   });
 
   it('asks for --base-url with --engine openai (exit 2)', async () => {
     const run = hearth(['serve', '--engine', 'openai', '--model', 'llama3']);
-    expect(await run.exited).toBe(2);
-    expect(run.err()).toMatch(/--base-url/);
+    expect((await run.closed).code).toBe(2);
+    expect(run.stderr()).toMatch(/--base-url/);
   });
 });

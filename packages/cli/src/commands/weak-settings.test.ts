@@ -1,42 +1,23 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startHearth } from './test-support/hearth-binary.js';
 import { runHearthInProcess } from './test-support/run-in-process.js';
 
 // Settings an operator can get wrong, and the servers started from the real `hearth` binary.
 
-const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const token = 'weak-settings-token-0123456789';
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-/** Runs the real `hearth` binary (from source, under tsx). */
+/** Starts the real `hearth` binary; afterEach kills it if it still runs. */
 function hearth(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  /** Resolves with the first match of `pattern` in stderr, or rejects when the process exits first. */
-  const stderrMatch = (pattern: RegExp) =>
-    new Promise<RegExpExecArray>((resolve, reject) => {
-      const look = () => {
-        const match = pattern.exec(stderr);
-        if (match) resolve(match);
-        return Boolean(match);
-      };
-      if (look()) return;
-      child.stderr?.on('data', look);
-      child.on('exit', () => look() || reject(new Error(`hearth exited before ${pattern}: ${stderr}`)));
-    });
-  return { child, exited, err: () => stderr, stderrMatch };
+  const run = startHearth(args, { env });
+  children.push(run.child);
+  return run;
 }
 
 /** Runs `hearth <args>` in process and returns the usage error it stops with. */
@@ -77,30 +58,30 @@ describe('every numeric flag refuses what is not a whole number in range, naming
 
   it('exits 2 from the real binary: `mcp serve --max-body-bytes abc` no longer serves without a limit', async () => {
     const run = hearth(['mcp', 'serve', '--http', '--port', '0', '--max-body-bytes', 'abc']);
-    expect(await run.exited).toBe(2);
-    expect(run.err()).toMatch(/--max-body-bytes <bytes>' argument 'abc' is invalid/);
+    expect((await run.closed).code).toBe(2);
+    expect(run.stderr()).toMatch(/--max-body-bytes <bytes>' argument 'abc' is invalid/);
   });
 });
 
 describe('weak tokens', () => {
   it('`hearth serve --token x` exits 2 before loading the model and says why 16 characters', async () => {
     const run = hearth(['serve', '--token', 'x', '--model', '/does/not/exist.gguf']);
-    expect(await run.exited).toBe(2);
-    expect(run.err()).toMatch(/token is 1 characters long; use at least 16 .*guessed/);
+    expect((await run.closed).code).toBe(2);
+    expect(run.stderr()).toMatch(/token is 1 characters long; use at least 16 .*guessed/);
   });
 
   it('`hearth mcp serve --http --token short` exits 2', async () => {
     const run = hearth(['mcp', 'serve', '--http', '--port', '0', '--token', 'short', '--no-agents']);
-    expect(await run.exited).toBe(2);
-    expect(run.err()).toMatch(/token is 5 characters long; use at least 16/);
+    expect((await run.closed).code).toBe(2);
+    expect(run.stderr()).toMatch(/token is 5 characters long; use at least 16/);
   });
 });
 
 describe('one body-size flag for both servers', () => {
   it('`hearth serve --max-body-mb` still works as a deprecated alias and says what to use', async () => {
     const run = hearth(['serve', '--max-body-mb', '2', '--model', '/does/not/exist.gguf']);
-    expect(await run.exited).toBe(2); // the missing model, after the warning
-    expect(run.err()).toMatch(/--max-body-mb is deprecated .* use --max-body-bytes 2097152/);
+    expect((await run.closed).code).toBe(2); // the missing model, after the warning
+    expect(run.stderr()).toMatch(/--max-body-mb is deprecated .* use --max-body-bytes 2097152/);
   });
 });
 
@@ -146,7 +127,7 @@ describe('hearth mcp serve --allowed-host and session limits (real binary)', () 
     );
     expect(await initialize(plainPort, `192.0.2.2:${plainPort}`)).toBe(403);
     plain.child.kill('SIGTERM');
-    expect(await plain.exited).toBe(0);
+    expect((await plain.closed).code).toBe(0);
 
     const open = hearth([...common, '--allowed-host', '192.0.2.2', '--max-sessions', '2']);
     const port = Number((await open.stderrMatch(/serving \d+ tools at http:\/\/127\.0\.0\.1:(\d+)/))[1]);
@@ -157,18 +138,18 @@ describe('hearth mcp serve --allowed-host and session limits (real binary)', () 
       statuses.push(await initialize(port, host, from));
     expect(statuses).toEqual([200, 200, 503]);
     open.child.kill('SIGTERM');
-    expect(await open.exited).toBe(0);
+    expect((await open.closed).code).toBe(0);
   });
 });
 
 describe('memory fit before every load', () => {
   it('`hearth generate --model tiny --context-size 100000000` exits 3 with the numbers, before any model process', async () => {
     const run = hearth(['generate', '--model', 'tiny', '--context-size', '100000000', '--prompt', 'hi']);
-    expect(await run.exited).toBe(3);
-    expect(run.err()).toMatch(
+    expect((await run.closed).code).toBe(3);
+    expect(run.stderr()).toMatch(
       /needs about [\d.]+ [GT]iB at a context of 100000000 tokens .*this machine has [\d.]+ GiB \([\d.]+ GiB available now\)/,
     );
-    expect(run.err()).toMatch(/shorter context \(--context-size\), a smaller quantisation/);
-    expect(run.err()).toMatch(/--skip-memory-check/);
+    expect(run.stderr()).toMatch(/shorter context \(--context-size\), a smaller quantisation/);
+    expect(run.stderr()).toMatch(/--skip-memory-check/);
   });
 });

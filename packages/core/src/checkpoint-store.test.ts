@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -12,41 +11,20 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { inspectCheckpointStore, openSqliteSaver, repairCheckpointStore } from './checkpoint-store.js';
 import { CheckpointDamagedError } from './errors/checkpoint-damaged-error.js';
+import { killInStep, startCountedRun } from './test-support/start-counted-run.js';
 
 // Real SQLite files, damaged the ways disks, scripts and people damage them; the runs are written by a
 // real workflow in another process (test-support/counted-run.ts), killed where a crash would kill it.
 
-const script = fileURLToPath(new URL('./test-support/counted-run.ts', import.meta.url));
-
 /** Runs the five-step counted workflow in a child process; with `blockAt`, SIGKILLs it in that step. */
 async function runWorkflow(store: string, thread: string, blockAt?: string): Promise<void> {
   const counter = `${store}.${thread}.counter`;
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', script, store, counter, thread, 'start', ...(blockAt ? [blockAt] : [])],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  if (blockAt) {
-    // The step signals that it started by creating a file; wait for it, then kill the process mid-step.
-    const started = `${counter}.started-${blockAt}`;
-    while (!existsSync(started)) {
-      if (child.exitCode !== null) throw new Error(`the run exited early: ${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    child.kill('SIGKILL');
-    await exited;
-    return;
-  }
-  expect(await exited, stderr).toBe(0);
+  const run = startCountedRun([store, counter, thread, 'start', ...(blockAt ? [blockAt] : [])]);
+  if (blockAt) await killInStep(run, counter, blockAt);
+  else expect((await run.closed).code, run.stderr()).toBe(0);
 }
 
 const tempStore = () => join(mkdtempSync(join(tmpdir(), 'hearth-store-')), 'checkpoints.sqlite');

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { hearthMcpStdioServer, startHearth } from './test-support/hearth-binary.js';
 
 // `hearth mcp serve` attacked by real MCP clients (the SDK's Client, over stdio and Streamable HTTP):
@@ -16,12 +15,8 @@ import { hearthMcpStdioServer, startHearth } from './test-support/hearth-binary.
 const token = 'approvals-cli-token-0123456789';
 
 const clients: Client[] = [];
-const processes: ChildProcess[] = [];
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
-});
-afterAll(() => {
-  for (const child of processes) child.kill();
 });
 
 const accept: ElicitResult = { action: 'accept', content: { approve: true } };
@@ -136,7 +131,6 @@ describe('hearth mcp serve --http: the same gate for every session', () => {
       '--fs-root',
       root,
     ]);
-    processes.push(server.child);
     const url = (await server.stderrMatch(/at (http:\/\/\S+)/))[1] as string;
     const connect = async (answer?: () => ElicitResult) => {
       const session = newClient(answer);

@@ -1,19 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { makeTestkitModel } from '@hearth/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startHearth } from './test-support/hearth-binary.js';
 
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-/** Starts the real `hearth` binary; afterEach kills it if it still runs. */
-function hearth(args: string[], env: Record<string, string> = {}) {
-  const run = startHearth(args, { env });
-  children.push(run.child);
-  return run;
-}
+const hearth = (args: string[], env: Record<string, string> = {}) => startHearth(args, { env });
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,24 +1,14 @@
-import type { ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { CommanderError } from 'commander';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startHearth } from './test-support/hearth-binary.js';
 import { runHearthInProcess } from './test-support/run-in-process.js';
 
 // Settings an operator can get wrong, and the servers started from the real `hearth` binary.
 
 const token = 'weak-settings-token-0123456789';
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
 
-/** Starts the real `hearth` binary; afterEach kills it if it still runs. */
-function hearth(args: string[], env: Record<string, string> = {}) {
-  const run = startHearth(args, { env });
-  children.push(run.child);
-  return run;
-}
+const hearth = (args: string[], env: Record<string, string> = {}) => startHearth(args, { env });
 
 /** Runs `hearth <args>` in process and returns the usage error it stops with. */
 async function usageError(args: string[]): Promise<CommanderError> {

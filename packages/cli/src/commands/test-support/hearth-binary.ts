@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { McpClientConnection } from '@hearth/mcp';
+import { onTestFinished } from 'vitest';
 
 /** The real `hearth` entry point, run from source under tsx (resolved here, so any cwd works). */
 const hearthArgs = (args: string[]): string[] => [
@@ -42,12 +43,18 @@ export interface HearthProcess {
   stderrMatch: (pattern: RegExp) => Promise<RegExpExecArray>;
 }
 
-/** Starts the real `hearth` binary and collects what it prints; for servers a test talks to while they run. */
+/**
+ * Starts the real `hearth` binary and collects what it prints; for servers a test talks to while they
+ * run. Call it inside a test: a process still running when the test finishes is SIGKILLed.
+ */
 export function startHearth(args: string[], options: HearthProcessOptions = {}): HearthProcess {
   const child = spawn(process.execPath, hearthArgs(args), {
     env: hearthEnv(options),
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   let stdout = '';
   let stderr = '';

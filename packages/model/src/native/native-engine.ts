@@ -9,8 +9,8 @@ import type {
   MtpStats,
 } from '@hearth/engine';
 import { streamGeneration } from '@hearth/engine';
-import { forcedToolCallSchema, Gemma4ReplyReader } from '../engine/gemma4-reply.js';
-import { toLlamaChat } from '../engine/llama-node/chat-messages.js';
+import { Gemma4ReplyReader } from '../engine/gemma4-reply.js';
+import { toLlamaChat, toLlamaTools } from '../engine/llama-node/chat-messages.js';
 import type { LlamaNodeEngineOptions } from '../engine/llama-node/llama-node-engine.js';
 import { toLlamaSampling } from '../engine/llama-node/sampling.js';
 import { DEFAULT_CONTEXT_SIZE, validateLlamaNodeFiles } from '../engine/llama-node/validate-files.js';
@@ -210,16 +210,7 @@ export class NativeEngine implements Engine {
       }
     }
     const chat = await toLlamaChat(request.messages);
-    const tools =
-      request.tools?.length && request.toolChoice !== 'none'
-        ? request.tools.map((tool) => ({
-            type: 'function',
-            function: { name: tool.name, description: tool.description, parameters: tool.parameters },
-          }))
-        : undefined;
-    // `toolChoice: 'required'` is a JSON reply under the union of the tools' schemas (see forcedToolCallSchema).
-    const forcedTools = tools && request.toolChoice === 'required' ? request.tools : undefined;
-    const schema = forcedTools ? forcedToolCallSchema(forcedTools) : request.responseFormat?.schema;
+    const { tools, forced, schema } = toLlamaTools(request);
     const server = await this.serverProcess();
     const template = await this.call(server, '/apply-template', {
       messages: chat.messages,
@@ -245,7 +236,7 @@ export class NativeEngine implements Engine {
     // valid string inside JSON, so it must not cut a JSON reply.
     const stop = [...(request.stop ?? []), ...(schema ? [] : ['<turn|>'])];
     const reader = new Gemma4ReplyReader(
-      forcedTools ? 'forced-tool-call' : schema ? 'json' : 'text',
+      forced ? 'forced-tool-call' : schema ? 'json' : 'text',
       request.stop ?? [],
       onDelta,
     );

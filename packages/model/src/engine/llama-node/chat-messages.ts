@@ -1,5 +1,6 @@
-import type { ContentPart, Message } from '@hearth/engine';
-import type { ChatMessage, MessagePart } from './binding.js';
+import type { ContentPart, GenerateRequest, JsonSchema, Message } from '@hearth/engine';
+import { forcedToolCallSchema } from '../gemma4-reply.js';
+import type { ChatMessage, MessagePart, Tool } from './binding.js';
 import { toMediaDataUrl } from './media.js';
 
 /** The chat in llama.node's (OpenAI-style) shape, and which media kinds it carries. */
@@ -73,4 +74,32 @@ export async function toLlamaChat(messages: readonly Message[]): Promise<LlamaCh
     }
   }
   return { messages: converted, ...counts };
+}
+
+/** The tools llama.cpp's chat template renders for a request, and the JSON schema its reply is held to. */
+export interface LlamaTools {
+  tools: Tool[] | undefined;
+  /** `toolChoice: 'required'`: the reply is a forced `{name, arguments}` call under `schema`. */
+  forced: boolean;
+  schema: JsonSchema | undefined;
+}
+
+/**
+ * The request's tools for the chat template (none with `toolChoice: 'none'`). `toolChoice: 'required'`:
+ * llama.cpp's Gemma 4 grammar lets the model write any text before the call (and leaves argument keys
+ * free), so Hearth forces the reply instead: a JSON object `{name, arguments}` under a schema that is
+ * the union of the tools' own schemas.
+ */
+export function toLlamaTools(request: GenerateRequest): LlamaTools {
+  const tools =
+    request.tools?.length && request.toolChoice !== 'none'
+      ? request.tools.map((tool) => ({
+          type: 'function' as const,
+          function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+        }))
+      : undefined;
+  const forced = tools !== undefined && request.toolChoice === 'required';
+  const schema =
+    forced && request.tools ? forcedToolCallSchema(request.tools) : request.responseFormat?.schema;
+  return { tools, forced, schema };
 }

@@ -17,16 +17,15 @@ import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { GenerationFailedError } from '../../errors/generation-failed-error.js';
 import { MediaInputError } from '../../errors/media-input-error.js';
 import { checkGenerateRequest } from '../../media-check/check-request.js';
-import { forcedToolCallSchema, Gemma4ReplyReader } from '../gemma4-reply.js';
+import { Gemma4ReplyReader } from '../gemma4-reply.js';
 import {
   type LlamaContext,
   loadLlamaContext,
   type SlotCompletionOptions,
   type SlotCompletionResult,
   type SlotEvent,
-  type Tool,
 } from './binding.js';
-import { toLlamaChat } from './chat-messages.js';
+import { toLlamaChat, toLlamaTools } from './chat-messages.js';
 import { toLlamaSampling } from './sampling.js';
 import { validateLlamaNodeFiles } from './validate-files.js';
 
@@ -229,18 +228,7 @@ export class LlamaNodeEngine implements Engine {
     }
     const chat = await toLlamaChat(request.messages);
     const hasMedia = chat.images + chat.audios > 0;
-    const tools: Tool[] | undefined =
-      request.tools?.length && request.toolChoice !== 'none'
-        ? request.tools.map((tool) => ({
-            type: 'function',
-            function: { name: tool.name, description: tool.description, parameters: tool.parameters },
-          }))
-        : undefined;
-    // `toolChoice: 'required'`: llama.cpp's Gemma 4 grammar lets the model write any text before
-    // the call (and leaves argument keys free), so Hearth forces the reply instead: a JSON object
-    // `{name, arguments}` under a schema that is the union of the tools' own schemas.
-    const forcedTools = tools && request.toolChoice === 'required' ? request.tools : undefined;
-    const schema = forcedTools ? forcedToolCallSchema(forcedTools) : request.responseFormat?.schema;
+    const { tools, forced, schema } = toLlamaTools(request);
     const responseFormat = schema
       ? { type: 'json_schema' as const, json_schema: { strict: true, schema } }
       : undefined;
@@ -298,7 +286,7 @@ export class LlamaNodeEngine implements Engine {
     };
 
     const reader = new Gemma4ReplyReader(
-      forcedTools ? 'forced-tool-call' : responseFormat ? 'json' : 'text',
+      forced ? 'forced-tool-call' : responseFormat ? 'json' : 'text',
       request.stop ?? [],
       onDelta,
     );

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { GgufValidationError } from '@hearth/gguf';
 import { makeMediaFixtures, makeTestkitModel } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEngineConformance } from '../engine/test-support/engine-conformance.js';
+import {
+  describeEngineConformance,
+  multimodalCapabilities,
+} from '../engine/test-support/engine-conformance.js';
 import { EngineCapabilityError } from '../errors/engine-capability-error.js';
 import { MediaInputError } from '../errors/media-input-error.js';
 import { ModelCrashedError } from '../errors/model-crashed-error.js';
@@ -30,19 +33,7 @@ describeEngineConformance(
       mmproj: await makeTestkitModel('tiny-mmproj'),
       threads: 1,
     }),
-  {
-    tools: true,
-    jsonSchema: true,
-    image: true,
-    audio: true,
-    media: async () => {
-      const media = await makeMediaFixtures();
-      return {
-        image: { type: 'image', image: media.screenshotPng },
-        audio: { type: 'audio', audio: media.speechWav },
-      };
-    },
-  },
+  multimodalCapabilities,
 );
 
 describe('HostedEngine: crash isolation and file validation', () => {

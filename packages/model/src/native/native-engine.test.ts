@@ -5,10 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GenerateDelta } from '@hearth/engine';
-import { makeMediaFixtures, makeTestkitModel } from '@hearth/testkit';
+import { makeTestkitModel } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../engine/create-engine.js';
-import { describeEngineConformance } from '../engine/test-support/engine-conformance.js';
+import {
+  describeEngineConformance,
+  multimodalCapabilities,
+} from '../engine/test-support/engine-conformance.js';
 import { EngineBuildError } from '../errors/engine-build-error.js';
 import { EngineNotBuiltError } from '../errors/engine-not-built-error.js';
 import { ModelCrashedError } from '../errors/model-crashed-error.js';
@@ -39,19 +42,7 @@ describe.skipIf(!build)('native engine (llama.cpp built for this machine)', () =
         mmproj: await makeTestkitModel('tiny-mmproj'),
         threads: 1,
       }),
-    {
-      tools: true,
-      jsonSchema: true,
-      image: true,
-      audio: true,
-      media: async () => {
-        const media = await makeMediaFixtures();
-        return {
-          image: { type: 'image', image: media.screenshotPng },
-          audio: { type: 'audio', audio: media.speechWav },
-        };
-      },
-    },
+    multimodalCapabilities,
   );
 
   it('decodes the same text with MTP as without, and reports accepted drafts', async () => {

@@ -4,7 +4,10 @@ import { type MediaFixtures, makeMediaFixtures, makeTestkitModel } from '@hearth
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectOpenAIEngine } from '../engine/openai/openai-engine.js';
-import { describeEngineConformance } from '../engine/test-support/engine-conformance.js';
+import {
+  describeEngineConformance,
+  multimodalCapabilities,
+} from '../engine/test-support/engine-conformance.js';
 import { HostedEngine } from '../host/hosted-engine.js';
 import { type OpenAIServer, startOpenAIServer } from './openai-server.js';
 
@@ -87,14 +90,5 @@ describe('hearth serve over llama-node answers the official openai client', () =
 describeEngineConformance(
   'openai engine against hearth serve (llama-node, tiny + tiny-mmproj)',
   () => connectOpenAIEngine({ baseUrl: server.url, model: 'tiny' }),
-  {
-    tools: true,
-    jsonSchema: true,
-    image: true,
-    audio: true,
-    media: async () => ({
-      image: { type: 'image', image: media.screenshotPng },
-      audio: { type: 'audio', audio: media.speechWav },
-    }),
-  },
+  multimodalCapabilities,
 );

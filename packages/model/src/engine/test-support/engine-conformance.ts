@@ -6,6 +6,7 @@ import type {
   GenerateResult,
   ToolSpec,
 } from '@hearth/engine';
+import { makeMediaFixtures } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** What the engine under test is expected to support; unsupported inputs must be refused, not faked. */
@@ -17,6 +18,21 @@ export interface ConformanceCapabilities {
   /** Media fixtures (needed when `image` or `audio` is true, optional otherwise). */
   media?: () => Promise<{ image?: ContentPart; audio?: ContentPart }>;
 }
+
+/** A Gemma 4 engine with the unified projector (tiny + tiny-mmproj): everything, on the testkit's media fixtures. */
+export const multimodalCapabilities: ConformanceCapabilities = {
+  tools: true,
+  jsonSchema: true,
+  image: true,
+  audio: true,
+  media: async () => {
+    const media = await makeMediaFixtures();
+    return {
+      image: { type: 'image', image: media.screenshotPng },
+      audio: { type: 'audio', audio: media.speechWav },
+    };
+  },
+};
 
 const greedy = { greedy: true, seed: 1 } as const;
 const hello: GenerateRequest['messages'] = [{ role: 'user', content: 'Hello, who are you?' }];

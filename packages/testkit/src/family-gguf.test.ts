@@ -11,7 +11,13 @@ import {
   validateGgufFile,
 } from '@hearth/gguf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeTestkitModel, makeTestkitFamily, makeTestkitModel, testkitModelParts } from './family.js';
+import {
+  encodeTestkitModel,
+  makeTestkitFamily,
+  makeTestkitModel,
+  testkitModelNames,
+  testkitModelParts,
+} from './family.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -56,14 +62,7 @@ async function expectRejected(
 
 describe('generated family', () => {
   it('is deterministic: same seed same bytes, different seed different bytes', () => {
-    for (const name of [
-      'tiny',
-      'tiny-moe',
-      'tiny-assistant',
-      'tiny-mmproj',
-      'cycle',
-      'cycle-assistant',
-    ] as const) {
+    for (const name of testkitModelNames) {
       const first = encodeTestkitModel(name, { seed: 7 });
       expect(encodeTestkitModel(name, { seed: 7 }).equals(first), name).toBe(true);
       expect(encodeTestkitModel(name, { seed: 8 }).equals(first), name).toBe(false);

@@ -52,15 +52,17 @@ describe('the oracle and mutant models on the shipped tool-calling cases', () =>
     expect(Object.keys(summary.models.oracle?.categories ?? {}).sort()).toHaveLength(10);
   });
 
+  // A BFCL case's function and question, for the hand-made data directories below.
+  const fn = {
+    name: 'f',
+    description: '',
+    parameters: { type: 'dict', properties: { x: { type: 'integer' } }, required: ['x'] },
+  };
+  const question = [[{ role: 'user', content: 'q' }]];
+
   it('answers by case, not by request: BFCL holds cases with the same question and functions but different answers', async () => {
     const data = join(dir, 'same-question');
     await mkdir(join(data, 'possible_answer'), { recursive: true });
-    const fn = {
-      name: 'f',
-      description: '',
-      parameters: { type: 'dict', properties: { x: { type: 'integer' } }, required: ['x'] },
-    };
-    const question = [[{ role: 'user', content: 'q' }]];
     await writeFile(
       join(data, 'BFCL_v4_live_simple.json'),
       `${JSON.stringify({ id: 'live_simple_0', question, function: [fn] })}\n`,
@@ -83,12 +85,6 @@ describe('the oracle and mutant models on the shipped tool-calling cases', () =>
   it('skips files it does not score, with reasons, and reports cases that cannot be scored', async () => {
     const data = join(dir, 'data');
     await mkdir(join(data, 'possible_answer'), { recursive: true });
-    const fn = {
-      name: 'f',
-      description: '',
-      parameters: { type: 'dict', properties: { x: { type: 'integer' } }, required: ['x'] },
-    };
-    const question = [[{ role: 'user', content: 'q' }]];
     await writeFile(
       join(data, 'BFCL_v4_simple_python.json'),
       `${JSON.stringify({ id: 'simple_python_0', question, function: [fn] })}\n${JSON.stringify({ id: 'simple_python_1', question, function: [fn] })}\n`,

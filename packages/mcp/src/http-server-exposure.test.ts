@@ -8,6 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type HttpMcpServer, type HttpServeOptions, serveHttp } from './http-server.js';
+import { rawMcpRequest } from './test-support/raw-request.js';
 
 // Attacks on `hearth mcp serve --http` as a network client would send them. Every request goes to
 // 127.0.0.1; the network address 192.0.2.2 (TEST-NET-1) only ever appears in a forged Host header.
@@ -43,51 +44,20 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-/** A raw request to 127.0.0.1 (node:http, so Host can be forged); returns status, session id and message. */
+/** A raw request (Host can be forged; `from` is the loopback source address, another client per address). */
 function send(
   server: HttpMcpServer,
   options: { body?: string; method?: string; headers?: Record<string, string>; from?: string } = {},
 ) {
-  return new Promise<{
-    status: number;
-    session: string | undefined;
-    message: { result?: { serverInfo?: unknown }; error?: { message: string } } | undefined;
-  }>((resolve, reject) => {
-    const request = httpRequest(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        // Each loopback source address (127.0.0.2, ...) is another client to the server.
-        localAddress: options.from ?? '127.0.0.1',
-        path: '/mcp',
-        method: options.method ?? 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          authorization: `Bearer ${token}`,
-          ...options.headers,
-        },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        response.on('end', () => {
-          const data = text.startsWith('{') ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? '');
-          const session = response.headers['mcp-session-id'];
-          resolve({
-            status: response.statusCode ?? 0,
-            session: Array.isArray(session) ? session[0] : session,
-            message: data ? JSON.parse(data) : undefined,
-          });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(options.body ?? initialize);
-  });
+  return rawMcpRequest<{ result?: { serverInfo?: unknown }; error?: { message: string } }>(
+    `http://127.0.0.1:${server.port}/mcp`,
+    {
+      token,
+      ...options,
+      body: options.body ?? initialize,
+      from: options.from ?? '127.0.0.1',
+    },
+  );
 }
 
 /** Lists tools in an existing session: 200 while the session lives, 404 once it is gone. */

@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import { audioResult, defineTool, imageResult, ToolRegistry } from '@hearth/core';
 import { hangTool, slowTool } from '@hearth/core/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HttpServerConfigError } from './errors/http-server-config-error.js';
 import { type HttpMcpServer, serveHttp } from './http-server.js';
+import { rawMcpRequest } from './test-support/raw-request.js';
 
 const token = 'test-token-0123456789abcdef';
 let server: HttpMcpServer;
@@ -38,48 +38,9 @@ async function connectClient(
   return client;
 }
 
-/** A raw POST (node:http, so the Host header can be forged); returns status and the JSON-RPC message. */
-function post(body: string, headers: Record<string, string> = {}) {
-  const url = new URL(server.url);
-  return new Promise<{
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    message: Record<string, unknown> | undefined;
-  }>((resolve, reject) => {
-    const request = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          authorization: `Bearer ${token}`,
-          ...headers,
-        },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        response.on('end', () => {
-          const data =
-            text.startsWith('{') || text.startsWith('[') ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? '');
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            message: data ? JSON.parse(data) : undefined,
-          });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
+/** A raw POST (the Host header can be forged); returns status, headers and the JSON-RPC message. */
+const post = (body: string, headers: Record<string, string> = {}) =>
+  rawMcpRequest(server.url, { token, body, headers });
 
 beforeAll(async () => {
   server = await serveHttp(new ToolRegistry([slowTool, hangTool, mediaTool]), {

@@ -10,12 +10,11 @@ import type {
 } from '@hearth/engine';
 import { streamGeneration } from '@hearth/engine';
 import { Gemma4ReplyReader } from '../engine/gemma4-reply.js';
-import { toLlamaChat, toLlamaTools } from '../engine/llama-node/chat-messages.js';
+import { refuseUnsupportedMedia, toLlamaChat, toLlamaTools } from '../engine/llama-node/chat-messages.js';
 import type { LlamaNodeEngineOptions } from '../engine/llama-node/llama-node-engine.js';
 import { toLlamaSampling } from '../engine/llama-node/sampling.js';
 import { DEFAULT_CONTEXT_SIZE, validateLlamaNodeFiles } from '../engine/llama-node/validate-files.js';
 import { readServerSentEvents } from '../engine/openai/sse.js';
-import { EngineCapabilityError } from '../errors/engine-capability-error.js';
 import { EngineLoadError } from '../errors/engine-load-error.js';
 import { EngineNotBuiltError } from '../errors/engine-not-built-error.js';
 import { GenerationFailedError } from '../errors/generation-failed-error.js';
@@ -192,23 +191,7 @@ export class NativeEngine implements Engine {
     onDelta: (delta: GenerateDelta) => void,
   ): Promise<GenerateResult> {
     if (request.signal?.aborted) throw request.signal.reason ?? new Error('aborted');
-    const { capabilities } = this.info;
-    const parts = request.messages.flatMap((message) =>
-      (message.role === 'user' || message.role === 'tool') && typeof message.content !== 'string'
-        ? message.content
-        : [],
-    );
-    for (const kind of ['image', 'audio'] as const) {
-      if (!capabilities[kind] && parts.some((part) => part.type === kind)) {
-        throw new EngineCapabilityError(
-          ENGINE,
-          kind,
-          this.options.mmproj
-            ? `the projector ${this.options.mmproj} has no ${kind === 'image' ? 'vision' : 'audio'} encoder`
-            : 'load the model with an mmproj file (--mmproj) to give it images and audio',
-        );
-      }
-    }
+    refuseUnsupportedMedia(ENGINE, request.messages, this.info.capabilities, this.options.mmproj);
     const chat = await toLlamaChat(request.messages);
     const { tools, forced, schema } = toLlamaTools(request);
     const server = await this.serverProcess();

@@ -1,4 +1,5 @@
-import type { ContentPart, GenerateRequest, JsonSchema, Message } from '@hearth/engine';
+import type { ContentPart, EngineCapabilities, GenerateRequest, JsonSchema, Message } from '@hearth/engine';
+import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { forcedToolCallSchema } from '../gemma4-reply.js';
 import type { ChatMessage, MessagePart, Tool } from './binding.js';
 import { toMediaDataUrl } from './media.js';
@@ -102,4 +103,32 @@ export function toLlamaTools(request: GenerateRequest): LlamaTools {
   const schema =
     forced && request.tools ? forcedToolCallSchema(request.tools) : request.responseFormat?.schema;
   return { tools, forced, schema };
+}
+
+/**
+ * Throws `EngineCapabilityError` when a user or tool message holds an image or audio part that the
+ * loaded model set cannot encode (no projector, or a projector without that encoder).
+ */
+export function refuseUnsupportedMedia(
+  engine: string,
+  messages: readonly Message[],
+  capabilities: EngineCapabilities,
+  mmproj: string | undefined,
+): void {
+  const parts = messages.flatMap((message) =>
+    (message.role === 'user' || message.role === 'tool') && typeof message.content !== 'string'
+      ? message.content
+      : [],
+  );
+  for (const kind of ['image', 'audio'] as const) {
+    if (!capabilities[kind] && parts.some((part) => part.type === kind)) {
+      throw new EngineCapabilityError(
+        engine,
+        kind,
+        mmproj
+          ? `the projector ${mmproj} has no ${kind === 'image' ? 'vision' : 'audio'} encoder`
+          : 'load the model with an mmproj file (--mmproj) to give it images and audio',
+      );
+    }
+  }
 }

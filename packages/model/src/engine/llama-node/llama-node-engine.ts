@@ -12,7 +12,6 @@ import type {
   MtpStats,
 } from '@hearth/engine';
 import { streamGeneration } from '@hearth/engine';
-import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { GenerationFailedError } from '../../errors/generation-failed-error.js';
 import { MediaInputError } from '../../errors/media-input-error.js';
@@ -25,7 +24,7 @@ import {
   type SlotCompletionResult,
   type SlotEvent,
 } from './binding.js';
-import { toLlamaChat, toLlamaTools } from './chat-messages.js';
+import { refuseUnsupportedMedia, toLlamaChat, toLlamaTools } from './chat-messages.js';
 import { toLlamaSampling } from './sampling.js';
 import { validateLlamaNodeFiles } from './validate-files.js';
 
@@ -212,20 +211,7 @@ export class LlamaNodeEngine implements Engine {
   ): Promise<GenerateResult> {
     // Last stop before native code: media and schemas llama.cpp would crash on are refused here too.
     const request = await checkGenerateRequest(unchecked);
-    const { capabilities } = this.info;
-    const parts = request.messages.flatMap((message) =>
-      message.role === 'user' || message.role === 'tool'
-        ? typeof message.content === 'string'
-          ? []
-          : message.content
-        : [],
-    );
-    if (!capabilities.image && parts.some((part) => part.type === 'image')) {
-      throw new EngineCapabilityError(ENGINE, 'image', this.mediaHint('vision'));
-    }
-    if (!capabilities.audio && parts.some((part) => part.type === 'audio')) {
-      throw new EngineCapabilityError(ENGINE, 'audio', this.mediaHint('audio'));
-    }
+    refuseUnsupportedMedia(ENGINE, request.messages, this.info.capabilities, this.options.mmproj);
     const chat = await toLlamaChat(request.messages);
     const hasMedia = chat.images + chat.audios > 0;
     const { tools, forced, schema } = toLlamaTools(request);
@@ -342,12 +328,6 @@ export class LlamaNodeEngine implements Engine {
       mtp,
       model: this.info.model,
     };
-  }
-
-  private mediaHint(kind: 'vision' | 'audio'): string {
-    return this.options.mmproj
-      ? `the projector ${this.options.mmproj} has no ${kind} encoder`
-      : 'load the model with an mmproj file (--mmproj) to give it images and audio';
   }
 
   /**

@@ -84,6 +84,9 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   MEDIA_FORMAT: ExitCode.failure,
   SYSTEM_TOOL_MISSING: ExitCode.failure,
   SYSTEM_TOOL_FAILED: ExitCode.failure,
+  SERVICE_START_FAILED: ExitCode.failure,
+  SERVICE_STOP_FAILED: ExitCode.failure,
+  SERVICE_STATE_MISSING: ExitCode.usage,
 };
 
 /** The exit code for an error that ended a command: by its Hearth `code`, else a plain failure. */

@@ -32,6 +32,7 @@ export { ServeConfigError } from './errors/serve-config-error.js';
 export { ServeRequestError } from './errors/serve-request-error.js';
 export * from './files/index.js';
 export { HostedEngine, type HostedEngineOptions } from './host/hosted-engine.js';
+export { modelHostPeakMemory } from './host/peak-memory.js';
 export { ChatHearth, type ChatHearthCallOptions, type ChatHearthInput } from './langchain/chat-hearth.js';
 export { checkedEngine, checkGenerateRequest } from './media-check/check-request.js';
 export {

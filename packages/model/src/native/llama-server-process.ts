@@ -84,6 +84,11 @@ export class LlamaServerProcess {
     return started;
   }
 
+  /** The server's process id (setpriv execs the server, so it keeps this id). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Set once the process has exited. */
   get exit(): ServerExit | undefined {
     return this.exitInfo;

@@ -154,6 +154,12 @@ export class NativeEngine implements Engine {
     });
   }
 
+  /** Process id of the running llama-server (the model host), if one is running (for diagnostics). */
+  async hostPid(): Promise<number | undefined> {
+    const server = await this.server?.catch(() => undefined);
+    return server && !server.exit ? server.pid : undefined;
+  }
+
   generate(request: GenerateRequest): Promise<GenerateResult> {
     return this.run(request, () => {});
   }

@@ -1,0 +1,21 @@
+// @hearth/queue: distributed runs. BullMQ on Redis delivers jobs (at least once); Postgres holds what
+// must last: LangGraph checkpoints, run records and events, the effect ledger and media by hash.
+// See README.md for the guarantees and ARCHITECTURE.md (repository root) for where it sits.
+export { QueueConnectionError } from './errors/queue-connection-error.js';
+export { QueueRunNotFoundError } from './errors/queue-run-not-found-error.js';
+export { QueueRunStateError } from './errors/queue-run-state-error.js';
+export { openRunQueue } from './run-queue.js';
+export { startRunWorker } from './run-worker.js';
+export {
+  type EnqueueRunOptions,
+  type FollowRunOptions,
+  type ListRunsOptions,
+  type QueueConnection,
+  type QueuedRun,
+  type QueuedRunStatus,
+  queuedRunStatuses,
+  type RunProgress,
+  type RunQueue,
+  type RunWorker,
+  type RunWorkerOptions,
+} from './types.js';

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Engine } from '@hearth/engine';
+import type { Engine, GenerateRequest } from '@hearth/engine';
+import { runEpisode } from './episode.js';
 import { EvalDataError } from './errors/eval-data-error.js';
 import type { FileHashCache } from './file-hash.js';
 import type { SuiteRun } from './reference-models.js';
 import { renderReportMarkdown } from './report.js';
 import type { ResultRecord } from './result-record.js';
-import { runCase } from './suite.js';
+import { type EvalCase, isMultiStep, runCase } from './suite.js';
 import { type Summary, summarize } from './summary.js';
 
 /** A model to evaluate: its name in the report, what the user asked for, and how to open it. */
@@ -34,6 +35,66 @@ export interface RunEvalsOptions {
   hearthCommit?: string | null;
   /** Called after each case is recorded (and with the cases a resumed run skips, once at the start). */
   onProgress?: (event: { done: number; total: number; record?: ResultRecord }) => void;
+}
+
+type AnsweredCase = Omit<
+  ResultRecord,
+  'suite' | 'id' | 'category' | 'model' | 'trial' | 'engine' | 'latencyMs'
+>;
+
+const requestInput = (request: GenerateRequest): ResultRecord['input'] => ({
+  messages: request.messages,
+  tools: request.tools?.map((tool) => tool.name) ?? [],
+});
+
+/**
+ * Answers one case and checks it: one request for a single-turn case, the agent loop over a fresh
+ * episode for a multi-step one.
+ */
+async function answerCase(
+  run: SuiteRun,
+  testCase: EvalCase,
+  engine: Engine,
+  requestOptions: Pick<GenerateRequest, 'sampling' | 'maxTokens'>,
+): Promise<AnsweredCase> {
+  const { suite } = run;
+  if (isMultiStep(suite)) {
+    const episode = await runEpisode(suite, testCase, engine, requestOptions);
+    const verdict = suite.check(testCase, { answer: episode.answer, endState: episode.endState });
+    return {
+      input: episode.input,
+      output: { text: episode.answer.text, toolCalls: episode.toolCalls },
+      calls: episode.answer.calls,
+      steps: episode.steps,
+      episode: { transcript: episode.transcript, stopReason: episode.stopReason },
+      correct: verdict.correct,
+      reason: verdict.reason,
+      ...(verdict.errorType ? { errorType: verdict.errorType } : {}),
+      promptTokens: episode.promptTokens,
+      completionTokens: episode.completionTokens,
+      tokensPerSecond: episode.tokensPerSecond,
+      mtp: episode.mtp,
+    };
+  }
+  const { request, result, answer } = await runCase(suite, testCase, engine, requestOptions);
+  const verdict = suite.check(testCase, answer);
+  return {
+    input: requestInput(request),
+    output: {
+      text: result.text,
+      ...(result.reasoning ? { reasoning: result.reasoning } : {}),
+      toolCalls: result.toolCalls.map(({ name, args }) => ({ name, args })),
+    },
+    calls: answer.calls,
+    steps: 1,
+    correct: verdict.correct,
+    reason: verdict.reason,
+    ...(verdict.errorType ? { errorType: verdict.errorType } : {}),
+    promptTokens: result.usage.promptTokens,
+    completionTokens: result.usage.completionTokens,
+    tokensPerSecond: result.timings.decodeTokensPerSecond,
+    mtp: result.mtp?.used ? { drafted: result.mtp.drafted, accepted: result.mtp.accepted } : null,
+  };
 }
 
 export const resultKey = (record: Pick<ResultRecord, 'suite' | 'id' | 'model' | 'trial'>) =>
@@ -109,8 +170,6 @@ export async function runEvals(options: RunEvalsOptions): Promise<Summary> {
     try {
       for (const { run, testCase, trial } of missing) {
         const sampling = trials === 1 ? { greedy: true } : { temperature: 0.7, seed: seed + trial };
-        const request = run.suite.request(testCase);
-        const input = { messages: request.messages, tools: request.tools?.map((tool) => tool.name) ?? [] };
         const base = {
           suite: run.suite.name,
           id: testCase.id,
@@ -118,39 +177,25 @@ export async function runEvals(options: RunEvalsOptions): Promise<Summary> {
           model: model.name,
           trial,
           engine: engine.info.engine,
-          input,
         };
         const started = performance.now();
         let record: ResultRecord;
         try {
-          const { result, answer } = await runCase(run.suite, testCase, engine, {
+          const answered = await answerCase(run, testCase, engine, {
             sampling,
             maxTokens: options.maxTokens ?? 512,
           });
-          const verdict = run.suite.check(testCase, answer);
-          record = {
-            ...base,
-            output: {
-              text: result.text,
-              ...(result.reasoning ? { reasoning: result.reasoning } : {}),
-              toolCalls: result.toolCalls.map(({ name, args }) => ({ name, args })),
-            },
-            calls: answer.calls,
-            correct: verdict.correct,
-            reason: verdict.reason,
-            ...(verdict.errorType ? { errorType: verdict.errorType } : {}),
-            latencyMs: performance.now() - started,
-            promptTokens: result.usage.promptTokens,
-            completionTokens: result.usage.completionTokens,
-            tokensPerSecond: result.timings.decodeTokensPerSecond,
-            mtp: result.mtp?.used ? { drafted: result.mtp.drafted, accepted: result.mtp.accepted } : null,
-          };
+          record = { ...base, ...answered, latencyMs: performance.now() - started };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           record = {
             ...base,
+            input: isMultiStep(run.suite)
+              ? { messages: [], tools: [] }
+              : requestInput(run.suite.request(testCase)),
             output: { text: '', toolCalls: [] },
             calls: [],
+            steps: 0,
             correct: false,
             reason: `the engine failed on this case: ${message}`,
             errorType: 'engine_error',

@@ -1,5 +1,7 @@
 // @hearth/evals: suites of cases with their own checkers, a harness that runs them against two or more
 // models on the same cases, and the statistics and reports of a run. Used by `hearth eval`.
+
+export { type EpisodeRun, replayAnswer, runEpisode } from './episode.js';
 export { EvalDataError } from './errors/eval-data-error.js';
 export { FileHashCache } from './file-hash.js';
 export { type EvalModel, type RunEvalsOptions, runEvals } from './harness.js';
@@ -9,6 +11,7 @@ export { renderReportMarkdown } from './report.js';
 export type { ResultRecord } from './result-record.js';
 export * from './stats.js';
 export type * from './suite.js';
+export { isMultiStep } from './suite.js';
 export {
   firstCasesAcrossCategories,
   loadSuites,

@@ -1,41 +1,65 @@
 import type { Engine, GenerateRequest, GenerateResult } from '@hearth/engine';
-import { type Answer, type EvalCase, evalCaseOption, type LoadedSuite, type Suite } from './suite.js';
+import {
+  type AnySuite,
+  type EvalCase,
+  evalCaseOption,
+  isMultiStep,
+  type LoadedSuite,
+  type ScriptedTurn,
+} from './suite.js';
 
 /** A loaded suite with the suite that reads it. */
 export interface SuiteRun<C extends EvalCase = EvalCase> {
-  suite: Suite<C>;
+  suite: AnySuite<C>;
   loaded: LoadedSuite<C>;
 }
 
-/** Which case a request is: the suite and case id the harness puts in its engine options. */
-function caseKeyOf(request: GenerateRequest): string | undefined {
-  const option = request.engineOptions?.[evalCaseOption] as { suite?: unknown; id?: unknown } | undefined;
-  return option && typeof option.suite === 'string' && typeof option.id === 'string'
-    ? JSON.stringify([option.suite, option.id])
-    : undefined;
-}
+type Reply = Pick<GenerateResult, 'text' | 'toolCalls'>;
 
 /**
- * An engine that answers each case of the given suites with a fixed answer, through the same request and
- * parse path a model's reply takes. For `oracle` and `mutant` only: a request it does not know is an error.
+ * Which case and turn a request is: the suite, case id and (multi-step cases) step the harness puts in
+ * its engine options.
+ */
+function caseOf(request: GenerateRequest): { key: string; step: number } | undefined {
+  const option = request.engineOptions?.[evalCaseOption] as
+    | { suite?: unknown; id?: unknown; step?: unknown }
+    | undefined;
+  if (!option || typeof option.suite !== 'string' || typeof option.id !== 'string') return undefined;
+  return {
+    key: JSON.stringify([option.suite, option.id]),
+    step: typeof option.step === 'number' ? option.step : 0,
+  };
+}
+
+/** A scripted turn as an engine's result: its calls get ids, as a model's tool calls do. */
+const turnReply = (turn: ScriptedTurn, step: number): Reply => ({
+  text: turn.text,
+  toolCalls: turn.calls.map((call, index) => ({ id: `call_${step}_${index}`, ...call })),
+});
+
+/**
+ * An engine that answers each case of the given suites from a fixed script (one reply, or one per turn of a
+ * multi-step case), through the same request and parse path a model's reply takes. For `oracle` and `mutant` only: a request it does not know is an error.
  */
 function answeringEngine(
   name: string,
   runs: readonly SuiteRun[],
-  answerFor: (run: SuiteRun, testCase: EvalCase, index: number) => Answer,
+  scriptFor: (run: SuiteRun, testCase: EvalCase, index: number) => Reply[],
 ): Engine {
-  const replies = new Map<string, Pick<GenerateResult, 'text' | 'toolCalls'>>();
+  const scripts = new Map<string, Reply[]>();
   for (const run of runs)
     for (const [index, testCase] of run.loaded.cases.entries())
-      replies.set(
-        JSON.stringify([run.suite.name, testCase.id]),
-        run.suite.replay(testCase, answerFor(run, testCase, index)),
-      );
+      scripts.set(JSON.stringify([run.suite.name, testCase.id]), scriptFor(run, testCase, index));
   const generate = async (request: GenerateRequest): Promise<GenerateResult> => {
-    const key = caseKeyOf(request);
-    const reply = key === undefined ? undefined : replies.get(key);
-    if (!reply)
+    const which = caseOf(request);
+    const script = which === undefined ? undefined : scripts.get(which.key);
+    if (!which || !script)
       throw new Error(`the ${name} model answers only the loaded suites' cases, run by the eval harness`);
+    const reply = script[which.step];
+    if (!reply)
+      throw new Error(
+        `the ${name} model's script for ${which.key} has ${script.length} turn(s); the loop asked for turn ${which.step + 1}`,
+      );
     return {
       ...reply,
       finishReason: reply.toolCalls.length > 0 ? 'tool_calls' : 'stop',
@@ -60,9 +84,33 @@ function answeringEngine(
   };
 }
 
+/** The oracle's replies in one case: the ground-truth answer, or a multi-step case's ground-truth turns. */
+function oracleReplies(run: SuiteRun, testCase: EvalCase): Reply[] {
+  const { suite } = run;
+  if (isMultiStep(suite)) return suite.oracleTurns(testCase).map(turnReply);
+  return [suite.replay(testCase, suite.oracleAnswer(testCase))];
+}
+
+/** The mutant's replies in one case; the last reply's text names the fault and the error it must cause. */
+function mutantReplies(run: SuiteRun, testCase: EvalCase, index: number): Reply[] {
+  const { suite } = run;
+  const says = (fault: string, expected: string) => `mutant fault: ${fault} (expect ${expected})`;
+  if (isMultiStep(suite)) {
+    const mutated = suite.mutantTurns(testCase, index);
+    const replies = mutated.turns.map(turnReply);
+    const last = replies.at(-1);
+    if (last) last.text = says(mutated.fault, mutated.expectedErrorType);
+    return replies;
+  }
+  const mutated = suite.mutantAnswer(testCase, index);
+  return [
+    suite.replay(testCase, { ...mutated.answer, text: says(mutated.fault, mutated.expectedErrorType) }),
+  ];
+}
+
 /** `oracle`: answers every case from its ground truth. Must score 100%: each case is solvable and each checker accepts a right answer. */
 export function oracleEngine(runs: readonly SuiteRun[]): Engine {
-  return answeringEngine('oracle', runs, (run, testCase) => run.suite.oracleAnswer(testCase));
+  return answeringEngine('oracle', runs, oracleReplies);
 }
 
 /**
@@ -70,11 +118,5 @@ export function oracleEngine(runs: readonly SuiteRun[]): Engine {
  * faults that apply), and says which in its text. Must score 0%, each failure's reason naming the fault.
  */
 export function mutantEngine(runs: readonly SuiteRun[]): Engine {
-  return answeringEngine('mutant', runs, (run, testCase, index) => {
-    const mutated = run.suite.mutantAnswer(testCase, index);
-    return {
-      ...mutated.answer,
-      text: `mutant fault: ${mutated.fault} (expect ${mutated.expectedErrorType})`,
-    };
-  });
+  return answeringEngine('mutant', runs, mutantReplies);
 }

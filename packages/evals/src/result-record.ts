@@ -9,12 +9,20 @@ export interface ResultRecord {
   trial: number;
   engine: string;
   input: { messages: GenerateRequest['messages']; tools: string[] };
+  /** The model's reply (a multi-step case: its text replies to the user, joined, and every tool call it made). */
   output: {
     text: string;
     reasoning?: string;
     toolCalls: Array<{ name: string; args: Record<string, unknown> }>;
   };
   calls: Array<{ name: string; args: Record<string, unknown> }>;
+  /** Model turns taken (1 for a single-turn case). */
+  steps: number;
+  /**
+   * A multi-step case's conversation after the system prompt (tool results included, media bytes
+   * replaced by their size) and why it ended.
+   */
+  episode?: { transcript: GenerateRequest['messages']; stopReason: 'replied' | 'max-steps' };
   correct: boolean;
   reason: string;
   errorType?: string;

@@ -1,4 +1,5 @@
-import type { Engine, GenerateRequest, GenerateResult } from '@hearth/engine';
+import type { ToolDefinition } from '@hearth/core';
+import type { ContentPart, Engine, GenerateRequest, GenerateResult } from '@hearth/engine';
 
 /** One function call as a suite scores it: the function's name and its arguments. */
 export interface AnswerCall {
@@ -62,16 +63,39 @@ export interface MutatedAnswer {
   expectedErrorType: string;
 }
 
+/** What a case needs from the model besides text: a model without it marks the case n/a, not failed. */
+export type MediaNeed = 'image' | 'audio';
+
+/** Where a suite keeps what it makes from its data (screenshots, speech), and how it makes speech. */
+export interface SuiteContext {
+  /**
+   * A folder for media the suite renders once and reuses (the run's output folder for `hearth eval run`,
+   * so a resumed run answers from the same files).
+   */
+  mediaDir: string;
+  /**
+   * Speaks text into a 16 kHz mono WAV under `dir` and returns its path. Given by the caller because the
+   * synthesiser (espeak-ng through the testkit) is not a library dependency; suites that need it say so.
+   */
+  speak?: (text: string, dir: string) => Promise<string>;
+}
+
 /**
  * A suite: where its cases come from, how a case becomes a request to an engine, how the engine's
  * result becomes an answer, and how an answer is checked. Every case has its own checker; there is no
  * model judge.
  */
 export interface Suite<C extends EvalCase = EvalCase> {
+  kind?: 'single-turn';
   name: string;
   description: string;
-  /** Reads the suite's cases from `dataDir` (default: the cases the suite ships). */
-  load(dataDir?: string): Promise<LoadedSuite<C>>;
+  /**
+   * Reads the suite's cases from `dataDir` (default: the cases the suite ships). Suites whose cases carry
+   * media render it here, into `context.mediaDir`.
+   */
+  load(dataDir?: string, context?: SuiteContext): Promise<LoadedSuite<C>>;
+  /** The media a case puts before the model; a model that cannot take it gets the case as n/a (default: none). */
+  needs?(testCase: C): MediaNeed[];
   /** The request one case sends to a model. */
   request(testCase: C): GenerateRequest;
   /** What the model answered, in the suite's terms. */
@@ -104,3 +128,76 @@ export async function runCase<C extends EvalCase>(
   });
   return { request, result, answer: suite.answer(testCase, result) };
 }
+
+/**
+ * One model turn of a multi-step case as the `oracle` and `mutant` replay it: tool calls (then the loop
+ * runs them and asks the model again), or, with no calls, a text reply to the user.
+ */
+export interface ScriptedTurn {
+  text: string;
+  calls: AnswerCall[];
+}
+
+/**
+ * The world one multi-step case runs in, made fresh for each case x model x trial (a copy of the shop's
+ * database, a temporary work folder): the agent's instructions, the tools it may call, the user's
+ * scripted turns and how to read the end state the checker compares.
+ */
+export interface Episode<State = unknown> {
+  /** The system prompt: the agent's role and the policy it must follow. */
+  system: string;
+  /**
+   * The user's turns in order: the first opens the conversation; each next one is said after the agent
+   * replies with text (no tool call). When none is left, the agent's text reply ends the case.
+   */
+  userTurns: Array<string | ContentPart[]>;
+  tools: ToolDefinition[];
+  /** Model turns (tool-calling and replying) allowed before the case is stopped and checked as it stands. */
+  maxSteps: number;
+  /** What the checker compares with the expected end state: database rows, files written. */
+  endState(): Promise<State>;
+  /** Releases the episode's resources (closes the database); the harness removes its work folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * A multi-step case's answer in the answers-file format: the tool calls that succeeded, in the order
+ * made, and the agent's text replies to the user (joined by newlines), plus the end state they left.
+ */
+export interface EpisodeOutcome<State = unknown> {
+  answer: Answer;
+  endState: State;
+}
+
+/** A deliberately wrong script made from the right one, naming the fault and the error type it must produce. */
+export interface MutatedScript {
+  turns: ScriptedTurn[];
+  fault: string;
+  expectedErrorType: string;
+}
+
+/**
+ * A suite whose cases are episodes: an agent loop over the engine with tools that change a real world
+ * (a database, files) and scripted user turns, scored by the end state (no model judge). The harness
+ * runs the loop (`runEpisode`): the model's tool calls go through a Hearth `ToolRegistry`, their results
+ * back to the model, until it replies with text and the user has nothing left to say, or `maxSteps`.
+ */
+export interface MultiStepSuite<C extends EvalCase = EvalCase, State = unknown> {
+  kind: 'multi-step';
+  name: string;
+  description: string;
+  load(dataDir?: string): Promise<LoadedSuite<C>>;
+  /** Sets up a fresh world for one run of the case in `workDir` (an empty temporary folder). */
+  episode(testCase: C, workDir: string): Promise<Episode<State>>;
+  check(testCase: C, outcome: EpisodeOutcome<State>): Verdict;
+  /** The ground-truth turns (what the `oracle` says, turn by turn). */
+  oracleTurns(testCase: C): ScriptedTurn[];
+  /** Ground truth with one known fault (what the `mutant` says). `index` picks among the faults that apply. */
+  mutantTurns(testCase: C, index: number): MutatedScript;
+}
+
+/** Any suite the harness runs. */
+export type AnySuite<C extends EvalCase = EvalCase> = Suite<C> | MultiStepSuite<C>;
+
+export const isMultiStep = <C extends EvalCase>(suite: AnySuite<C>): suite is MultiStepSuite<C> =>
+  suite.kind === 'multi-step';

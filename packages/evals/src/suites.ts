@@ -1,22 +1,25 @@
+import { replayAnswer } from './episode.js';
 import { EvalDataError } from './errors/eval-data-error.js';
 import { readJsonLines } from './json-lines.js';
 import type { SuiteRun } from './reference-models.js';
-import type { Answer, EvalCase, Suite } from './suite.js';
+import { screenQaSuite } from './screen-qa/suite.js';
+import { type Answer, type AnySuite, type EvalCase, isMultiStep, type SuiteContext, type Verdict } from './suite.js';
 import { type Rate, rateOf } from './summary.js';
 import { toolCallingSuite } from './tool-calling/suite.js';
 
 /** Every suite `hearth eval` knows, by name. */
-export const suites: Record<string, Suite<never>> = {
-  'tool-calling': toolCallingSuite as Suite<never>,
+export const suites: Record<string, AnySuite<never>> = {
+  'tool-calling': toolCallingSuite as AnySuite<never>,
+  'screen-qa': screenQaSuite as AnySuite<never>,
 };
 
-export function suiteNamed(name: string): Suite<EvalCase> {
+export function suiteNamed(name: string): AnySuite<EvalCase> {
   const suite = suites[name];
   if (!suite)
     throw new EvalDataError(
       `no eval suite named "${name}"; the suites are ${Object.keys(suites).join(', ')}`,
     );
-  return suite as Suite<EvalCase>;
+  return suite as AnySuite<EvalCase>;
 }
 
 /**
@@ -37,15 +40,18 @@ export function firstCasesAcrossCategories<C extends EvalCase>(cases: readonly C
   return cases.filter((testCase) => chosen.has(testCase));
 }
 
-/** Loads the named suites (from `dataDir` when given, else the cases each ships), keeping at most `cases` per suite. */
+/**
+ * Loads the named suites (from `dataDir` when given, else the cases each ships), keeping at most `cases` per
+ * suite; suites with media render it into `context.mediaDir` (screenshots, speech).
+ */
 export async function loadSuites(
   names: readonly string[],
-  options: { dataDir?: string; cases?: number } = {},
+  options: { dataDir?: string; cases?: number; context?: SuiteContext } = {},
 ): Promise<SuiteRun[]> {
   return Promise.all(
     names.map(async (name) => {
       const suite = suiteNamed(name);
-      const loaded = await suite.load(options.dataDir);
+      const loaded = await suite.load(options.dataDir, options.context);
       const cases =
         options.cases === undefined ? loaded.cases : firstCasesAcrossCategories(loaded.cases, options.cases);
       return { suite, loaded: { ...loaded, cases } };
@@ -63,16 +69,28 @@ export interface ScoreReport {
   unmatched: string[];
 }
 
-/** Scores answers made anywhere (another framework, a saved run) against a loaded suite. */
-export function scoreAnswers(run: SuiteRun, answers: readonly Answer[]): ScoreReport {
+/**
+ * Scores answers made anywhere (another framework, a saved run) against a loaded suite. A multi-step
+ * case's answer is scored by replaying its calls against a fresh episode and checking the end state.
+ */
+export async function scoreAnswers(run: SuiteRun, answers: readonly Answer[]): Promise<ScoreReport> {
   const byId = new Map(answers.map((answer) => [answer.id, answer]));
-  const cases = run.loaded.cases.map((testCase) => {
+  const { suite } = run;
+  const cases = [];
+  for (const testCase of run.loaded.cases) {
     const answer = byId.get(testCase.id);
-    const verdict = answer
-      ? run.suite.check(testCase, answer)
-      : { correct: false, reason: 'no answer for this case in the answers file' };
-    return { id: testCase.id, category: testCase.category, correct: verdict.correct, reason: verdict.reason };
-  });
+    const verdict: Verdict = !answer
+      ? { correct: false, reason: 'no answer for this case in the answers file' }
+      : isMultiStep(suite)
+        ? await replayAnswer(suite, testCase, answer)
+        : suite.check(testCase, answer);
+    cases.push({
+      id: testCase.id,
+      category: testCase.category,
+      correct: verdict.correct,
+      reason: verdict.reason,
+    });
+  }
   const known = new Set(run.loaded.cases.map((testCase) => testCase.id));
   const categories = new Map<string, boolean[]>();
   for (const entry of cases)

@@ -152,7 +152,7 @@ export async function evalScoreCommand(options: ScoreOptions): Promise<void> {
   const [run] = await loadSuites([options.suite], options.data ? { dataDir: options.data } : {});
   if (!run) return;
   const answers = await readAnswersFile(options.answers);
-  const report = scoreAnswers(run, answers);
+  const report = await scoreAnswers(run, answers);
   if (options.json) {
     printJson({
       suite: report.suite,

@@ -13,6 +13,8 @@ export interface ToolCallOptions {
   onLog?: ToolRunContext['log'];
   /** Decides approval pauses inside the call (see `ToolRunContext.approver`). */
   approver?: ToolRunContext['approver'];
+  /** Who called, when it can be asked mid-call (see `ToolRunContext.caller`). */
+  caller?: ToolRunContext['caller'];
   /** Overrides the tool's own `timeoutMs` and the registry default. */
   timeoutMs?: number;
 }
@@ -106,6 +108,7 @@ export class ToolRegistry {
       reportProgress: (progress, total, message) => options.onProgress?.(progress, total, message),
       log: (level, message) => options.onLog?.(level, message),
       ...(options.approver ? { approver: options.approver } : {}),
+      ...(options.caller ? { caller: options.caller } : {}),
     };
     try {
       const output = await Promise.race([

@@ -31,6 +31,26 @@ export interface ToolRunContext {
    * over MCP it asks the client. Without one, a paused run ends the call with an error result.
    */
   approver?: Approver;
+  /**
+   * The program that called this tool, when it can be asked something mid-call (an MCP client that
+   * declared elicitation or sampling). Absent inside an agent run and for clients that cannot be asked.
+   */
+  caller?: ToolCaller;
+}
+
+/** What a tool may ask its caller mid-call; each method is present only when the caller offers it. */
+export interface ToolCaller {
+  /** Asks the person behind the caller to fill a form (MCP elicitation); flat JSON Schema of the fields. */
+  elicit?(request: {
+    message: string;
+    requestedSchema: Record<string, unknown>;
+  }): Promise<{ action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> }>;
+  /** Asks the caller's model for one reply (MCP sampling): text messages in, text out. */
+  sample?(request: {
+    messages: { role: 'user' | 'assistant'; text: string }[];
+    maxTokens: number;
+    systemPrompt?: string;
+  }): Promise<{ text: string; model: string }>;
 }
 
 export interface ToolDefinition<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {

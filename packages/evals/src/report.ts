@@ -38,6 +38,25 @@ export function renderReportMarkdown(summary: Summary): string {
       '',
     );
   }
+  if (summary.trials > 1) {
+    const ks = Array.from({ length: summary.trials }, (_, index) => String(index + 1));
+    const suites = [...new Set(models.flatMap(([, model]) => Object.keys(model.passHatK)))].sort();
+    lines.push(
+      '## pass^k',
+      '',
+      `The chance that all k of ${summary.trials} sampled trials of a case succeed (τ-bench's estimate, averaged over cases): a model that is right only sometimes falls as k grows.`,
+      '',
+      `| Suite | Model | ${ks.map((k) => `pass^${k}`).join(' | ')} |`,
+      `| --- | --- | ${ks.map(() => '---').join(' | ')} |`,
+      ...suites.flatMap((suite) =>
+        models.map(
+          ([name, model]) =>
+            `| ${suite} | ${name} | ${ks.map((k) => percent(model.passHatK[suite]?.[k] ?? null)).join(' | ')} |`,
+        ),
+      ),
+      '',
+    );
+  }
   const categories = [...new Set(models.flatMap(([, model]) => Object.keys(model.categories)))].sort();
   lines.push(
     '## By category',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairedBootstrap, quantile, seededRandom, wilsonInterval } from './stats.js';
+import { pairedBootstrap, passHatK, quantile, seededRandom, wilsonInterval } from './stats.js';
 
 describe('wilsonInterval', () => {
   it('matches published 95% Wilson intervals', () => {
@@ -63,5 +63,23 @@ describe('seededRandom', () => {
     expect(Array.from({ length: 1000 }, () => second())).toEqual(values);
     expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...values)).toBeLessThan(1);
+  });
+});
+
+describe('passHatK', () => {
+  it("is τ-bench's unbiased estimate: the mean over cases of C(c, k) / C(n, k)", () => {
+    // Case a: 4 of 4; case b: 2 of 4; case c: 0 of 4.
+    const cases = [
+      { successes: 4, trials: 4 },
+      { successes: 2, trials: 4 },
+      { successes: 0, trials: 4 },
+    ];
+    expect(passHatK(cases, 1)).toBeCloseTo((1 + 0.5 + 0) / 3, 12);
+    // C(2,2)/C(4,2) = 1/6.
+    expect(passHatK(cases, 2)).toBeCloseTo((1 + 1 / 6 + 0) / 3, 12);
+    // C(2,3) = 0.
+    expect(passHatK(cases, 3)).toBeCloseTo(1 / 3, 12);
+    expect(passHatK(cases, 4)).toBeCloseTo(1 / 3, 12);
+    expect(passHatK(cases, 5)).toBeNull();
   });
 });

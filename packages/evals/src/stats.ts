@@ -87,3 +87,26 @@ export function pairedBootstrap(
     seed,
   };
 }
+
+/** The binomial coefficient n choose k (exact for the small counts of eval trials). */
+function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let result = 1;
+  for (let i = 1; i <= k; i++) result = (result * (n - k + i)) / i;
+  return result;
+}
+
+/**
+ * pass^k as τ-bench defines it: the chance that all of k independent trials of a case succeed, averaged
+ * over cases, estimated without bias from each case's `successes` out of `trials` as
+ * C(successes, k) / C(trials, k). pass^1 is the plain success rate; pass^k falls as k grows unless the
+ * model is consistent. `null` when no case has k trials.
+ */
+export function passHatK(
+  cases: ReadonlyArray<{ successes: number; trials: number }>,
+  k: number,
+): number | null {
+  const eligible = cases.filter((entry) => entry.trials >= k);
+  if (eligible.length === 0) return null;
+  return mean(eligible.map((entry) => choose(entry.successes, k) / choose(entry.trials, k)));
+}

@@ -5,6 +5,7 @@ import {
   mean,
   type PairedDifference,
   pairedBootstrap,
+  passHatK,
   quantile,
   wilsonInterval,
 } from './stats.js';
@@ -36,6 +37,11 @@ export interface ModelSummary {
   promptTokens: number;
   completionTokens: number;
   mtp: { drafted: number; accepted: number; acceptanceRate: number | null } | null;
+  /**
+   * pass^k per suite for k = 1..trials (keyed by k): the chance that all k trials of a case succeed
+   * (τ-bench's estimate); with one trial only pass^1, the success rate.
+   */
+  passHatK: Record<string, Record<string, number | null>>;
 }
 
 export interface Summary {
@@ -80,9 +86,32 @@ function groupBy(
   return Object.fromEntries([...groups].map(([name, group]) => [name, rate(group)]));
 }
 
+/** pass^1..pass^trials of each suite, from each case's successes over its trials. */
+function passHatKBySuite(records: readonly ResultRecord[], trials: number): ModelSummary['passHatK'] {
+  const bySuite = new Map<string, Map<string, { successes: number; trials: number }>>();
+  for (const record of records) {
+    const cases = bySuite.get(record.suite) ?? new Map();
+    bySuite.set(record.suite, cases);
+    const entry = cases.get(record.id) ?? { successes: 0, trials: 0 };
+    cases.set(record.id, { successes: entry.successes + (record.correct ? 1 : 0), trials: entry.trials + 1 });
+  }
+  return Object.fromEntries(
+    [...bySuite].map(([suite, cases]) => [
+      suite,
+      Object.fromEntries(
+        Array.from({ length: trials }, (_, index) => [
+          String(index + 1),
+          passHatK([...cases.values()], index + 1),
+        ]),
+      ),
+    ]),
+  );
+}
+
 function modelSummary(
   model: { spec: string; engine: string; files: ModelSummary['files'] },
   records: readonly ResultRecord[],
+  trials: number,
 ): ModelSummary {
   const total = rate(records);
   const speeds = records.map((record) => record.tokensPerSecond).filter((speed) => speed > 0);
@@ -107,6 +136,7 @@ function modelSummary(
       withMtp.length === 0
         ? null
         : { drafted, accepted, acceptanceRate: drafted === 0 ? null : accepted / drafted },
+    passHatK: passHatKBySuite(records, trials),
   };
 }
 
@@ -159,7 +189,7 @@ export function summarize(input: {
       ]),
     ),
     models: Object.fromEntries(
-      input.models.map((model) => [model.name, modelSummary(model, byModel(model.name))]),
+      input.models.map((model) => [model.name, modelSummary(model, byModel(model.name), input.trials)]),
     ),
     comparison,
   };

@@ -130,6 +130,7 @@ export {
 export { type RunCall, summarizeRun } from './workflow/run-summary.js';
 export {
   type AnyRunTarget,
+  type MadeTool,
   type RunOptions,
   type RunResult,
   RunTarget,

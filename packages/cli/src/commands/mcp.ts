@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import {
   type HearthConfig,
-  HearthConfigError,
-  loadHearthConfig,
   loadToolsFromDirectory,
   type McpServerConfig,
   mcpServersFromConfig,
@@ -15,7 +13,10 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
 import { integerOption } from '../number-option.js';
 import { printJson } from '../output.js';
-import { exampleTools } from '../run/example-tools.js';
+import { exampleTargets, projectTargets } from '../run/load-target.js';
+import { projectConfigPath, readProjectConfig } from '../run/project-config.js';
+import { servedTargetTools } from '../run/served-targets.js';
+import { registerUserModuleHooks } from '../run/user-modules.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -45,15 +46,21 @@ function announce(line: string): void {
   process.stderr.write(`hearth mcp: ${line}\n`);
 }
 
-async function readConfig(path: string | undefined): Promise<HearthConfig | undefined> {
-  if (path) return loadHearthConfig(path);
-  try {
-    return await loadHearthConfig('hearth.config.json');
-  } catch (error) {
-    // No config file in the current directory is fine; a broken one is not.
-    if (HearthConfigError.isInstance(error) && error.code === 'CONFIG_UNREADABLE') return undefined;
-    throw error;
-  }
+/**
+ * Where the fs_* tools are rooted: --fs-root, the config's tools.fsRoot, the project folder (the one
+ * holding the config), else the working directory, but never `/` by default: a desktop client starts
+ * servers there, and a server rooted at `/` would hand the whole disk to every client.
+ */
+function fsRootFor(options: ServeOptions, config: HearthConfig | undefined): string {
+  if (options.fsRoot) return resolve(options.fsRoot);
+  if (config?.tools.fsRoot) return config.tools.fsRoot;
+  if (config) return dirname(projectConfigPath(options.config));
+  const cwd = process.cwd();
+  if (cwd === '/')
+    throw new UsageError(
+      'refusing to serve the fs tools rooted at / (the working directory, as desktop clients start servers): pass --fs-root <dir> or --config <project>/hearth.config.json',
+    );
+  return cwd;
 }
 
 /** `hearth mcp serve` and `hearth mcp tools`. */
@@ -107,7 +114,7 @@ export function registerMcpCommand(program: Command): void {
     )
     .option(
       '--fs-root <dir>',
-      'root directory of the fs_* tools (default: config tools.fsRoot or the current directory)',
+      "root directory of the fs_* tools (default: the config's tools.fsRoot, else the folder holding the config, else the current directory; a server started in / with no config refuses to start without --fs-root)",
     )
     .option('--shell-allow <command>', 'enable the shell tool for this command name; repeatable', collect, [])
     .option(
@@ -127,7 +134,10 @@ export function registerMcpCommand(program: Command): void {
       integerOption('a size in bytes', 1, 1024 * 1024 * 1024),
       1024 * 1024,
     )
-    .option('--no-agents', 'leave out the example agents and workflows (each served as a tool that runs it)')
+    .option(
+      '--no-agents',
+      'leave out the example agents and workflows (each served as a tool that runs it); a config that declares its own agents or workflows serves those instead of the examples',
+    )
     .option('--model <preset|path>', "model the served agents and workflows run on (default: each one's own)")
     .option(
       '--approve-all',
@@ -139,15 +149,18 @@ export function registerMcpCommand(program: Command): void {
         '\nExamples:\n  hearth mcp serve                                   # stdio, for Claude Desktop or an IDE\n  hearth mcp serve --http --port 3333                # http://127.0.0.1:3333/mcp\n  hearth mcp serve --http --host 0.0.0.0 --token $T  # network access needs a token (16+ characters)\n  hearth mcp serve --http --host 0.0.0.0 --token $T --allowed-host mybox.lan  # clients reach it by that name\n  npx @modelcontextprotocol/inspector --cli hearth mcp serve --method tools/list',
     )
     .action(async (options: ServeOptions) => {
-      const config = await readConfig(options.config);
+      const config = await readProjectConfig(options.config);
       // What was loaded from where goes to stderr (stdout carries the stdio protocol): a
       // hearth.config.json in the working directory runs the modules in its tools.dirs right here.
-      if (config) announce(`read ${resolve(options.config ?? 'hearth.config.json')}`);
+      if (config) announce(`read ${projectConfigPath(options.config)}`);
+      const fsRoot = fsRootFor(options, config);
+      announce(`fs tools rooted at ${fsRoot}`);
+      registerUserModuleHooks();
       const shellAllow = [...(config?.tools.shell?.allow ?? []), ...options.shellAllow];
       const httpAllow = [...(config?.tools.http?.allowHosts ?? []), ...options.httpAllow];
       const registry = new ToolRegistry(
         builtinTools({
-          fsRoot: options.fsRoot ?? config?.tools.fsRoot ?? process.cwd(),
+          fsRoot,
           ...(shellAllow.length > 0 ? { shell: { allow: shellAllow } } : {}),
           ...(httpAllow.length > 0 ? { http: { allowHosts: httpAllow } } : {}),
           // One allow-list for every tool that reaches the network: the browser is no way around it.
@@ -162,16 +175,22 @@ export function registerMcpCommand(program: Command): void {
         ...(config?.tools.dirs ?? []).map((dir) => ({ dir, from: 'tools.dirs in the config' })),
         ...options.tools.map((dir) => ({ dir: resolve(dir), from: '--tools' })),
       ];
+      const project = await projectTargets(config);
+      // The project's own agents and workflows replace the examples; --no-agents leaves out the examples only.
+      const examples = options.agents && project.size === 0 ? (await exampleTargets()).values() : [];
+      const targets = servedTargetTools([...[...project.values()].map(({ target }) => target), ...examples], {
+        workdir: fsRoot,
+        ...(options.model ? { model: options.model } : {}),
+      });
       for (const { dir, from } of toolDirs) {
-        const tools = await loadToolsFromDirectory(dir);
+        // `agent.asTool()` exported from a tool module runs on the served model.
+        const tools = (await loadToolsFromDirectory(dir)).map(targets.withEngine);
         for (const tool of tools) registry.register(tool);
         announce(`ran the tool modules in ${dir} (${from}): ${tools.map((tool) => tool.name).join(', ')}`);
       }
-      if (options.agents) {
-        const workdir = options.fsRoot ?? config?.tools.fsRoot ?? process.cwd();
-        const examples = await exampleTools({ workdir, ...(options.model ? { model: options.model } : {}) });
-        for (const tool of examples.tools) registry.register(tool);
-      }
+      for (const tool of targets.tools) registry.register(tool);
+      if (project.size > 0)
+        announce(`serving the project's agents and workflows: ${[...project.keys()].join(', ')}`);
 
       const approvalOptions = { approvals: options.approveAll ? ('approve-all' as const) : ('ask' as const) };
       if (options.approveAll)
@@ -225,7 +244,7 @@ export function registerMcpCommand(program: Command): void {
         command?: string;
         json?: boolean;
       }) => {
-        const config = await readConfig(options.config);
+        const config = await readProjectConfig(options.config);
         const servers: McpServerConfig[] = config ? mcpServersFromConfig(config) : [];
         if (options.url)
           servers.push({ name: 'url', url: options.url, ...(options.token ? { token: options.token } : {}) });

@@ -1,8 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type AnyRunTarget, RunTarget } from '@hearth/core';
+import { fileURLToPath } from 'node:url';
+import { type AnyRunTarget, type HearthConfig, RunTarget } from '@hearth/core';
 import { UsageError } from '../errors/usage-error.js';
+import { readProjectConfig } from './project-config.js';
+import { importUserModule } from './user-modules.js';
 
 /** A run target and how to find it again (`hearth run --resume` reloads it from `source`). */
 export interface LoadedTarget {
@@ -59,23 +61,66 @@ function targetExportedBy(file: string, module: Record<string, unknown>): RunTar
   );
 }
 
+const moduleExtensions = new Set(['.ts', '.mts', '.js', '.mjs']);
+
+/** The module files a config entry names: the file itself, or the modules in a folder (tests and declarations left out). */
+function modulesIn(path: string): string[] {
+  if (!existsSync(path)) {
+    const file = resolveTargetFile(path);
+    if (file) return [file];
+    throw new UsageError(`hearth.config.json names ${path}, which does not exist`);
+  }
+  if (statSync(path).isFile()) return [path];
+  return readdirSync(path)
+    .filter((name) => moduleExtensions.has(extname(name)) && !/\.(test|spec|d)\.[mc]?[jt]s$/.test(name))
+    .sort()
+    .map((name) => join(path, name));
+}
+
 /**
- * Loads an agent or workflow from a file (TypeScript through tsx, or JavaScript) or by example name.
+ * The agents and workflows a project's hearth.config.json declares (`agents`, `workflows`: files or
+ * folders), by name, each with the file it came from.
+ * @throws UsageError for a listed module that exports none, or two targets with one name.
+ */
+export async function projectTargets(config: HearthConfig | undefined): Promise<Map<string, LoadedTarget>> {
+  const found = new Map<string, LoadedTarget>();
+  for (const path of [...(config?.agents ?? []), ...(config?.workflows ?? [])]) {
+    for (const file of modulesIn(path)) {
+      const exported = Object.values(await importUserModule(file)).filter(RunTarget.isRunTarget);
+      if (exported.length === 0)
+        throw new UsageError(
+          `${file} (listed in hearth.config.json) exports no agent or workflow; export one made with defineAgent/defineWorkflow`,
+        );
+      for (const target of new Set(exported)) {
+        const other = found.get(target.name);
+        if (other && other.target !== target)
+          throw new UsageError(
+            `two agents or workflows are named "${target.name}" (${other.source} and ${file}); rename one`,
+          );
+        found.set(target.name, { target, source: file });
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Loads an agent or workflow from a file (TypeScript through tsx, or JavaScript), by the name the
+ * project's hearth.config.json gives it, or by example name.
  * @throws UsageError when nothing by that name exists or the file exports no single run target.
  */
 export async function loadRunTarget(spec: string): Promise<LoadedTarget> {
   const file = resolveTargetFile(spec);
-  if (file) {
-    const module: Record<string, unknown> = ['.ts', '.mts'].includes(extname(file))
-      ? await (await import('tsx/esm/api')).tsImport(pathToFileURL(file).href, import.meta.url)
-      : await import(pathToFileURL(file).href);
-    return { target: targetExportedBy(file, module), source: file };
-  }
+  if (file) return { target: targetExportedBy(file, await importUserModule(file)), source: file };
+  const project = await projectTargets(await readProjectConfig());
+  const declared = project.get(spec);
+  if (declared) return declared;
   const known = await exampleTargets();
   const byName = known.get(spec) ?? known.get(basename(spec));
   if (byName) return { target: byName, source: byName.name };
+  const names = [...project.keys(), ...known.keys()];
   throw new UsageError(
-    `no file or example named "${spec}"; examples: ${[...known.keys()].join(', ') || 'none built (run npm run build)'}`,
+    `no file, project agent/workflow or example named "${spec}"; known names: ${names.join(', ') || 'none (examples not built: run npm run build)'}`,
   );
 }
 

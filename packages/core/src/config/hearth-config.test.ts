@@ -18,10 +18,14 @@ describe('hearth.config.json', () => {
           remote: { url: 'http://127.0.0.1:3333/mcp', token: 'secret', timeoutMs: 5000 },
         },
         tools: { fsRoot: 'data', shell: { allow: ['ls'] }, http: { allowHosts: ['example.com'] } },
+        agents: ['src/agents'],
+        workflows: ['src/workflows/report.ts'],
       }),
     );
     const config = await loadHearthConfig(join(dir, 'hearth.config.json'));
     expect(config.tools.fsRoot).toBe(join(dir, 'data'));
+    expect(config.agents).toEqual([join(dir, 'src/agents')]);
+    expect(config.workflows).toEqual([join(dir, 'src/workflows/report.ts')]);
     expect(mcpServersFromConfig(config)).toEqual([
       { name: 'files', command: 'npx', args: ['some-mcp-server'], env: { A: '1' } },
       { name: 'remote', url: 'http://127.0.0.1:3333/mcp', token: 'secret', timeoutMs: 5000 },
@@ -37,6 +41,7 @@ describe('hearth.config.json', () => {
     [{ mcpServers: { web: { url: 'ftp://x' } } }, /mcpServers\.web/],
     [{ tools: { shell: { allow: 'ls' } } }, /tools\.shell\.allow: .*expected array/],
     [{ tools: { fsroot: '.' } }, /tools: .*fsroot/],
+    [{ agents: 'src/agents' }, /agents: .*expected array/],
   ])('names the bad field: %j', (value, message) => {
     const error = (() => {
       try {

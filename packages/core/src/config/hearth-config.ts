@@ -22,10 +22,6 @@ const httpServer = z.strictObject({
   ...common,
 });
 
-/**
- * `hearth.config.json`: the MCP servers an agent may use (same shape as Claude Desktop's `mcpServers`,
- * plus `url`/`token` for HTTP servers) and options for the built-in tools.
- */
 /** One external MCP server: spawned over stdio (`command`) or reached over Streamable HTTP (`url`). */
 export type McpServerConfig =
   | {
@@ -46,6 +42,11 @@ export type McpServerConfig =
       toolPrefix?: string;
     };
 
+/**
+ * `hearth.config.json`: the MCP servers an agent may use (same shape as Claude Desktop's `mcpServers`,
+ * plus `url`/`token` for HTTP servers), options for the built-in tools, and the project's own tool
+ * folders, agents and workflows.
+ */
 export const hearthConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   mcpServers: z
@@ -62,6 +63,10 @@ export const hearthConfigSchema = z.strictObject({
       dirs: z.array(z.string()).optional(),
     })
     .default({}),
+  /** Modules (files or folders of them) whose exported agents `hearth mcp serve` serves as tools and `hearth run` finds by name. */
+  agents: z.array(z.string().min(1)).optional(),
+  /** Modules (files or folders of them) whose exported workflows are served and run the same way. */
+  workflows: z.array(z.string().min(1)).optional(),
 });
 
 export type HearthConfig = z.infer<typeof hearthConfigSchema>;
@@ -82,6 +87,8 @@ export function parseHearthConfig(
   const config = parsed.data;
   if (config.tools.fsRoot) config.tools.fsRoot = resolve(baseDir, config.tools.fsRoot);
   if (config.tools.dirs) config.tools.dirs = config.tools.dirs.map((dir) => resolve(baseDir, dir));
+  if (config.agents) config.agents = config.agents.map((path) => resolve(baseDir, path));
+  if (config.workflows) config.workflows = config.workflows.map((path) => resolve(baseDir, path));
   for (const server of Object.values(config.mcpServers))
     if ('cwd' in server && server.cwd) server.cwd = resolve(baseDir, server.cwd);
   return config;

@@ -22,7 +22,7 @@ import { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from
 import { RunInputError } from '../errors/run-input-error.js';
 import type { NodeEvent } from '../events.js';
 import { withEnvironment } from '../runtime.js';
-import { toolResultFromOutput } from '../tools/define-tool.js';
+import { defineTool, toolResultFromOutput } from '../tools/define-tool.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
 
 export interface RunOptions {
@@ -103,6 +103,14 @@ export interface RunTargetSpec<Input, Output> {
 }
 
 const runTargetMarker = Symbol.for('hearth.core.RunTarget');
+
+/** A tool made by `RunTarget.asTool`: its target and the run options it was made with. */
+export interface MadeTool {
+  target: AnyRunTarget;
+  options: Omit<RunOptions, 'threadId' | 'signal' | 'onEvent'>;
+}
+/** A registered symbol, so a CLI with its own copy of core still recognises a tool made by the user's copy. */
+const madeToolKey = Symbol.for('hearth.core.RunTarget.asTool');
 
 /** Any agent or workflow, whatever its input and output types (for registries and lists). */
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds run targets of every input type
@@ -256,14 +264,22 @@ export class RunTarget<Input = unknown, Output = unknown> {
    * image/audio content (`toolResultFromOutput`).
    */
   asTool(options: Omit<RunOptions, 'threadId' | 'signal' | 'onEvent'> = {}): ToolDefinition {
-    return {
+    const tool = defineTool({
       name: this.name,
       description: this.description,
       input: this.input,
       effects: this.effects,
       requiresApproval: effectsNeedApproval(this.effects),
       run: async (input, context) => {
-        const runOptions = { ...options, signal: context.signal };
+        // Each node that starts is a step of progress (MCP clients see progress notifications).
+        let started = 0;
+        const runOptions = {
+          ...options,
+          signal: context.signal,
+          onEvent: (event: RunEvent) => {
+            if (event.type === 'node-start') context.reportProgress(++started, undefined, event.node);
+          },
+        };
         const result = context.approver
           ? await runWithApprovals(this, input as Input, { ...runOptions, approver: context.approver })
           : await this.run(input as Input, runOptions);
@@ -280,7 +296,18 @@ export class RunTarget<Input = unknown, Output = unknown> {
         }
         return toolResultFromOutput(result.output);
       },
-    };
+    });
+    const made: MadeTool = { target: this, options };
+    Object.defineProperty(tool, madeToolKey, { value: made, enumerable: false });
+    return tool;
+  }
+
+  /**
+   * The run target a tool was made from by `asTool`, and the options it was given: a server that
+   * loads `agent.asTool()` from a user's module gives it the server's model when the options name none.
+   */
+  static madeTool(tool: ToolDefinition): MadeTool | undefined {
+    return (tool as { [madeToolKey]?: MadeTool })[madeToolKey];
   }
 
   private compiled(options: Pick<RunOptions, 'checkpointer'>): CompiledGraphLike {

@@ -38,6 +38,7 @@ export {
   inspectCheckpointStore,
   repairCheckpointStore,
 } from './checkpoint-store.js';
+export { compactBytes } from './checkpoint-serde.js';
 export { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from './checkpointer.js';
 export {
   type HearthConfig,
@@ -86,7 +87,7 @@ export {
   plannerInputSchema,
   type StepResult,
 } from './planner/define-planner.js';
-export type { RunEnvironment, ToolSource } from './runtime.js';
+export { type RunEnvironment, type ToolLedger, type ToolSource, toolCallKey } from './runtime.js';
 export { callTool, type ToolOutcome } from './tool-runner.js';
 export {
   audioResult,

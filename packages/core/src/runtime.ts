@@ -4,7 +4,7 @@ import { DuplicateToolError } from './errors/duplicate-tool-error.js';
 import { MissingEngineError } from './errors/missing-engine-error.js';
 import { WorkflowDefinitionError } from './errors/workflow-definition-error.js';
 import { ToolRegistry } from './tools/tool-registry.js';
-import type { ToolDefinition } from './tools/tool-types.js';
+import type { ToolDefinition, ToolResult } from './tools/tool-types.js';
 
 /** What a run supplies to its nodes: the model, and where file-writing tools may write. */
 export interface RunEnvironment {
@@ -12,6 +12,40 @@ export interface RunEnvironment {
   engine?: Engine;
   /** Root for tools that touch files (the `fs` tool's sandbox); default the current directory. */
   workdir: string;
+  /** Records tool results by call key so a re-delivered run reuses them (the queue's effect ledger). */
+  toolLedger?: ToolLedger;
+}
+
+/**
+ * Where a run records each tool call's result under its key (`ToolRunContext.idempotencyKey`), so
+ * that a run re-delivered after a crash gets the recorded result instead of calling the tool again.
+ * `@hearth/queue` keeps one in Postgres; local runs have none (their finished steps are checkpointed).
+ */
+export interface ToolLedger {
+  /** The result recorded under `key`; else runs `call`, records its result under `key`, returns it. */
+  once(key: string, call: () => Promise<ToolResult>): Promise<ToolResult>;
+}
+
+/**
+ * A tool call's stable key: the run (thread), the graph task that makes the call (its checkpoint
+ * namespace, which LangGraph derives from the step, the node and the checkpoint it started from, so a
+ * replay of that step gets the same one) and the call's id within the task. The same call in a
+ * re-delivered or resumed run gets the same key.
+ */
+export function toolCallKey(config: LangGraphRunnableConfig | undefined, callId: string): string {
+  const thread = String(config?.configurable?.thread_id ?? '');
+  const namespace = String(config?.configurable?.checkpoint_ns ?? '');
+  const step = String(config?.metadata?.langgraph_step ?? '');
+  return `${thread}|${namespace}|step ${step}|${callId}`;
+}
+
+/** What `callTool` needs to make one call of a run idempotent: its key and the run's ledger, if any. */
+export function toolCallIdentity(
+  config: LangGraphRunnableConfig | undefined,
+  callId: string,
+): { idempotencyKey: string; ledger?: ToolLedger } {
+  const ledger = environmentOf(config).toolLedger;
+  return { idempotencyKey: toolCallKey(config, callId), ...(ledger ? { ledger } : {}) };
 }
 
 /** Tools, given directly or made per run from the run's environment (for example `fs` rooted at workdir). */

@@ -1,6 +1,7 @@
 import type { ContentPart } from '@hearth/engine';
 import { type Attachment, attachmentFromBytes } from './media.js';
-import type { ToolRegistry } from './tools/tool-registry.js';
+import type { ToolLedger } from './runtime.js';
+import { errorResult, type ToolRegistry } from './tools/tool-registry.js';
 import { toolResultToMessageContent } from './tools/tool-schema.js';
 import type { ToolResult } from './tools/tool-types.js';
 
@@ -60,23 +61,34 @@ function outcomeOf(result: ToolResult, toolName: string): ToolOutcome {
  * Runs one tool call the way an agent needs it: through the run's `ToolRegistry` (arguments checked
  * against the tool's schema, a time limit, cancellation), with every failure — an unknown tool, bad
  * arguments, a thrown error, a timeout — turned into an error result the model can read and react
- * to. Only the cancellation of the whole run is thrown.
+ * to. Only the cancellation of the whole run is thrown, and a failure of the ledger itself.
  * @param options.timeoutMs the caller's limit for tools that set none (default `defaultToolTimeoutMs`).
+ * @param options.idempotencyKey the call's stable key (`toolCallKey`), handed to the tool.
+ * @param options.ledger when given, a result recorded under the key is reused instead of calling the
+ *   tool, and a new result (an error result too) is recorded; a cancelled call records nothing.
  */
 export async function callTool(
   tools: ToolRegistry,
   name: string,
   args: unknown,
-  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  options: { signal?: AbortSignal; timeoutMs?: number; idempotencyKey?: string; ledger?: ToolLedger } = {},
 ): Promise<ToolOutcome> {
-  try {
-    const result = await tools.call(name, args, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      timeoutMs: tools.get(name).timeoutMs ?? options.timeoutMs ?? defaultToolTimeoutMs,
-    });
-    return outcomeOf(result, name);
-  } catch (error) {
-    options.signal?.throwIfAborted();
-    return toolErrorOutcome(error instanceof Error ? error.message : String(error));
-  }
+  const call = async (): Promise<ToolResult> => {
+    try {
+      return await tools.call(name, args, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+        timeoutMs: tools.get(name).timeoutMs ?? options.timeoutMs ?? defaultToolTimeoutMs,
+      });
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      // The same text as `toolErrorOutcome`, as a result the ledger can record.
+      return errorResult(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const result =
+    options.ledger && options.idempotencyKey
+      ? await options.ledger.once(options.idempotencyKey, call)
+      : await call();
+  return outcomeOf(result, name);
 }

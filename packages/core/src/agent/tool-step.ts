@@ -2,6 +2,7 @@ import type { ToolCall } from '@hearth/engine';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { toolNeedsApproval } from '../approvals/effects.js';
 import { emit } from '../events.js';
+import { toolCallIdentity } from '../runtime.js';
 import { callTool, type ToolOutcome, toolErrorOutcome } from '../tool-runner.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import { type AgentSetup, agentTools } from './agent-setup.js';
@@ -27,7 +28,7 @@ export function toolNode(setup: AgentSetup) {
           tools.has(call.name) &&
           toolNeedsApproval(tools.get(call.name)) &&
           state.decisions[call.id] !== true;
-        const outcome = await runCall(setup, tools, call, denied, config.signal);
+        const outcome = await runCall(setup, tools, call, denied, config);
         emit(config, {
           type: 'tool-result',
           source: setup.name,
@@ -61,12 +62,13 @@ function runCall(
   tools: ToolRegistry,
   call: ToolCall,
   denied: boolean,
-  signal: AbortSignal | undefined,
+  config: LangGraphRunnableConfig,
 ): Promise<ToolOutcome> | ToolOutcome {
   if (denied)
     return toolErrorOutcome(`a human denied this call to ${call.name}; do not retry it, answer without it`);
   return callTool(tools, call.name, call.args, {
-    ...(signal ? { signal } : {}),
+    ...(config.signal ? { signal: config.signal } : {}),
     timeoutMs: setup.toolTimeoutMs,
+    ...toolCallIdentity(config, call.id),
   });
 }

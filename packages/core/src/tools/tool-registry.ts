@@ -17,6 +17,8 @@ export interface ToolCallOptions {
   caller?: ToolRunContext['caller'];
   /** Overrides the tool's own `timeoutMs` and the registry default. */
   timeoutMs?: number;
+  /** The call's stable key in its run (see `ToolRunContext.idempotencyKey`). */
+  idempotencyKey?: string;
 }
 
 export interface ToolRegistryOptions {
@@ -105,6 +107,7 @@ export class ToolRegistry {
     });
     const context: ToolRunContext = {
       signal: controller.signal,
+      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
       reportProgress: (progress, total, message) => options.onProgress?.(progress, total, message),
       log: (level, message) => options.onLog?.(level, message),
       ...(options.approver ? { approver: options.approver } : {}),

@@ -22,6 +22,15 @@ export interface ToolResult {
 
 export interface ToolRunContext {
   signal: AbortSignal;
+  /**
+   * The call's stable key inside a run (thread, step, call): the same call gets the same key when a
+   * run is re-delivered after a crash or resumed. Queued runs record each result under it and reuse
+   * it, but a crash can fall between a tool's side effect and that record, so a tool with an external
+   * side effect (a payment, an email, an HTTP POST) should pass the key on to the system it changes
+   * (an `Idempotency-Key` header) or store it with its effect and skip the effect when it sees the key
+   * again. Absent when the tool is called outside a run (an MCP client, `ToolRegistry.call`).
+   */
+  idempotencyKey?: string;
   /** Progress for long tools; MCP clients see it as progress notifications. */
   reportProgress(progress: number, total?: number, message?: string): void;
   /** Log lines for the caller; MCP clients see them as `notifications/message` (when they asked for logs). */

@@ -12,7 +12,14 @@ import type { z } from 'zod';
 import { combineEffects, toolNeedsApproval, toolSourceEffects } from '../approvals/effects.js';
 import { WorkflowDefinitionError } from '../errors/workflow-definition-error.js';
 import { emit, type NodeEvent } from '../events.js';
-import { engineOf, environmentOf, type RunEnvironment, type ToolSource, toolsForRun } from '../runtime.js';
+import {
+  engineOf,
+  environmentOf,
+  type RunEnvironment,
+  type ToolSource,
+  toolCallIdentity,
+  toolsForRun,
+} from '../runtime.js';
 import { callTool, type ToolOutcome, toolErrorOutcome } from '../tool-runner.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import { type AnyRunTarget, type ApprovalInterrupt, type ApprovalResume, RunTarget } from './run-target.js';
@@ -203,13 +210,17 @@ export function defineWorkflow<
   // biome-ignore lint/suspicious/noExplicitAny: the state's precise type lives in the zod shape above
   const builder: any = new StateGraph(new StateSchema(fields as never) as never);
 
-  /** One tool call from a node, reported as tool-call / tool-result events. */
+  /**
+   * One tool call from a node, reported as tool-call / tool-result events. `ledgerCallId` tells apart
+   * the calls of one node execution for the ledger key (it counts a function node's calls).
+   */
   const invokeTool = async (
     config: LangGraphRunnableConfig,
     tools: ToolRegistry,
     toolName: string,
     args: unknown,
     callId: string,
+    ledgerCallId = callId,
   ) => {
     emit(config, {
       type: 'tool-call',
@@ -218,7 +229,10 @@ export function defineWorkflow<
       tool: toolName,
       args: args as Record<string, unknown>,
     });
-    const outcome = await callTool(tools, toolName, args, { signal: config.signal });
+    const outcome = await callTool(tools, toolName, args, {
+      signal: config.signal,
+      ...toolCallIdentity(config, ledgerCallId),
+    });
     emit(config, {
       type: 'tool-result',
       source: name,
@@ -233,6 +247,7 @@ export function defineWorkflow<
 
   const contextFor = (config: LangGraphRunnableConfig, nodeName: string): NodeContext => {
     const environment = environmentOf(config);
+    let calls = 0;
     return {
       signal: config.signal,
       environment,
@@ -246,7 +261,15 @@ export function defineWorkflow<
             `${owner}: node "${nodeName}" calls "${toolName}", which requires approval; call it from a tool node ({ tool: '${toolName}', args, output })`,
           );
         }
-        return invokeTool(config, tools, toolName, args, `${nodeName}:${toolName}`);
+        calls += 1;
+        return invokeTool(
+          config,
+          tools,
+          toolName,
+          args,
+          `${nodeName}:${toolName}`,
+          `${nodeName}:${toolName}#${calls}`,
+        );
       },
       config,
     };

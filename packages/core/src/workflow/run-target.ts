@@ -21,7 +21,7 @@ import { effectsNeedApproval } from '../approvals/effects.js';
 import { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from '../checkpointer.js';
 import { RunInputError } from '../errors/run-input-error.js';
 import type { NodeEvent } from '../events.js';
-import { withEnvironment } from '../runtime.js';
+import { type ToolLedger, withEnvironment } from '../runtime.js';
 import { defineTool, toolResultFromOutput } from '../tools/define-tool.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
 
@@ -42,6 +42,8 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   /** LangGraph's super-step limit (default 100): a guard against runaway cycles. */
   recursionLimit?: number;
+  /** Records tool results so a re-delivered run reuses them (`@hearth/queue`'s effect ledger). */
+  toolLedger?: ToolLedger;
 }
 
 export type { ApprovalDecision };
@@ -328,7 +330,11 @@ export class RunTarget<Input = unknown, Output = unknown> {
     const graph = this.compiled(options);
     const configurable = withEnvironment(
       { thread_id: threadId },
-      { engine: options.engine, workdir: options.workdir ?? process.cwd() },
+      {
+        engine: options.engine,
+        workdir: options.workdir ?? process.cwd(),
+        ...(options.toolLedger ? { toolLedger: options.toolLedger } : {}),
+      },
     );
     const steps: StepRecord[] = [];
     const started = new Map<string, { node: string; path: string[]; at: number }>();

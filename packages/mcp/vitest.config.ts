@@ -8,5 +8,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     include: ['src/**/*.test.ts'],
+    setupFiles: ['../../test-support/register-testkit-models.ts'],
   },
 });

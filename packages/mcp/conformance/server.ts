@@ -1,12 +1,15 @@
 /**
  * The conformance suite's server fixture: `serveHttp` with the tool names the suite calls
- * (`test_simple_text`, `test_image_content`, ...), all made with `defineTool`. Prints its URL.
+ * (`test_simple_text`, `test_image_content`, ...), all made with `defineTool`, and the resources and
+ * prompts it reads (`test://static-text`, `test_simple_prompt`, ...) as `McpResourceSource` and
+ * `McpPrompt`, the same interfaces `hearth mcp serve` serves its own with. Prints its URL.
  * Run: node --import tsx conformance/server.ts [port]
  */
 
 import { audioResult, defineTool, imageResult, ToolRegistry } from '@hearth/core';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { serveHttp } from '../src/index.js';
+import { type McpPrompt, type McpResourceSource, serveHttp } from '../src/index.js';
 
 // 1x1 red PNG and a 1-sample WAV: the smallest valid media the suite accepts.
 const png = Buffer.from(
@@ -22,6 +25,10 @@ const wav = Buffer.concat([
   Buffer.from([2, 0, 0, 0, 0, 0]),
 ]);
 const none = z.object({});
+/** A tool's question the client cannot be asked: an error result, as the suite expects. */
+const notOffered = (what: string) => {
+  throw new Error(`this client did not declare ${what}, so the tool cannot ask it`);
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const conformanceTools = [
@@ -112,6 +119,110 @@ export const conformanceTools = [
     },
   }),
   defineTool({
+    name: 'test_sampling',
+    description: "Asks the client's model to answer the prompt (MCP sampling)",
+    input: z.object({ prompt: z.string() }),
+    async run({ prompt }, { caller }) {
+      if (!caller?.sample) return notOffered('sampling');
+      const answer = await caller.sample({ messages: [{ role: 'user', text: prompt }], maxTokens: 100 });
+      return `LLM response: ${answer.text}`;
+    },
+  }),
+  defineTool({
+    name: 'test_elicitation',
+    description: 'Asks the person behind the client for a username and email (MCP elicitation)',
+    input: z.object({ message: z.string() }),
+    async run({ message }, { caller }) {
+      if (!caller?.elicit) return notOffered('elicitation');
+      const answer = await caller.elicit({
+        message,
+        requestedSchema: {
+          type: 'object',
+          properties: {
+            username: { type: 'string', description: "User's response" },
+            email: { type: 'string', description: "User's email address" },
+          },
+          required: ['username', 'email'],
+        },
+      });
+      return `User response: ${JSON.stringify(answer)}`;
+    },
+  }),
+  defineTool({
+    name: 'test_elicitation_sep1034_defaults',
+    description: 'Asks with a default value for every primitive type (SEP-1034)',
+    input: none,
+    async run(_input, { caller }) {
+      if (!caller?.elicit) return notOffered('elicitation');
+      const answer = await caller.elicit({
+        message: 'Please review and update the form fields with defaults',
+        requestedSchema: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', description: 'User name', default: 'John Doe' },
+            age: { type: 'integer', description: 'User age', default: 30 },
+            score: { type: 'number', description: 'User score', default: 95.5 },
+            status: {
+              type: 'string',
+              description: 'User status',
+              enum: ['active', 'inactive', 'pending'],
+              default: 'active',
+            },
+            verified: { type: 'boolean', description: 'Verification status', default: true },
+          },
+          required: [],
+        },
+      });
+      return `Elicitation completed: ${JSON.stringify(answer)}`;
+    },
+  }),
+  defineTool({
+    name: 'test_elicitation_sep1330_enums',
+    description: 'Asks with every enum form (SEP-1330)',
+    input: none,
+    async run(_input, { caller }) {
+      if (!caller?.elicit) return notOffered('elicitation');
+      const answer = await caller.elicit({
+        message: 'Please select options from the enum fields',
+        requestedSchema: {
+          type: 'object',
+          properties: {
+            untitledSingle: { type: 'string', enum: ['option1', 'option2', 'option3'] },
+            titledSingle: {
+              type: 'string',
+              oneOf: [
+                { const: 'value1', title: 'First Option' },
+                { const: 'value2', title: 'Second Option' },
+                { const: 'value3', title: 'Third Option' },
+              ],
+            },
+            legacyEnum: {
+              type: 'string',
+              enum: ['opt1', 'opt2', 'opt3'],
+              enumNames: ['Option One', 'Option Two', 'Option Three'],
+            },
+            untitledMulti: {
+              type: 'array',
+              items: { type: 'string', enum: ['option1', 'option2', 'option3'] },
+            },
+            titledMulti: {
+              type: 'array',
+              items: {
+                anyOf: [
+                  { const: 'value1', title: 'First Choice' },
+                  { const: 'value2', title: 'Second Choice' },
+                  { const: 'value3', title: 'Third Choice' },
+                ],
+              },
+            },
+          },
+          required: [],
+        },
+      });
+      return `Elicitation completed: ${JSON.stringify(answer)}`;
+    },
+  }),
+  defineTool({
     name: 'json_schema_2020_12_tool',
     description: 'Tool with a JSON Schema 2020-12 input schema',
     input: z.object({}).passthrough(),
@@ -128,8 +239,130 @@ export const conformanceTools = [
   }),
 ];
 
+const templatePattern = /^test:\/\/template\/([^/]+)\/data$/;
+
+export const conformanceResources: McpResourceSource = {
+  list: () => [
+    {
+      uri: 'test://static-text',
+      name: 'static-text',
+      description: 'A static text resource',
+      mimeType: 'text/plain',
+    },
+    {
+      uri: 'test://static-binary',
+      name: 'static-binary',
+      description: 'A static PNG',
+      mimeType: 'image/png',
+    },
+    {
+      uri: 'test://watched-resource',
+      name: 'watched-resource',
+      description: 'A resource to subscribe to',
+      mimeType: 'text/plain',
+    },
+  ],
+  templates: [
+    {
+      uriTemplate: 'test://template/{id}/data',
+      name: 'template-data',
+      description: 'Data for one id',
+      mimeType: 'application/json',
+    },
+  ],
+  async read(uri) {
+    if (uri === 'test://static-text')
+      return [{ uri, mimeType: 'text/plain', text: 'This is the content of the static text resource.' }];
+    if (uri === 'test://static-binary') return [{ uri, mimeType: 'image/png', blob: png.toString('base64') }];
+    if (uri === 'test://watched-resource')
+      return [{ uri, mimeType: 'text/plain', text: 'Watched resource content.' }];
+    const id = templatePattern.exec(uri)?.[1];
+    if (id === undefined) return undefined;
+    return [
+      {
+        uri,
+        mimeType: 'application/json',
+        text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }),
+      },
+    ];
+  },
+  complete: (_template, variable, value) =>
+    variable === 'id' ? ['123', '456'].filter((id) => id.startsWith(value)) : [],
+  // Nothing here ever changes: a subscription is kept until unsubscribed and never fires.
+  async watch(uri) {
+    if (!uri.startsWith('test://')) return undefined;
+    return () => {};
+  },
+};
+
+export const conformancePrompts: McpPrompt[] = [
+  {
+    name: 'test_simple_prompt',
+    description: 'A prompt without arguments',
+    get: () => ({
+      messages: [{ role: 'user', content: { type: 'text', text: 'This is a simple prompt for testing.' } }],
+    }),
+  },
+  {
+    name: 'test_prompt_with_arguments',
+    description: 'A prompt with two arguments',
+    arguments: [
+      { name: 'arg1', description: 'First test argument', required: true },
+      { name: 'arg2', description: 'Second test argument', required: true },
+    ],
+    get: ({ arg1, arg2 }) => ({
+      messages: [
+        {
+          role: 'user',
+          content: { type: 'text', text: `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'` },
+        },
+      ],
+    }),
+    complete: (argument, value) =>
+      ['test', 'testing', 'tested'].filter((word) => argument.startsWith('arg') && word.startsWith(value)),
+  },
+  {
+    name: 'test_prompt_with_embedded_resource',
+    description: 'A prompt that embeds a resource',
+    arguments: [{ name: 'resourceUri', description: 'URI of the resource to embed', required: true }],
+    get: ({ resourceUri }) => {
+      if (!resourceUri) throw new McpError(ErrorCode.InvalidParams, 'resourceUri is required');
+      return {
+        messages: [
+          {
+            role: 'user',
+            content: {
+              type: 'resource',
+              resource: {
+                uri: resourceUri,
+                mimeType: 'text/plain',
+                text: 'Embedded resource content for testing.',
+              },
+            },
+          },
+          { role: 'user', content: { type: 'text', text: 'Please process the embedded resource above.' } },
+        ],
+      };
+    },
+  },
+  {
+    name: 'test_prompt_with_image',
+    description: 'A prompt with an image',
+    get: () => ({
+      messages: [
+        { role: 'user', content: { type: 'image', data: png.toString('base64'), mimeType: 'image/png' } },
+        { role: 'user', content: { type: 'text', text: 'Please analyze the image above.' } },
+      ],
+    }),
+  },
+];
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const server = await serveHttp(new ToolRegistry(conformanceTools), { port: Number(process.argv[2] ?? 0) });
+  const server = await serveHttp(new ToolRegistry(conformanceTools), {
+    port: Number(process.argv[2] ?? 0),
+    resources: [conformanceResources],
+    prompts: conformancePrompts,
+  });
   process.stdout.write(`${server.url}\n`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);

@@ -6,8 +6,15 @@ export { type HttpMcpServer, type HttpServeOptions, isLoopbackHost, serveHttp } 
 export { fromLangChainTool, toLangChainTool, toolResultToLangChainContent } from './langchain-bridge.js';
 export {
   McpClientConnection,
+  type McpClientOptions,
   type McpToolsResult,
   normalizeRemoteSchema,
   type RemoteToolInfo,
 } from './mcp-client.js';
 export { createMcpServer, type McpServerOptions, serveStdio } from './mcp-server.js';
+export type { McpSamplingOptions } from './sampling.js';
+export type {
+  McpPrompt,
+  McpResourceContents,
+  McpResourceSource,
+} from './server-features.js';

@@ -5,10 +5,17 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError, ProgressNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ErrorCode,
+  McpError,
+  ProgressNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { McpConnectionError } from './errors/mcp-connection-error.js';
 import { base64ToBytes } from './media-base64.js';
+import { type McpSamplingOptions, samplingHandler } from './sampling.js';
 
 const lenientToolList = z.looseObject({ tools: z.array(z.unknown()), nextCursor: z.string().optional() });
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -99,6 +106,24 @@ function toHearthContent(item: Record<string, unknown>): ToolResultContent {
   return { type: 'text', text: JSON.stringify(item) };
 }
 
+/** What this client offers the server besides calling its tools; each is off unless given. */
+export interface McpClientOptions {
+  /**
+   * Answer the server's `sampling/createMessage` requests from a local engine, so the server can use
+   * the model on this machine. Opt-in: every request is capped (`maxTokens`), answered one at a time,
+   * and counted against `maxRequests`.
+   */
+  sampling?: McpSamplingOptions;
+  /**
+   * Answer the server's `elicitation/create` form requests (a person filling in what the server asks).
+   * Fields left out of an accepted answer get the defaults the server's schema gives them.
+   */
+  elicit?(request: { message: string; requestedSchema: Record<string, unknown> }): Promise<{
+    action: 'accept' | 'decline' | 'cancel';
+    content?: Record<string, string | number | boolean | string[]>;
+  }>;
+}
+
 /**
  * A connection to one MCP server (stdio or Streamable HTTP) that reconnects on demand: when the server
  * restarted (stdio process gone, HTTP session lost or refused), the next call connects afresh and retries
@@ -106,6 +131,9 @@ function toHearthContent(item: Record<string, unknown>): ToolResultContent {
  */
 export class McpClientConnection {
   readonly config: McpServerConfig;
+  readonly #options: McpClientOptions;
+  /** One sampling handler for the connection's life, so its limits hold across reconnects. */
+  readonly #answerSampling: ReturnType<typeof samplingHandler> | undefined;
   #client: Client | undefined;
   #connecting: Promise<Client> | undefined;
   /** Progress callbacks by token. Ours, not the SDK's: the SDK drops a progress notification that arrives
@@ -113,8 +141,10 @@ export class McpClientConnection {
   readonly #progress = new Map<string, (progress: number, total?: number, message?: string) => void>();
   #nextProgressToken = 0;
 
-  constructor(config: McpServerConfig) {
+  constructor(config: McpServerConfig, options: McpClientOptions = {}) {
     this.config = config;
+    this.#options = options;
+    this.#answerSampling = options.sampling ? samplingHandler(options.sampling) : undefined;
   }
 
   get timeoutMs(): number {
@@ -140,7 +170,27 @@ export class McpClientConnection {
   async connect(): Promise<Client> {
     if (this.#client) return this.#client;
     this.#connecting ??= (async () => {
-      const client = new Client({ name: 'hearth', version: packageJson.version }, { capabilities: {} });
+      const { elicit } = this.#options;
+      const answerSampling = this.#answerSampling;
+      const client = new Client(
+        { name: 'hearth', version: packageJson.version },
+        {
+          capabilities: {
+            ...(answerSampling ? { sampling: {} } : {}),
+            ...(elicit ? { elicitation: { form: { applyDefaults: true } } } : {}),
+          },
+        },
+      );
+      if (answerSampling) client.setRequestHandler(CreateMessageRequestSchema, answerSampling);
+      if (elicit)
+        client.setRequestHandler(ElicitRequestSchema, async (request) => {
+          if (request.params.mode === 'url')
+            throw new McpError(
+              ErrorCode.InvalidParams,
+              'This client answers form elicitation only, not URL mode.',
+            );
+          return elicit({ message: request.params.message, requestedSchema: request.params.requestedSchema });
+        });
       client.setNotificationHandler(ProgressNotificationSchema, (notification) => {
         const { progressToken, progress, total, message } = notification.params;
         this.#progress.get(String(progressToken))?.(progress, total, message);

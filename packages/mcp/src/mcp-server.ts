@@ -6,6 +6,7 @@ import {
   describeApprovalRequest,
   describeEffects,
   errorResult,
+  type ToolCaller,
   type ToolDefinition,
   ToolInputError,
   ToolNotFoundError,
@@ -23,6 +24,8 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  type ClientCapabilities,
+  type ElicitRequestFormParams,
   ErrorCode,
   ListToolsRequestSchema,
   type LoggingLevel,
@@ -33,6 +36,12 @@ import {
   type ToolAnnotations,
 } from '@modelcontextprotocol/sdk/types.js';
 import { bytesToBase64 } from './media-base64.js';
+import {
+  featureCapabilities,
+  installServerFeatures,
+  type McpPrompt,
+  type McpResourceSource,
+} from './server-features.js';
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
 const logLevels: LoggingLevel[] = [
@@ -78,6 +87,12 @@ export interface McpServerOptions {
   approvals?: 'ask' | 'approve-all';
   /** How long to wait for the client's answer to an approval question (default 10 minutes); no answer is a refusal. */
   approvalTimeoutMs?: number;
+  /** Resources (`resources/list`, `read`, templates, `subscribe`): run reports, files under a root. */
+  resources?: McpResourceSource[];
+  /** Prompts (`prompts/list`, `get`): an agent's instructions with its input as arguments. */
+  prompts?: McpPrompt[];
+  /** How long a tool's question to the client (elicitation, sampling) may wait (default: `approvalTimeoutMs`). */
+  callerTimeoutMs?: number;
 }
 
 /** The flag named in refusals, so whoever reads one knows how the server's owner could allow it. */
@@ -101,6 +116,54 @@ export function toolAnnotations(tool: ToolDefinition): ToolAnnotations {
 
 type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
+/** Whether the client can be asked a form question (the SDK reads an older client's `elicitation: {}` as form). */
+const canElicit = (capabilities: ClientCapabilities | undefined) =>
+  capabilities?.elicitation?.form !== undefined;
+
+/**
+ * What a tool may ask the client that called it, on that call's own request (so no other session
+ * sees it): only what the client declared. A tool that needs a person or a model the client does
+ * not offer finds the method absent and says so in its result.
+ */
+function toolCaller(server: Server, extra: RequestExtra, timeoutMs: number): ToolCaller {
+  const capabilities = server.getClientCapabilities();
+  const options = { relatedRequestId: extra.requestId, signal: extra.signal, timeout: timeoutMs };
+  return {
+    ...(canElicit(capabilities)
+      ? {
+          elicit: async ({ message, requestedSchema }) => {
+            const answer = await server.elicitInput(
+              {
+                mode: 'form',
+                message,
+                requestedSchema: requestedSchema as ElicitRequestFormParams['requestedSchema'],
+              },
+              options,
+            );
+            return { action: answer.action, ...(answer.content ? { content: answer.content } : {}) };
+          },
+        }
+      : {}),
+    ...(capabilities?.sampling
+      ? {
+          sample: async ({ messages, maxTokens, systemPrompt }) => {
+            const answer = await server.createMessage(
+              {
+                messages: messages.map(({ role, text }) => ({ role, content: { type: 'text', text } })),
+                maxTokens,
+                ...(systemPrompt ? { systemPrompt } : {}),
+              },
+              options,
+            );
+            const content = Array.isArray(answer.content) ? answer.content : [answer.content];
+            const text = content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+            return { text, model: answer.model };
+          },
+        }
+      : {}),
+  };
+}
+
 /** The client's answer to one approval question: approved only on an explicit accept with `approve: true`. */
 async function askClient(
   server: Server,
@@ -110,7 +173,7 @@ async function askClient(
   reason: string,
   timeoutMs: number,
 ): Promise<{ approved: true } | { approved: false; why: string }> {
-  if (!server.getClientCapabilities()?.elicitation?.form)
+  if (!canElicit(server.getClientCapabilities()))
     return {
       approved: false,
       why: `this MCP client cannot be asked (it did not declare the elicitation capability), and a call from a client is not consent. A client that supports elicitation is asked each time; the server's owner can allow such calls unasked with \`${approveAllFlag}\` (dangerous: any client may then write files and run the allowed commands).`,
@@ -170,8 +233,15 @@ function clientApprover(server: Server, extra: RequestExtra, timeoutMs: number):
 export function createMcpServer(registry: ToolRegistry, options: McpServerOptions = {}): Server {
   const server = new Server(
     { name: options.name ?? 'hearth', version: options.version ?? packageJson.version },
-    { capabilities: { tools: { listChanged: false }, logging: {} } },
+    {
+      capabilities: {
+        tools: { listChanged: false },
+        logging: {},
+        ...featureCapabilities(options.resources ?? [], options.prompts ?? []),
+      },
+    },
   );
+  installServerFeatures(server, options.resources ?? [], options.prompts ?? []);
   let minimumLevel: LoggingLevel = 'info';
   server.setRequestHandler(SetLevelRequestSchema, async (request) => {
     minimumLevel = request.params.level;
@@ -207,6 +277,7 @@ export function createMcpServer(registry: ToolRegistry, options: McpServerOption
     try {
       const result = await registry.call(name, args ?? {}, {
         approver: approveAllCalls ? approveAll : clientApprover(server, extra, timeoutMs),
+        caller: toolCaller(server, extra, options.callerTimeoutMs ?? timeoutMs),
         signal: extra.signal,
         onProgress: (progress, total, message) => {
           if (progressToken === undefined) return;
@@ -247,7 +318,11 @@ export async function serveStdio(registry: ToolRegistry, options: McpServerOptio
   const server = createMcpServer(registry, options);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
-    server.onclose = () => resolve();
+    const previousOnClose = server.onclose;
+    server.onclose = () => {
+      previousOnClose?.();
+      resolve();
+    };
     process.stdin.once('end', () => resolve());
   });
   await server.connect(transport);

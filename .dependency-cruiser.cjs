@@ -9,6 +9,7 @@ const packageDirs = {
   engine: 'packages/engine',
   gguf: 'packages/gguf',
   'http-guard': 'packages/http-guard',
+  tracing: 'packages/tracing',
   model: 'packages/model',
   core: 'packages/core',
   mcp: 'packages/mcp',
@@ -30,6 +31,8 @@ const productionDependencies = {
   engine: [],
   gguf: ['engine'],
   'http-guard': [],
+  // Spans from the run events and the Engine contract only: core and model know nothing of OpenTelemetry.
+  tracing: ['engine'],
   model: ['engine', 'gguf', 'http-guard'],
   core: ['engine'],
   mcp: ['engine', 'core', 'http-guard'],

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { ApprovalDecision, RunEvent, RunResult, RunTarget } from '@hearth/core';
 import { llamaNodeSimdWarning, openEngine } from '@hearth/model';
+import { startTracing } from '@hearth/tracing';
 import { ExitCode, printJson } from '../output.js';
 import { eventPrinter, type RunDisplay } from './live-view.js';
 import { writeRunRecord } from './run-record.js';
@@ -50,13 +51,23 @@ export async function executeRun(
     writeLine(`${target.kind} ${target.name} on ${model} (${engine.info.engine} engine)`);
   const simdWarning = engine.info.engine === 'llama-node' ? llamaNodeSimdWarning() : undefined;
   if (simdWarning) process.stderr.write(`[engine] warning: ${simdWarning}\n`);
+  // Spans go out only when OTEL_EXPORTER_OTLP_ENDPOINT is set; prompts and replies only with HEARTH_TRACE_CONTENT=1.
+  const tracing = startTracing();
+  const trace = tracing?.startRun({
+    runId,
+    target: target.name,
+    targetKind: target.kind,
+    model,
+    resumed: options.resume !== undefined,
+  });
   try {
     const runOptions = {
-      engine,
+      engine: trace?.traceEngine(engine) ?? engine,
       workdir: options.workdir,
       ...(options.checkpoints ? { checkpointer: options.checkpoints } : {}),
       onEvent: (event: RunEvent) => {
         events.push(event);
+        trace?.onEvent(event);
         show?.(event);
       },
     };
@@ -66,22 +77,21 @@ export async function executeRun(
         ? await target.resume(runId, options.resume.decision, runOptions)
         : await startRun(options, runId, runOptions);
     } catch (error) {
+      const summary = runSummary({ target, runId, startedAt, endedAt: new Date(), error }, model, events);
+      trace?.end({ status: summary.status, error });
       // A failed run still ends with its summary (status `failed`, the error's code) for programs
       // reading --json or --stream; the error itself then decides the exit code.
-      if (display !== 'live')
-        printOutcome(
-          display,
-          runSummary({ target, runId, startedAt, endedAt: new Date(), error }, model, events),
-        );
+      if (display !== 'live') printOutcome(display, summary);
       throw error;
     }
-    printOutcome(
-      display,
-      runSummary({ target, runId, startedAt, endedAt: new Date(), result }, model, events),
-    );
+    const summary = runSummary({ target, runId, startedAt, endedAt: new Date(), result }, model, events);
+    trace?.end({ status: summary.status, pendingApprovals: result.pendingApprovals.length });
+    printOutcome(display, summary);
     return { exitCode: result.status === 'paused' ? ExitCode.approvalNeeded : ExitCode.success, result };
   } finally {
     await engine.close();
+    const unsent = await tracing?.shutdown();
+    if (unsent) process.stderr.write(`[tracing] warning: ${unsent}\n`);
   }
 }
 

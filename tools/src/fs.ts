@@ -168,14 +168,14 @@ async function openRegularFile(
   return handle;
 }
 
-/** Reads a regular file as UTF-8, refusing one over `maxBytes` (checked while reading, in case it grows). */
-async function readRegularFile(
+/** Reads a regular file's bytes, refusing one over `maxBytes` (checked while reading, in case it grows). */
+async function readRegularFileBytes(
   root: string,
   file: string,
   path: string,
   maxBytes: number,
   signal: AbortSignal,
-): Promise<string> {
+): Promise<Buffer> {
   const handle = await openRegularFile(root, file, path, 'read');
   try {
     const { size } = await handle.stat();
@@ -190,10 +190,73 @@ async function readRegularFile(
       if (length > maxBytes)
         throw new Error(`${path} grew past the limit of ${maxBytes} bytes while being read.`);
     }
-    return buffer.toString('utf8', 0, length);
+    return buffer.subarray(0, length);
   } finally {
     await handle.close();
   }
+}
+
+/** Reads a regular file as UTF-8 (see `readRegularFileBytes`). */
+async function readRegularFile(
+  root: string,
+  file: string,
+  path: string,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<string> {
+  return (await readRegularFileBytes(root, file, path, maxBytes, signal)).toString('utf8');
+}
+
+/**
+ * The bytes of the regular file at `path` (relative to `root`), with the fs tools' rules: the same
+ * path checks as `resolveInsideRoot`, symlinks out of the root, FIFOs, sockets and devices refused,
+ * and at most `maxBytes`. For other readers of the root than the tools (MCP resources).
+ * @throws PathOutsideRootError, NotRegularFileError, or an Error naming the size limit.
+ */
+export async function readFileInRoot(
+  root: string,
+  path: string,
+  options: { maxBytes: number; signal?: AbortSignal },
+): Promise<Uint8Array> {
+  const file = await resolveInsideRoot(root, path);
+  return readRegularFileBytes(
+    root,
+    file,
+    path,
+    options.maxBytes,
+    options.signal ?? new AbortController().signal,
+  );
+}
+
+/** One entry of a folder under the root; FIFOs, sockets and devices are `other`. */
+export interface RootEntry {
+  name: string;
+  type: 'directory' | 'symlink' | 'file' | 'other';
+}
+
+/**
+ * The entries of the folder at `path` (relative to `root`; "." for the root), sorted by name, with
+ * the fs tools' rules (the folder is reached without following a symlink swapped in on the way).
+ */
+export async function listFolderInRoot(root: string, path: string): Promise<RootEntry[]> {
+  const dir = await resolveInsideRoot(root, path);
+  const info = await lstat(dir);
+  if (!info.isDirectory()) refuseKind(path, info, 'a directory');
+  const entries = await readFolderInRoot(root, dir, path);
+  return entries
+    .map(
+      (entry): RootEntry => ({
+        name: entry.name,
+        type: entry.isDirectory()
+          ? 'directory'
+          : entry.isSymbolicLink()
+            ? 'symlink'
+            : entry.isFile()
+              ? 'file'
+              : 'other', // FIFOs, sockets, devices: the fs tools refuse them
+      }),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The sandboxed filesystem tools: `fs_read`, `fs_write` (requires approval), `fs_list`, `fs_search`. */
@@ -238,24 +301,7 @@ export function fsTools(options: FsToolsOptions): ToolDefinition[] {
       input: z.object({ path: pathArg.default('.') }),
       effects: { readsFiles: true },
       async run({ path }) {
-        const dir = await resolveInsideRoot(root, path);
-        const info = await lstat(dir);
-        if (!info.isDirectory()) refuseKind(path, info, 'a directory');
-        const entries = await readFolderInRoot(root, dir, path);
-        return {
-          entries: entries
-            .map((entry) => ({
-              name: entry.name,
-              type: entry.isDirectory()
-                ? 'directory'
-                : entry.isSymbolicLink()
-                  ? 'symlink'
-                  : entry.isFile()
-                    ? 'file'
-                    : 'other', // FIFOs, sockets, devices: the fs tools refuse them
-            }))
-            .sort((a, b) => a.name.localeCompare(b.name)),
-        };
+        return { entries: await listFolderInRoot(root, path) };
       },
     }),
     defineTool({

@@ -43,7 +43,14 @@ export { HostNotAllowedError } from './errors/host-not-allowed-error.js';
 export { NotRegularFileError } from './errors/not-a-regular-file-error.js';
 export { PathOutsideRootError } from './errors/path-outside-root-error.js';
 export { ShellSandboxUnavailableError } from './errors/shell-sandbox-unavailable-error.js';
-export { type FsToolsOptions, fsTools, resolveInsideRoot } from './fs.js';
+export {
+  type FsToolsOptions,
+  fsTools,
+  listFolderInRoot,
+  type RootEntry,
+  readFileInRoot,
+  resolveInsideRoot,
+} from './fs.js';
 export { type CheckedTarget, HostPolicy, type HostPolicyOptions, type ResolveHost } from './host-policy.js';
 export { type HttpFetchOptions, httpFetchTool } from './http-fetch.js';
 export { type ShellToolOptions, shellTool } from './shell.js';

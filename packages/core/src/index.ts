@@ -132,6 +132,7 @@ export { type RunCall, summarizeRun } from './workflow/run-summary.js';
 export {
   type AnyRunTarget,
   type MadeTool,
+  type RunGraph,
   type RunOptions,
   type RunResult,
   RunTarget,

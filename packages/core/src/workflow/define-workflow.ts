@@ -355,6 +355,12 @@ export function defineWorkflow<
           RunTarget.isRunTarget(spec.target) ? [spec.target.effects] : [],
         ),
       ]),
+    nestedTargets: () =>
+      Object.fromEntries(
+        Object.entries<NodeSpec<S>>(definition.nodes).flatMap(([node, spec]) =>
+          RunTarget.isRunTarget(spec.target) ? [[node, spec.target]] : [],
+        ),
+      ),
     kind: 'workflow',
     name,
     description: definition.description,

@@ -81,6 +81,20 @@ export interface CompiledGraphLike {
   invoke(input: unknown, config?: LangGraphRunnableConfig): Promise<Record<string, unknown>>;
   stream(input: unknown, config?: Record<string, unknown>): Promise<AsyncIterable<unknown>>;
   getState(config: LangGraphRunnableConfig): Promise<StateSnapshot>;
+  getGraphAsync(config?: Record<string, unknown>): Promise<{
+    nodes: Record<string, { id: string }>;
+    edges: { source: string; target: string; conditional?: boolean }[];
+  }>;
+}
+
+/**
+ * A target's graph as plain data, for drawing it: LangGraph's nodes (`__start__` and `__end__`
+ * included) and edges (`conditional` for a routed edge: one of its targets is taken at run time), and
+ * for a node that runs an agent or workflow, that target's own graph.
+ */
+export interface RunGraph {
+  nodes: { id: string; subgraph?: { kind: RunTargetKind; name: string; graph: RunGraph } }[];
+  edges: { source: string; target: string; conditional: boolean }[];
 }
 
 /** A graph builder that can be compiled with or without a checkpointer. */
@@ -102,6 +116,8 @@ export interface RunTargetSpec<Input, Output> {
   fromState(state: Record<string, unknown>): Output;
   /** What the target can do through its tools and nested targets (computed on first use). */
   effects(): Effects;
+  /** The agents and workflows its nodes run, by node name (for {@link RunTarget.graph}). */
+  nestedTargets?(): Record<string, RunTarget>;
 }
 
 const runTargetMarker = Symbol.for('hearth.core.RunTarget');
@@ -155,6 +171,28 @@ export class RunTarget<Input = unknown, Output = unknown> {
 
   static isRunTarget(value: unknown): value is RunTarget {
     return typeof value === 'object' && value !== null && runTargetMarker in value;
+  }
+
+  /** Its graph as plain data, nested agents and workflows included (what `hearth dev` draws). */
+  async graph(): Promise<RunGraph> {
+    this.nested ??= this.spec.builder.compile({ name: this.name }) as CompiledGraphLike;
+    const drawn = await this.nested.getGraphAsync();
+    const nested = this.spec.nestedTargets?.() ?? {};
+    return {
+      nodes: await Promise.all(
+        Object.values(drawn.nodes).map(async ({ id }) => {
+          const target = nested[id];
+          return target
+            ? { id, subgraph: { kind: target.kind, name: target.name, graph: await target.graph() } }
+            : { id };
+        }),
+      ),
+      edges: drawn.edges.map(({ source, target, conditional }) => ({
+        source,
+        target,
+        conditional: conditional === true,
+      })),
+    };
   }
 
   /** Checks input against the schema; the error lists every problem with its field path. */

@@ -19,6 +19,8 @@ async function hearthErrorClasses(): Promise<Map<string, readonly string[]>> {
     import('@hearth/testkit'),
     import('@hearth/evals'),
     import('./errors/usage-error.js'),
+    import('./errors/run-not-found-error.js'),
+    import('./errors/run-not-cancellable-error.js'),
   ]);
   const classes = new Map<string, readonly string[]>();
   for (const module of modules)

@@ -23,6 +23,8 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   // @hearth/cli
   USAGE: ExitCode.usage,
+  RUN_NOT_FOUND: ExitCode.usage,
+  RUN_NOT_CANCELLABLE: ExitCode.failure,
   // @hearth/engine: media or a JSON Schema refused before any engine sees it
   JSON_SCHEMA_UNSUPPORTED: ExitCode.usage,
   STREAM_INCOMPLETE: ExitCode.failure,

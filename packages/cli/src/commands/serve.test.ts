@@ -1,18 +1,9 @@
 import { makeTestkitModel } from '@hearth/testkit';
 import { describe, expect, it } from 'vitest';
 import { startHearth } from './test-support/hearth-binary.js';
+import { until } from './test-support/until.js';
 
 const hearth = (args: string[], env: Record<string, string> = {}) => startHearth(args, { env });
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('hearth serve', () => {
   it('serves a model over the OpenAI API with a token, and stops cleanly on SIGTERM', async () => {

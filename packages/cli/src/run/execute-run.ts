@@ -4,7 +4,7 @@ import { llamaNodeSimdWarning, openEngine } from '@hearth/model';
 import { startTracing } from '@hearth/tracing';
 import { ExitCode, printJson } from '../output.js';
 import { eventPrinter, type RunDisplay } from './live-view.js';
-import { writeRunRecord } from './run-record.js';
+import { LocalRunTracker } from './local-runs.js';
 import { runSummary } from './run-summary.js';
 
 export interface ExecuteRunOptions {
@@ -45,6 +45,7 @@ export async function executeRun(
   // File tools are rooted here; a fresh directory (e.g. the demo's) is made rather than refused.
   await mkdir(options.workdir, { recursive: true });
   const runId = options.resume?.threadId ?? options.threadId ?? crypto.randomUUID();
+  const tracker = new LocalRunTracker(runId);
   const startedAt = new Date();
   const engine = await openEngine({ model }, options.engine ? { engine: options.engine } : {});
   if (display === 'live')
@@ -65,8 +66,11 @@ export async function executeRun(
       engine: trace?.traceEngine(engine) ?? engine,
       workdir: options.workdir,
       ...(options.checkpoints ? { checkpointer: options.checkpoints } : {}),
+      // `hearth runs cancel` stops the run through this signal.
+      signal: tracker.signal,
       onEvent: (event: RunEvent) => {
         events.push(event);
+        tracker.onEvent(event);
         trace?.onEvent(event);
         show?.(event);
       },
@@ -75,9 +79,11 @@ export async function executeRun(
     try {
       result = options.resume
         ? await target.resume(runId, options.resume.decision, runOptions)
-        : await startRun(options, runId, runOptions);
+        : await startRun(options, runId, runOptions, tracker);
     } catch (error) {
-      const summary = runSummary({ target, runId, startedAt, endedAt: new Date(), error }, model, events);
+      const call = { target, runId, startedAt, endedAt: new Date(), error, signal: tracker.signal };
+      const summary = runSummary(call, model, events);
+      tracker.end(summary);
       trace?.end({ status: summary.status, error });
       // A failed run still ends with its summary (status `failed`, the error's code) for programs
       // reading --json or --stream; the error itself then decides the exit code.
@@ -85,6 +91,7 @@ export async function executeRun(
       throw error;
     }
     const summary = runSummary({ target, runId, startedAt, endedAt: new Date(), result }, model, events);
+    tracker.end(summary);
     trace?.end({ status: summary.status, pendingApprovals: result.pendingApprovals.length });
     printOutcome(display, summary);
     return { exitCode: result.status === 'paused' ? ExitCode.approvalNeeded : ExitCode.success, result };
@@ -100,10 +107,11 @@ async function startRun(
   options: ExecuteRunOptions,
   runId: string,
   runOptions: Parameters<RunTarget['run']>[1],
+  tracker: LocalRunTracker,
 ): Promise<RunResult<unknown>> {
   const { target, display } = options;
   await target.assertNewThread(runId, runOptions);
-  await writeRunRecord(runId, {
+  tracker.begin({
     target: options.source,
     model: options.model,
     workdir: options.workdir,

@@ -7,8 +7,14 @@ export type RunDisplay = 'live' | 'stream' | 'json';
 export const displayFor = (flags: { json?: boolean; stream?: boolean }): RunDisplay =>
   flags.json ? 'json' : flags.stream ? 'stream' : 'live';
 
-/** A readable live view: one line per node and tool call, indented by nesting. */
-export function liveView(write: (line: string) => void): (event: RunEvent) => void {
+/**
+ * A readable live view: one line per node and tool call, indented by nesting. `now` (milliseconds)
+ * times the nodes; `hearth runs show` replays a logged run with the times it logged.
+ */
+export function liveView(
+  write: (line: string) => void,
+  now: () => number = () => performance.now(),
+): (event: RunEvent) => void {
   // Start times per node (a list: parallel tasks of one node run at once), for durations.
   const started = new Map<string, number[]>();
   return (event) => {
@@ -16,13 +22,13 @@ export function liveView(write: (line: string) => void): (event: RunEvent) => vo
     switch (event.type) {
       case 'node-start': {
         const key = [...event.path, event.node].join('/');
-        started.set(key, [...(started.get(key) ?? []), performance.now()]);
+        started.set(key, [...(started.get(key) ?? []), now()]);
         write(`${indent}> ${event.node}`);
         break;
       }
       case 'node-end': {
         const start = started.get([...event.path, event.node].join('/'))?.shift();
-        const took = start === undefined ? '' : ` ${((performance.now() - start) / 1000).toFixed(1)}s`;
+        const took = start === undefined ? '' : ` ${((now() - start) / 1000).toFixed(1)}s`;
         write(
           `${indent}${event.error ? `x ${event.node} failed${took}: ${event.error}` : `ok ${event.node}${took}`}`,
         );

@@ -24,7 +24,7 @@ const packageDirs = {
 
 /**
  * The one allowed direction: engine <- gguf <- model; engine <- core <- mcp; http-guard <- model, mcp; core <- tools <- agents/workflows;
- * engine <- chromium <- tools, testkit; engine, core, model <- evals; everything <- cli. The testkit uses the contract, the GGUF writer and the
+ * engine <- chromium <- tools, testkit, evals; engine, core, model, tools <- evals; everything <- cli. The testkit uses the contract, the GGUF writer and the
  * Chromium launcher (not tools: core and model test with the testkit, so testkit -> tools -> core is a cycle).
  */
 const productionDependencies = {
@@ -41,8 +41,9 @@ const productionDependencies = {
   agents: ['engine', 'core', 'tools'],
   workflows: ['engine', 'core', 'tools'],
   testkit: ['engine', 'gguf', 'chromium'],
-  // The eval harness opens models (model) and may run core's agents and tools in later suites; only the CLI loads it.
-  evals: ['engine', 'core', 'model'],
+  // The eval harness opens models (model), runs core's and the built-in tools (tools: fs, calculator) in multi-step suites and renders screen-qa pages
+  // in Chromium (chromium); only the CLI loads it.
+  evals: ['engine', 'core', 'model', 'chromium', 'tools'],
   cli: Object.keys(packageDirs).filter((name) => name !== 'cli'),
 };
 

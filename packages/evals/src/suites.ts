@@ -3,7 +3,16 @@ import { EvalDataError } from './errors/eval-data-error.js';
 import { readJsonLines } from './json-lines.js';
 import type { SuiteRun } from './reference-models.js';
 import { screenQaSuite } from './screen-qa/suite.js';
-import { type Answer, type AnySuite, type EvalCase, isMultiStep, type SuiteContext, type Verdict } from './suite.js';
+import { spokenSuite } from './spoken/suite.js';
+import { statefulSuite } from './stateful/suite.js';
+import {
+  type Answer,
+  type AnySuite,
+  type EvalCase,
+  isMultiStep,
+  type SuiteContext,
+  type Verdict,
+} from './suite.js';
 import { type Rate, rateOf } from './summary.js';
 import { toolCallingSuite } from './tool-calling/suite.js';
 
@@ -11,6 +20,8 @@ import { toolCallingSuite } from './tool-calling/suite.js';
 export const suites: Record<string, AnySuite<never>> = {
   'tool-calling': toolCallingSuite as AnySuite<never>,
   'screen-qa': screenQaSuite as AnySuite<never>,
+  spoken: spokenSuite as AnySuite<never>,
+  stateful: statefulSuite as AnySuite<never>,
 };
 
 export function suiteNamed(name: string): AnySuite<EvalCase> {

@@ -62,6 +62,15 @@ function hearthCommit(): string | null {
 
 const safeName = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_');
 
+/**
+ * Where suites keep the media they make (screen-qa screenshots, spoken WAVs) and how speech is made:
+ * espeak-ng through the testkit, loaded only when a spoken case is spoken.
+ */
+const suiteContext = (mediaDir: string) => ({
+  mediaDir,
+  speak: async (text: string, dir: string) => (await import('@hearth/testkit')).speak(text, { dir }),
+});
+
 /** Progress on stderr: a redrawn bar on a TTY, else one line per case (logs and CI keep every line). */
 function progressReporter(json: boolean) {
   const tty = Boolean(process.stderr.isTTY) && !json;
@@ -97,7 +106,7 @@ function printSummary(summary: Summary, outDir: string): void {
       `${first} - ${second}: ${(difference * 100).toFixed(1)} points (95% paired bootstrap ${(interval95[0] * 100).toFixed(1)} to ${(interval95[1] * 100).toFixed(1)})`,
     );
   }
-  write(`report: ${join(outDir, 'report.md')} (summary.json, results.jsonl beside it)`);
+  write(`report: ${join(outDir, 'report.html')} (report.md, summary.json, results.jsonl beside it)`);
 }
 
 /** `hearth eval run`: exported for tests. */
@@ -116,15 +125,6 @@ export async function evalRunCommand(options: RunOptions): Promise<void> {
     throw new UsageError(
       `each model may be named once (got ${specs.join(', ')}); compare two different models`,
     );
-  const runs = await loadSuites(suiteNames, {
-    ...(options.data ? { dataDir: options.data } : {}),
-    ...(options.cases ? { cases: options.cases } : {}),
-  });
-  const modelOptions =
-    options.engine === 'openai'
-      ? { engine: 'openai' as const, baseUrl: options.baseUrl, apiKey: options.apiKey }
-      : {};
-  const models = await Promise.all(specs.map((spec) => evalModel(spec, runs, modelOptions)));
   const outDir =
     options.out ??
     join(
@@ -132,6 +132,17 @@ export async function evalRunCommand(options: RunOptions): Promise<void> {
       'evals',
       `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeName(options.candidate)}-vs-${safeName(options.baseline)}`,
     );
+  // Screenshots and speech are made once, in the report folder: a resumed run answers from the same files.
+  const runs = await loadSuites(suiteNames, {
+    ...(options.data ? { dataDir: options.data } : {}),
+    ...(options.cases ? { cases: options.cases } : {}),
+    context: suiteContext(join(outDir, 'media')),
+  });
+  const modelOptions =
+    options.engine === 'openai'
+      ? { engine: 'openai' as const, baseUrl: options.baseUrl, apiKey: options.apiKey }
+      : {};
+  const models = await Promise.all(specs.map((spec) => evalModel(spec, runs, modelOptions)));
   const summary = await runEvals({
     suites: runs,
     models,
@@ -149,7 +160,10 @@ export async function evalRunCommand(options: RunOptions): Promise<void> {
 
 /** `hearth eval score`: scores an answers file made anywhere; exported for tests. */
 export async function evalScoreCommand(options: ScoreOptions): Promise<void> {
-  const [run] = await loadSuites([options.suite], options.data ? { dataDir: options.data } : {});
+  const [run] = await loadSuites([options.suite], {
+    ...(options.data ? { dataDir: options.data } : {}),
+    context: suiteContext(join(hearthHome(), 'evals', 'media')),
+  });
   if (!run) return;
   const answers = await readAnswersFile(options.answers);
   const report = await scoreAnswers(run, answers);
@@ -177,7 +191,10 @@ export async function evalScoreCommand(options: ScoreOptions): Promise<void> {
 
 async function evalListCommand(options: { data?: string; json?: boolean }): Promise<void> {
   const names = Object.keys(suites);
-  const runs = await loadSuites(names, options.data ? { dataDir: options.data } : {});
+  const runs = await loadSuites(names, {
+    ...(options.data ? { dataDir: options.data } : {}),
+    context: suiteContext(join(hearthHome(), 'evals', 'media')),
+  });
   const listing = runs.map(({ suite, loaded }) => ({
     name: suite.name,
     description: suite.description,

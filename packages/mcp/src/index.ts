@@ -12,6 +12,7 @@ export {
   type RemoteToolInfo,
 } from './mcp-client.js';
 export { createMcpServer, type McpServerOptions, serveStdio } from './mcp-server.js';
+export { agentPrompts, runTargetResources } from './run-target-features.js';
 export type { McpSamplingOptions } from './sampling.js';
 export type {
   McpPrompt,

@@ -30,8 +30,8 @@ export interface McpResourceSource {
   list(): Promise<Resource[]> | Resource[];
   templates?: ResourceTemplate[];
   /**
-   * The contents of `uri`, or `undefined` when `uri` is not this source's. Throw an `McpError`
-   * (InvalidParams) with the reason for a URI that is this source's but refused or missing.
+   * The contents of `uri`, or `undefined` when `uri` is not this source's. Throw for a URI that is
+   * this source's but refused or missing: the client gets the error's message as an InvalidParams error.
    */
   read(uri: string, signal: AbortSignal): Promise<McpResourceContents[] | undefined>;
   /** Values for a variable of one of `templates`, given what the user typed so far. */
@@ -109,7 +109,13 @@ export function installServerFeatures(
     server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
       const { uri } = request.params;
       for (const source of sources) {
-        const contents = await source.read(uri, extra.signal);
+        const contents = await source.read(uri, extra.signal).catch((error: unknown) => {
+          if (error instanceof McpError) throw error;
+          throw new McpError(
+            ErrorCode.InvalidParams,
+            `${uri} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        });
         if (contents) return { contents };
       }
       throw new McpError(

@@ -7,16 +7,25 @@ import {
   ToolRegistry,
   toolInputJsonSchema,
 } from '@hearth/core';
-import { McpClientConnection, serveHttp, serveStdio } from '@hearth/mcp';
+import {
+  agentPrompts,
+  McpClientConnection,
+  type McpServerOptions,
+  runTargetResources,
+  serveHttp,
+  serveStdio,
+} from '@hearth/mcp';
 import { builtinTools } from '@hearth/tools';
 import type { Command } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
 import { integerOption } from '../number-option.js';
 import { printJson } from '../output.js';
 import { exampleTargets, projectTargets } from '../run/load-target.js';
+import { listLocalRuns, showLocalRun } from '../run/local-runs.js';
 import { projectConfigPath, readProjectConfig } from '../run/project-config.js';
 import { servedTargetTools } from '../run/served-targets.js';
 import { registerUserModuleHooks } from '../run/user-modules.js';
+import { fileResources, runReportResources } from './mcp-resources.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -178,7 +187,8 @@ export function registerMcpCommand(program: Command): void {
       const project = await projectTargets(config);
       // The project's own agents and workflows replace the examples; --no-agents leaves out the examples only.
       const examples = options.agents && project.size === 0 ? (await exampleTargets()).values() : [];
-      const targets = servedTargetTools([...[...project.values()].map(({ target }) => target), ...examples], {
+      const servedTargets = [...[...project.values()].map(({ target }) => target), ...examples];
+      const targets = servedTargetTools(servedTargets, {
         workdir: fsRoot,
         ...(options.model ? { model: options.model } : {}),
       });
@@ -192,7 +202,20 @@ export function registerMcpCommand(program: Command): void {
       if (project.size > 0)
         announce(`serving the project's agents and workflows: ${[...project.keys()].join(', ')}`);
 
-      const approvalOptions = { approvals: options.approveAll ? ('approve-all' as const) : ('ask' as const) };
+      // Beside the tools: files under the fs root and run reports as resources, the served agents and
+      // workflows described as resources, each agent's instructions as a prompt.
+      const features: McpServerOptions = {
+        resources: [
+          fileResources(fsRoot),
+          runReportResources({ list: listLocalRuns, read: showLocalRun }),
+          runTargetResources(servedTargets),
+        ],
+        prompts: agentPrompts(servedTargets),
+      };
+      const approvalOptions = {
+        ...features,
+        approvals: options.approveAll ? ('approve-all' as const) : ('ask' as const),
+      };
       if (options.approveAll)
         process.stderr.write(
           'hearth mcp: --approve-all: every client may write files and run the allowed commands without being asked\n',
@@ -221,6 +244,7 @@ export function registerMcpCommand(program: Command): void {
       });
       await server.close();
     });
+
 
   mcp
     .command('tools')

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunEvent } from '@hearth/core';
-import { startServices, stopServices } from '@hearth/testkit';
+import { restartRedis, startServices, stopServices } from '@hearth/testkit';
+import { Queue } from 'bullmq';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRunQueue } from './run-queue.js';
+import { startRunWorker } from './run-worker.js';
 import { startWorkerProcess, type WorkerProcess } from './test-support/worker-processes.js';
 import type { QueuedRun, RunQueue } from './types.js';
 
@@ -48,7 +51,13 @@ async function freshQueue() {
     workers.push(worker);
     return worker;
   };
-  return { queue, startWorker };
+  return { queue, queueName, startWorker };
+}
+
+/** The worker process whose id (`host:pid:n`) is recorded on the run. */
+function workerRunning(run: QueuedRun | undefined, among: WorkerProcess[]): WorkerProcess | undefined {
+  const pid = Number(run?.worker?.split(':')[1]);
+  return among.find((worker) => worker.child.pid === pid);
 }
 
 async function followToEnd(queue: RunQueue, runId: string) {
@@ -92,5 +101,178 @@ describe('@hearth/queue on real Redis and Postgres', () => {
       status: 'done',
       targetName: 'counted',
     });
+  });
+
+  it('a worker SIGKILLed mid-run: another finishes it from its checkpoint, and the call recorded before the kill is not made again', async () => {
+    const { queue, startWorker } = await freshQueue();
+    const first = startWorker();
+    const second = startWorker();
+    await Promise.all([first.ready, second.ready]);
+    const counter = join(dir, 'killed.count');
+    const run = await queue.enqueue({ target: countedWorkflow, input: { counter, holdMs: 1_500 } });
+    // s2's call is made and recorded; the worker is killed while s2 holds, before s2 is checkpointed.
+    await waitFor(() => existsSync(`${counter}.in-s2`), 's2 to start', first);
+    const victim = workerRunning(await queue.get(run.runId), [first, second]);
+    expect(victim, 'the run names the worker process running it').toBeDefined();
+    victim?.child.kill('SIGKILL');
+    const survivor = victim === first ? second : first;
+
+    const { run: finished } = await followToEnd(queue, run.runId);
+    expect(finished.status, survivor.stderr()).toBe('done');
+    expect((await victim?.exited)?.signal).toBe('SIGKILL');
+    expect(workerRunning(finished, [first, second])).toBe(survivor);
+    expect(finished.deliveries).toBeGreaterThanOrEqual(2);
+    const lines = counterLines(counter);
+    expect(lines.map((line) => line.split(' ')[0])).toEqual(['s1', 's2', 's3', 's4']);
+    expect(new Set(lines.map((line) => line.split(' ')[1])).size).toBe(4);
+    expect(survivor.stderr()).toMatch(/1 tool result\(s\) reused from the ledger/);
+  });
+
+  it('the lease: a second delivery of a running run waits for the holder and never runs its nodes again', async () => {
+    const { queue, queueName, startWorker } = await freshQueue();
+    const first = startWorker();
+    const second = startWorker();
+    await Promise.all([first.ready, second.ready]);
+    const counter = join(dir, 'leased.count');
+    const run = await queue.enqueue({ target: countedWorkflow, input: { counter, holdMs: 700 } });
+    await waitFor(() => existsSync(`${counter}.in-s1`), 's1 to start', first);
+    // What BullMQ does after a lapsed job lock: the same run delivered again, to the idle worker.
+    const bull = new Queue(queueName, {
+      connection: { host: '127.0.0.1', port: Number(new URL(urls.redisUrl).port) },
+    });
+    await bull.add('run', { runId: run.runId, generation: 1 }, { jobId: 'duplicate-delivery' });
+    await bull.close();
+
+    const { run: finished } = await followToEnd(queue, run.runId);
+    expect(finished.status).toBe('done');
+    expect(counterLines(counter).map((line) => line.split(' ')[0])).toEqual(['s1', 's2', 's3', 's4']);
+    await waitFor(
+      () => /held by another worker/.test(first.stderr() + second.stderr()),
+      'the duplicate delivery to be refused by the lease',
+    );
+    expect(finished.deliveries).toBe(1);
+  });
+
+  it('approval across workers: a paused run frees its worker; a decision from another client is run by another worker', async () => {
+    const { queue, queueName, startWorker } = await freshQueue();
+    const first = startWorker();
+    await first.ready;
+    const counter = join(dir, 'approval.count');
+    const run = await queue.enqueue({ target: approvalWorkflow, input: { counter } });
+    const { run: paused, events } = await followToEnd(queue, run.runId);
+    expect(paused.status, first.stderr()).toBe('paused');
+    expect(paused.pendingApprovals[0]?.calls[0]).toMatchObject({ tool: 'publish' });
+    expect(events.some((event) => event.type === 'approval-required')).toBe(true);
+    expect(counterLines(counter)).toEqual([]);
+    await expect(queue.resume(run.runId)).rejects.toMatchObject({ code: 'QUEUE_RUN_STATE' });
+
+    // The pausing worker goes away; another machine decides, another worker continues.
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+    const second = startWorker();
+    await second.ready;
+    const elsewhere = await openRunQueue({ ...urls, queueName });
+    queues.push(elsewhere);
+    const continued = await elsewhere.resume(run.runId, { approve: true });
+    expect(continued.status).toBe('queued');
+    const { run: finished } = await followToEnd(elsewhere, run.runId);
+    expect(finished.status, second.stderr()).toBe('done');
+    expect(finished.output).toMatchObject({ result: 'published' });
+    expect(workerRunning(finished, [second])).toBe(second);
+    expect(counterLines(counter).map((line) => line.split(' ')[0])).toEqual(['publish']);
+  });
+
+  it('cancels a running run (its worker aborts it), and resume continues it from its checkpoint without repeating calls', async () => {
+    const { queue, startWorker } = await freshQueue();
+    const worker = startWorker();
+    await worker.ready;
+    const counter = join(dir, 'cancelled.count');
+    const run = await queue.enqueue({ target: countedWorkflow, input: { counter, holdMs: 1_500 } });
+    await waitFor(() => existsSync(`${counter}.in-s1`), 's1 to start', worker);
+    await queue.cancel(run.runId);
+    const { run: cancelled } = await followToEnd(queue, run.runId);
+    expect(cancelled.status, worker.stderr()).toBe('cancelled');
+    expect(cancelled.error?.name).toBe('AbortError');
+    expect(counterLines(counter).map((line) => line.split(' ')[0])).toEqual(['s1']);
+
+    await queue.resume(run.runId);
+    const { run: resumed } = await followToEnd(queue, run.runId);
+    expect(resumed.status, worker.stderr()).toBe('done');
+    expect(counterLines(counter).map((line) => line.split(' ')[0])).toEqual(['s1', 's2', 's3', 's4']);
+  });
+
+  it('refuses a taken run id and unknown runs with specific errors', async () => {
+    const { queue } = await freshQueue();
+    const counter = join(dir, 'taken.count');
+    await queue.enqueue({ target: countedWorkflow, input: { counter }, runId: 'taken:id' });
+    await expect(
+      queue.enqueue({ target: countedWorkflow, input: { counter }, runId: 'taken:id' }),
+    ).rejects.toMatchObject({
+      code: 'QUEUE_RUN_STATE',
+    });
+    await expect(queue.cancel('no-such-run')).rejects.toMatchObject({ code: 'QUEUE_RUN_NOT_FOUND' });
+    expect(await queue.get('no-such-run')).toBeUndefined();
+  });
+
+  it('says which server is unreachable, naming the URL', async () => {
+    const closedPort = 'redis://127.0.0.1:1';
+    await expect(openRunQueue({ redisUrl: closedPort, postgresUrl: urls.postgresUrl })).rejects.toMatchObject(
+      {
+        code: 'QUEUE_REDIS_UNREACHABLE',
+        message: expect.stringContaining('127.0.0.1:1'),
+      },
+    );
+    await expect(
+      openRunQueue({
+        redisUrl: urls.redisUrl,
+        postgresUrl: 'postgres://postgres:secret@127.0.0.1:1/postgres',
+      }),
+    ).rejects.toMatchObject({
+      code: 'QUEUE_POSTGRES_UNREACHABLE',
+      message: expect.not.stringContaining('secret'),
+    });
+  });
+
+  it('sets the schema up once when many clients start together on a fresh database', async () => {
+    const admin = new pg.Client({ connectionString: urls.postgresUrl });
+    await admin.connect();
+    await admin.query('create database migrations_race');
+    await admin.end();
+    const url = new URL(urls.postgresUrl);
+    url.pathname = '/migrations_race';
+    const opened = await Promise.all(
+      Array.from({ length: 6 }, () => openRunQueue({ redisUrl: urls.redisUrl, postgresUrl: url.toString() })),
+    );
+    queues.push(...opened);
+    const check = new pg.Client({ connectionString: url.toString() });
+    await check.connect();
+    const { rows } = await check.query('select version from hearth_queue_migrations order by version');
+    await check.end();
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it('a Redis restart mid-run: the worker reconnects and the run finishes', async () => {
+    const { queue, startWorker } = await freshQueue();
+    const worker = startWorker();
+    await worker.ready;
+    const counter = join(dir, 'redis-restart.count');
+    const run = await queue.enqueue({ target: countedWorkflow, input: { counter, holdMs: 400 } });
+    await waitFor(() => existsSync(`${counter}.in-s1`), 's1 to start', worker);
+    await restartRedis(join(dir, 'services'));
+    const { run: finished } = await followToEnd(queue, run.runId);
+    expect(finished.status, worker.stderr()).toBe('done');
+    expect(counterLines(counter).map((line) => line.split(' ')[0])).toEqual(['s1', 's2', 's3', 's4']);
+  });
+
+  it('closes a worker within its deadline when Redis is gone', async () => {
+    const servicesDir = join(dir, 'doomed-services');
+    const doomed = await startServices({ dir: servicesDir });
+    const worker = await startRunWorker({
+      ...doomed,
+      loadTarget: () => Promise.reject(new Error('no runs in this test')),
+    });
+    process.kill(Number(readFileSync(join(servicesDir, 'redis', 'redis.pid'), 'utf8')), 'SIGKILL');
+    await expect(worker.close({ deadlineMs: 1_000 })).resolves.toBeUndefined();
+    await stopServices(servicesDir);
   });
 });

@@ -16,6 +16,7 @@ const packageDirs = {
   chromium: 'packages/chromium',
   testkit: 'packages/testkit',
   evals: 'packages/evals',
+  queue: 'packages/queue',
   cli: 'packages/cli',
   tools: 'tools',
   agents: 'agents',
@@ -24,7 +25,7 @@ const packageDirs = {
 
 /**
  * The one allowed direction: engine <- gguf <- model; engine <- core <- mcp; http-guard <- model, mcp; core <- tools <- agents/workflows;
- * engine <- chromium <- tools, testkit, evals; engine, core, model, tools <- evals; everything <- cli. The testkit uses the contract, the GGUF writer and the
+ * engine <- chromium <- tools, testkit, evals; engine, core, model, tools <- evals; engine, core <- queue; everything <- cli. The testkit uses the contract, the GGUF writer and the
  * Chromium launcher (not tools: core and model test with the testkit, so testkit -> tools -> core is a cycle).
  */
 const productionDependencies = {
@@ -44,6 +45,8 @@ const productionDependencies = {
   // The eval harness opens models (model), runs core's and the built-in tools (tools: fs, calculator) in multi-step suites and renders screen-qa pages
   // in Chromium (chromium); only the CLI loads it.
   evals: ['engine', 'core', 'model', 'chromium', 'tools'],
+  // Distributed runs: workers run core's targets; the engine comes from the caller (the CLI opens it).
+  queue: ['engine', 'core'],
   cli: Object.keys(packageDirs).filter((name) => name !== 'cli'),
 };
 

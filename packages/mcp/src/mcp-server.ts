@@ -101,15 +101,21 @@ const defaultApprovalTimeoutMs = 10 * 60_000;
 
 /**
  * MCP annotations from the tool's effects, and only what is known: a tool that declared no effects
- * claims nothing beyond what its approval need implies.
+ * claims nothing beyond what its approval need implies (not read-only; the open world and
+ * idempotence left at the protocol's cautious defaults). A declared tool is `readOnlyHint` only when
+ * it neither writes, runs programs nor reaches the network and needs no approval; `destructiveHint`
+ * when it needs approval (it writes or runs); `openWorldHint` when it reaches the network;
+ * `idempotentHint` only for a read-only one (a repeated write or run may change more each time).
  */
 export function toolAnnotations(tool: ToolDefinition): ToolAnnotations {
   const effects = toolEffects(tool);
   const needsApproval = toolNeedsApproval(tool);
   if (!effects.declared) return { readOnlyHint: false, destructiveHint: needsApproval };
+  const readOnly = !needsApproval && !effects.writes && !effects.runs && !effects.network;
   return {
-    readOnlyHint: !needsApproval && !effects.writes && !effects.runs && !effects.network,
+    readOnlyHint: readOnly,
     destructiveHint: needsApproval,
+    idempotentHint: readOnly,
     openWorldHint: effects.network,
   };
 }

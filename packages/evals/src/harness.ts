@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine, GenerateRequest } from '@hearth/engine';
+import { modelHostPeakMemory } from '@hearth/model';
 import { runEpisode } from './episode.js';
 import { EvalDataError } from './errors/eval-data-error.js';
 import type { FileHashCache } from './file-hash.js';
 import type { SuiteRun } from './reference-models.js';
-import { renderReportMarkdown } from './report.js';
+import { renderReportHtml } from './report/html.js';
+import { renderReportMarkdown } from './report/markdown.js';
 import type { ResultRecord } from './result-record.js';
 import { type EvalCase, isMultiStep, runCase } from './suite.js';
 import { type Summary, summarize } from './summary.js';
@@ -97,6 +99,30 @@ async function answerCase(
   };
 }
 
+/** The record of a case the model cannot take (no image or audio input): n/a, neither right nor wrong. */
+function notApplicableRecord(
+  base: Pick<ResultRecord, 'suite' | 'id' | 'category' | 'model' | 'trial' | 'engine'>,
+  input: ResultRecord['input'],
+  why: string,
+): ResultRecord {
+  return {
+    ...base,
+    input,
+    output: { text: '', toolCalls: [] },
+    calls: [],
+    steps: 0,
+    correct: false,
+    reason: `n/a: ${why}`,
+    notApplicable: why,
+    latencyMs: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    tokensPerSecond: 0,
+    mtp: null,
+    hostPeakRssBytes: null,
+  };
+}
+
 export const resultKey = (record: Pick<ResultRecord, 'suite' | 'id' | 'model' | 'trial'>) =>
   JSON.stringify([record.suite, record.id, record.model, record.trial]);
 
@@ -180,12 +206,29 @@ export async function runEvals(options: RunEvalsOptions): Promise<Summary> {
         };
         const started = performance.now();
         let record: ResultRecord;
+        const lacking = (run.suite.needs?.(testCase) ?? []).filter((need) => !engine.info.capabilities[need]);
         try {
-          const answered = await answerCase(run, testCase, engine, {
-            sampling,
-            maxTokens: options.maxTokens ?? 512,
-          });
-          record = { ...base, ...answered, latencyMs: performance.now() - started };
+          if (lacking.length > 0) {
+            // Not asked at all: the engine would refuse the media, and a refusal is not a wrong answer.
+            record = notApplicableRecord(
+              base,
+              isMultiStep(run.suite)
+                ? { messages: [], tools: [] }
+                : requestInput(run.suite.request(testCase)),
+              `${model.name} takes no ${lacking.join(' or ')} input`,
+            );
+          } else {
+            const answered = await answerCase(run, testCase, engine, {
+              sampling,
+              maxTokens: options.maxTokens ?? 512,
+            });
+            record = {
+              ...base,
+              ...answered,
+              latencyMs: performance.now() - started,
+              hostPeakRssBytes: await modelHostPeakMemory(engine),
+            };
+          }
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           record = {
@@ -239,5 +282,6 @@ export async function runEvals(options: RunEvalsOptions): Promise<Summary> {
   });
   await writeFile(join(options.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   await writeFile(join(options.outDir, 'report.md'), renderReportMarkdown(summary));
+  await writeFile(join(options.outDir, 'report.html'), await renderReportHtml(summary));
   return summary;
 }

@@ -32,6 +32,17 @@ export interface ResultRecord {
   /** Decode speed of this answer (0 when the engine reports none). */
   tokensPerSecond: number;
   mtp: { drafted: number; accepted: number } | null;
+  /**
+   * Peak resident memory of the process holding the model (the model host child), in bytes, read after
+   * this case: the high-water mark since the model loaded. Null when the engine does not say (a server,
+   * the reference models).
+   */
+  hostPeakRssBytes?: number | null;
+  /**
+   * Why the case does not apply to this model (it needs image or audio input the model lacks): such a
+   * record is not scored and the report shows n/a.
+   */
+  notApplicable?: string;
   /** Set when the engine failed on this case: the case counts as wrong. */
   error?: string;
 }

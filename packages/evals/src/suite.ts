@@ -186,7 +186,9 @@ export interface MultiStepSuite<C extends EvalCase = EvalCase, State = unknown> 
   kind: 'multi-step';
   name: string;
   description: string;
-  load(dataDir?: string): Promise<LoadedSuite<C>>;
+  load(dataDir?: string, context?: SuiteContext): Promise<LoadedSuite<C>>;
+  /** The media a case's user turns carry; a model that cannot take it gets the case as n/a (default: none). */
+  needs?(testCase: C): MediaNeed[];
   /** Sets up a fresh world for one run of the case in `workDir` (an empty temporary folder). */
   episode(testCase: C, workDir: string): Promise<Episode<State>>;
   check(testCase: C, outcome: EpisodeOutcome<State>): Verdict;

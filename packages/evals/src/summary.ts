@@ -37,6 +37,15 @@ export interface ModelSummary {
   promptTokens: number;
   completionTokens: number;
   mtp: { drafted: number; accepted: number; acceptanceRate: number | null } | null;
+  /** Model turns per answer (1 for single-turn cases), over scored answers. */
+  steps: { mean: number | null; max: number | null };
+  /** The highest peak resident memory of the model host over the run, in bytes (null when not reported). */
+  hostPeakRssBytes: number | null;
+  /**
+   * Cases x trials this model could not take (they need image or audio input it lacks), per suite: not
+   * scored, shown as n/a. Empty when every case applied.
+   */
+  notApplicable: Record<string, { count: number; reason: string }>;
   /**
    * pass^k per suite for k = 1..trials (keyed by k): the chance that all k trials of a case succeed
    * (τ-bench's estimate); with one trial only pass^1, the success rate.
@@ -110,9 +119,19 @@ function passHatKBySuite(records: readonly ResultRecord[], trials: number): Mode
 
 function modelSummary(
   model: { spec: string; engine: string; files: ModelSummary['files'] },
-  records: readonly ResultRecord[],
+  allRecords: readonly ResultRecord[],
   trials: number,
 ): ModelSummary {
+  const records = allRecords.filter((record) => !record.notApplicable);
+  const notApplicable: ModelSummary['notApplicable'] = {};
+  for (const record of allRecords)
+    if (record.notApplicable)
+      notApplicable[record.suite] = {
+        count: (notApplicable[record.suite]?.count ?? 0) + 1,
+        reason: record.notApplicable,
+      };
+  const steps = records.map((record) => record.steps ?? 1);
+  const peaks = allRecords.flatMap((record) => (record.hostPeakRssBytes ? [record.hostPeakRssBytes] : []));
   const total = rate(records);
   const speeds = records.map((record) => record.tokensPerSecond).filter((speed) => speed > 0);
   const latencies = records.map((record) => record.latencyMs);
@@ -136,6 +155,9 @@ function modelSummary(
       withMtp.length === 0
         ? null
         : { drafted, accepted, acceptanceRate: drafted === 0 ? null : accepted / drafted },
+    steps: { mean: mean(steps), max: steps.length === 0 ? null : Math.max(...steps) },
+    hostPeakRssBytes: peaks.length === 0 ? null : Math.max(...peaks),
+    notApplicable,
     passHatK: passHatKBySuite(records, trials),
   };
 }
@@ -161,11 +183,13 @@ export function summarize(input: {
   hearthCommit: string | null;
 }): Summary {
   const byModel = (name: string) => input.records.filter((record) => record.model === name);
+  // Only cases both models could take are compared (an audio case n/a for one model is left out).
+  const scoredBy = (name: string) => byModel(name).filter((record) => !record.notApplicable);
   const [first, second] = input.models;
   let comparison: Summary['comparison'] = null;
   if (first && second) {
-    const a = perCase(byModel(first.name));
-    const b = perCase(byModel(second.name));
+    const a = perCase(scoredBy(first.name));
+    const b = perCase(scoredBy(second.name));
     const pairs = [...a].flatMap(([key, score]) =>
       b.has(key) ? [[score, b.get(key) as number] as const] : [],
     );

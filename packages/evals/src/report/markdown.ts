@@ -1,30 +1,50 @@
-import type { Interval } from './stats.js';
-import type { Summary } from './summary.js';
+import type { Summary } from '../summary.js';
+import {
+  interval,
+  meanSteps,
+  mebibytes,
+  milliseconds,
+  mtpAcceptance,
+  percent,
+  readingNotes,
+  signedPoints,
+  suiteCell,
+  tokensPerSecond,
+} from './format.js';
+import { publishedScores } from './published-reference.js';
 
-const percent = (value: number | null) => (value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`);
-const interval = (value: Interval | null) =>
-  value === null ? 'n/a' : `${percent(value[0])} – ${percent(value[1])}`;
-const milliseconds = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(0)} ms`);
-const signedPoints = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} pts`;
+const published = (value: number | null) => (value === null ? 'n/a' : value.toFixed(1));
 
 /** report.md: the summary as tables a person reads (summary.json holds the same numbers for programs). */
 export function renderReportMarkdown(summary: Summary): string {
   const models = Object.entries(summary.models);
+  const suites = Object.keys(summary.suites);
   const lines = [
     '# Hearth eval report',
     '',
     `Run ${summary.createdAt}, Hearth ${summary.hearthCommit ?? 'commit unknown'}, seed ${summary.seed}, ${summary.trials} trial(s) per case.`,
     '',
+    ...readingNotes(summary).map((note) => `> **Note.** ${note}\n`),
     '## Success',
     '',
-    '| Model | Engine | Success | 95% interval (Wilson) | Scored | Latency p50 | Latency p95 | Tokens/s | MTP accepted |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| Model | Engine | Success | 95% interval (Wilson) | Scored | Latency p50 | Latency p95 | Tokens/s | Steps (mean) | Peak memory | MTP accepted |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...models.map(
       ([name, model]) =>
         `| ${name} | ${model.engine} | ${percent(model.successRate)} | ${interval(model.wilson95)} | ${model.correct}/${model.scored} | ` +
-        `${milliseconds(model.latencyMs.p50)} | ${milliseconds(model.latencyMs.p95)} | ${model.tokensPerSecond?.toFixed(1) ?? 'n/a'} | ` +
-        `${model.mtp ? `${model.mtp.accepted}/${model.mtp.drafted}` : 'n/a'} |`,
+        `${milliseconds(model.latencyMs.p50)} | ${milliseconds(model.latencyMs.p95)} | ${tokensPerSecond(model.tokensPerSecond)} | ` +
+        `${meanSteps(model)} | ${mebibytes(model.hostPeakRssBytes)} | ${mtpAcceptance(model.mtp)} |`,
     ),
+    '',
+    '## By suite',
+    '',
+    `| Suite | ${models.map(([name]) => name).join(' | ')} |`,
+    `| --- | ${models.map(() => '---').join(' | ')} |`,
+    ...suites.map(
+      (suite) => `| ${suite} | ${models.map(([, model]) => suiteCell(model, suite)).join(' | ')} |`,
+    ),
+    '',
+    "n/a: the model cannot take the suite's input (e.g. no audio); those cases are not scored, and the paired difference leaves them out.",
     '',
   ];
   if (summary.comparison) {
@@ -40,7 +60,6 @@ export function renderReportMarkdown(summary: Summary): string {
   }
   if (summary.trials > 1) {
     const ks = Array.from({ length: summary.trials }, (_, index) => String(index + 1));
-    const suites = [...new Set(models.flatMap(([, model]) => Object.keys(model.passHatK)))].sort();
     lines.push(
       '## pass^k',
       '',
@@ -70,6 +89,19 @@ export function renderReportMarkdown(summary: Summary): string {
       });
       return `| ${category} | ${cells.join(' | ')} |`;
     }),
+    '',
+    '## Published reference (not measured here)',
+    '',
+    "Google's published figures for Gemma 4, in percent, on public benchmarks; the last column names the suite of this run " +
+      'that exercises a similar skill (its own cases, not comparable numbers).',
+    '',
+    '| Benchmark | 12B (published) | 26B-A4B (published) | Closest suite here |',
+    '| --- | --- | --- | --- |',
+    ...publishedScores.map(
+      (score) =>
+        `| ${score.benchmark} | ${published(score.gemma4_12b)} | ${published(score.gemma4_26bA4b)} | ` +
+        `${score.closestSuite ?? '—'}${score.note ? ` (${score.note})` : ''} |`,
+    ),
     '',
   );
   for (const [name, suite] of Object.entries(summary.suites)) {

@@ -1,6 +1,7 @@
 import { replayAnswer } from './episode.js';
 import { EvalDataError } from './errors/eval-data-error.js';
 import { readJsonLines } from './json-lines.js';
+import { planningSuite } from './planning/suite.js';
 import type { SuiteRun } from './reference-models.js';
 import { screenQaSuite } from './screen-qa/suite.js';
 import { spokenSuite } from './spoken/suite.js';
@@ -22,6 +23,7 @@ export const suites: Record<string, AnySuite<never>> = {
   'screen-qa': screenQaSuite as AnySuite<never>,
   spoken: spokenSuite as AnySuite<never>,
   stateful: statefulSuite as AnySuite<never>,
+  planning: planningSuite as AnySuite<never>,
 };
 
 export function suiteNamed(name: string): AnySuite<EvalCase> {

@@ -1,3 +1,4 @@
+import { saysFact } from '../says-fact.js';
 import type { Answer, Verdict } from '../suite.js';
 import { type Row, type ShopState, shopTables } from './shop-state.js';
 import type { ShopChange, ShopTask } from './shop-task.js';
@@ -92,21 +93,6 @@ export function diffShopStates(expected: ShopState, actual: ShopState): string[]
     for (const key of actualByKey.keys()) differences.push(`${entry.table} ${key}: unexpected row`);
   }
   return differences;
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * Whether `text` states `fact`: case-insensitive, hyphens read as spaces ("final-sale" says "final sale"),
- * and as a whole word or number ("2" is not said by "O-1002", nor "14" by "140").
- */
-export function saysFact(text: string, fact: string): boolean {
-  const plain = (value: string) => normalText(value.replace(/-/g, ' '));
-  const pattern = new RegExp(
-    `(?<![\\p{L}\\p{N}.])${escapeRegExp(plain(fact))}(?![\\p{L}\\p{N}]|\\.\\d)`,
-    'u',
-  );
-  return pattern.test(plain(text));
 }
 
 /**

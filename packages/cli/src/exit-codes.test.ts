@@ -18,6 +18,7 @@ async function hearthErrorClasses(): Promise<Map<string, readonly string[]>> {
     import('@hearth/tools'),
     import('@hearth/testkit'),
     import('@hearth/evals'),
+    import('@hearth/queue'),
     import('./errors/usage-error.js'),
     import('./errors/run-not-found-error.js'),
     import('./errors/run-not-cancellable-error.js'),

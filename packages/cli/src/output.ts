@@ -80,6 +80,14 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   SHELL_SANDBOX_UNAVAILABLE: ExitCode.failure,
   // @hearth/chromium (the browser tools, testkit screenshots)
   CHROMIUM_NOT_FOUND: ExitCode.failure,
+  // @hearth/queue: a server that does not answer is a failure; a run id or state that does not fit
+  // the command is bad input
+  QUEUE_REDIS_UNREACHABLE: ExitCode.failure,
+  QUEUE_POSTGRES_UNREACHABLE: ExitCode.failure,
+  QUEUE_REDIS_VERSION: ExitCode.failure,
+  QUEUE_POSTGRES_VERSION: ExitCode.failure,
+  QUEUE_RUN_NOT_FOUND: ExitCode.usage,
+  QUEUE_RUN_STATE: ExitCode.usage,
   // @hearth/evals: a data, answers or results file that is not in its format
   EVAL_DATA: ExitCode.usage,
   // @hearth/testkit (`hearth testkit`, `hearth demo`)

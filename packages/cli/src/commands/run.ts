@@ -7,6 +7,8 @@ import { ExitCode } from '../output.js';
 import { executeRun } from '../run/execute-run.js';
 import { displayFor } from '../run/live-view.js';
 import { defaultModel, loadRunTarget } from '../run/load-target.js';
+import { queueOptionHelp } from '../run/queue-connection.js';
+import { runOnQueue } from '../run/queue-run.js';
 import { readRunRecord } from '../run/run-record.js';
 
 export interface RunCommandOptions {
@@ -24,6 +26,12 @@ export interface RunCommandOptions {
   stream?: boolean;
   workdir?: string;
   checkpoints?: string;
+  /** Run it on the queue (workers anywhere) instead of in this process. */
+  queue?: boolean;
+  /** With `--queue`: print the run id and return without following it. */
+  detach?: boolean;
+  redisUrl?: string;
+  postgresUrl?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -87,6 +95,42 @@ async function resumeRun(spec: string | undefined, threadId: string, options: Ru
   });
 }
 
+/** `hearth run --queue`: the same run (or resume) through the queue; engine and checkpoint flags are the workers'. */
+async function queueRun(spec: string | undefined, options: RunCommandOptions) {
+  for (const [flag, given] of [
+    ['--engine', options.engine],
+    ['--checkpoints', options.checkpoints],
+  ] as const)
+    if (given)
+      throw new UsageError(
+        `${flag} is the workers' choice with --queue; leave it out (or start the worker with it)`,
+      );
+  const common = {
+    display: displayFor(options),
+    detach: options.detach === true,
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}),
+  };
+  if (options.resume)
+    return runOnQueue({
+      ...common,
+      resume: options.resume,
+      ...(options.approve || options.deny ? { decision: { approve: options.approve === true } } : {}),
+    });
+  if (!spec)
+    throw new UsageError('name what to run: hearth run <file-or-example> --queue (see hearth run --help)');
+  const { attachments, ...input } = await runInput(options);
+  return runOnQueue({
+    ...common,
+    spec,
+    input,
+    attachments: (attachments as Attachment[] | undefined) ?? [],
+    ...(options.model ? { model: options.model } : {}),
+    ...(options.thread ? { threadId: options.thread } : {}),
+    ...(options.workdir ? { workdir: resolve(options.workdir) } : {}),
+  });
+}
+
 async function runCommand(
   spec: string | undefined,
   options: RunCommandOptions,
@@ -94,6 +138,9 @@ async function runCommand(
   if (options.approve && options.deny) throw new UsageError('give --approve or --deny, not both');
   if ((options.approve || options.deny) && !options.resume)
     throw new UsageError('--approve/--deny decide a paused run: add --resume <thread>');
+  if (options.detach && !options.queue)
+    throw new UsageError('--detach leaves a queued run going: add --queue');
+  if (options.queue) return queueRun(spec, options);
   if (options.resume) return resumeRun(spec, options.resume, options);
   if (!spec) throw new UsageError('name what to run: hearth run <file-or-example> (see hearth run --help)');
   const { target, source } = await loadRunTarget(spec);
@@ -134,12 +181,20 @@ export function registerRunCommand(program: Command): void {
     .option('--checkpoints <file>', 'SQLite checkpoint file (default: $HEARTH_HOME/checkpoints.sqlite)')
     .option('--json', 'print one JSON object: thread, status, plan, steps, tool calls, result')
     .option('--stream', 'print every event as one JSON line while the run goes (tokens included)')
+    .option(
+      '--queue',
+      'run it on the queue (hearth worker processes on any machine) and follow it live; with --resume, continue a queued run',
+    )
+    .option('--detach', 'with --queue: print the run id (with --json, {"runId", ...}) and return at once')
+    .option('--redis-url <url>', queueOptionHelp.redisUrl)
+    .option('--postgres-url <url>', queueOptionHelp.postgresUrl)
     .addHelpText(
       'after',
       `\nExit codes: ${ExitCode.success} finished, ${ExitCode.failure} failed, ${ExitCode.usage} bad usage or input (unknown preset, missing file), ` +
         `${ExitCode.model} model file or process failure, ${ExitCode.approvalNeeded} paused waiting for approval.\n` +
         'Examples:\n  hearth run workflows/bug-report --model tiny --image shot.png --audio note.wav --json\n' +
-        '  hearth run --resume <thread> --approve',
+        '  hearth run --resume <thread> --approve\n' +
+        '  hearth run workflows/bug-report --queue --detach --json   (HEARTH_REDIS_URL, HEARTH_POSTGRES_URL set)',
     )
     .action(async (spec: string | undefined, options: RunCommandOptions) => {
       process.exitCode = (await runCommand(spec, options)).exitCode;

@@ -16,6 +16,8 @@ import {
   listLocalRuns,
   showLocalRun,
 } from '../run/local-runs.js';
+import { openQueueFrom, type QueueFlags, queueOptionHelp } from '../run/queue-connection.js';
+import { cancelQueuedRun, type QueueRunView, queuedRunEvents, queueRunView } from '../run/queued-runs.js';
 
 interface DoctorOptions {
   checkpoints?: string;
@@ -66,8 +68,8 @@ async function doctor(options: DoctorOptions): Promise<void> {
   if (!report.healthy) process.exitCode = ExitCode.failure;
 }
 
-/** A run as `hearth runs` lists it. */
-type RunView = LocalRunView;
+/** A run as `hearth runs` lists it: started here, or on the queue. */
+type RunView = LocalRunView | QueueRunView;
 
 /** A column of at least `width` characters (the table stays aligned for ids of any length). */
 const cell = (text: string, width: number) => text.padEnd(width);
@@ -90,13 +92,29 @@ function printTable(runs: RunView[]): void {
     );
 }
 
-interface ListOptions {
+interface ListOptions extends QueueFlags {
   json?: boolean;
 }
 
-/** `hearth runs list`: every run started here, newest first. */
-function list(options: ListOptions): void {
-  const runs: RunView[] = listLocalRuns();
+/** Runs `use` with the queue the flags or environment name (undefined when none), and closes it. */
+async function withQueue<T>(
+  flags: QueueFlags,
+  use: (queue: Awaited<ReturnType<typeof openQueueFrom>>) => Promise<T>,
+): Promise<T> {
+  const queue = await openQueueFrom(flags);
+  try {
+    return await use(queue);
+  } finally {
+    await queue?.close();
+  }
+}
+
+const byUpdate = (a: RunView, b: RunView) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? '');
+
+/** `hearth runs list`: every run started here and, with a queue configured, every queued run, newest first. */
+async function list(options: ListOptions): Promise<void> {
+  const queued = await withQueue(options, async (queue) => (queue ? await queue.list() : []));
+  const runs: RunView[] = [...listLocalRuns(), ...queued.map(queueRunView)].sort(byUpdate);
   if (options.json) printJson(runs.map(({ summary: _summary, ...run }) => run));
   else printTable(runs);
 }
@@ -104,10 +122,12 @@ function list(options: ListOptions): void {
 function printRun(run: RunView & { events: LoggedRunEvent[] }): void {
   write(`run ${run.runId} (${run.where})`);
   write(`  target   ${run.target}`);
-  write(`  model    ${run.model}   workdir ${run.workdir}`);
+  write(`  model    ${run.model ?? "(the worker's choice)"}   workdir ${run.workdir ?? '-'}`);
   write(
     `  status   ${run.status}   created ${shortTime(run.createdAt)}   updated ${shortTime(run.updatedAt)}`,
   );
+  if (run.where === 'queue')
+    write(`  worker   ${run.worker ?? '-'}   deliveries ${run.deliveries} of ${run.attempts} allowed`);
   if (run.error) write(`  error    ${run.error.code ? `${run.error.code}: ` : ''}${run.error.message}`);
   const steps = run.summary?.steps ?? [];
   if (steps.length > 0) {
@@ -119,7 +139,7 @@ function printRun(run: RunView & { events: LoggedRunEvent[] }): void {
   }
   if (run.events.length > 0) {
     write('events:');
-    let loggedAt = 0;
+    let loggedAt: number | undefined;
     const show = liveView(
       (line) => write(`  ${line}`),
       () => loggedAt,
@@ -129,26 +149,56 @@ function printRun(run: RunView & { events: LoggedRunEvent[] }): void {
       show(event);
     }
   }
-  if (run.status === 'done') write(`result: ${JSON.stringify(run.summary?.output ?? null, null, 2)}`);
+  if (run.status === 'done')
+    write(
+      `result: ${JSON.stringify((run.where === 'queue' ? run.output : run.summary?.output) ?? null, null, 2)}`,
+    );
   if (run.status === 'paused')
-    write(`paused; continue with: hearth run --resume ${run.runId} --approve   (or --deny)`);
+    write(
+      `paused; continue with: hearth run --resume ${run.runId}${run.where === 'queue' ? ' --queue' : ''} --approve   (or --deny)`,
+    );
 }
 
-/** `hearth runs show <id>`: one run's status, steps, events and result. */
-function show(runId: string, options: ListOptions): void {
-  const run = showLocalRun(runId);
-  if (!run) throw new RunNotFoundError(runId, 'the local runs ($HEARTH_HOME/runs)');
+/** Where `hearth runs show|cancel` looked for a run id it did not find. */
+const lookedIn = (queue: unknown) =>
+  queue
+    ? 'the local runs ($HEARTH_HOME/runs) nor the queue'
+    : 'the local runs ($HEARTH_HOME/runs; no queue configured: set HEARTH_REDIS_URL and HEARTH_POSTGRES_URL to look there too)';
+
+/** `hearth runs show <id>`: one run's status, steps, events and result (local first, then the queue). */
+async function show(runId: string, options: ListOptions): Promise<void> {
+  const local = showLocalRun(runId);
+  const run =
+    local ??
+    (await withQueue(options, async (queue) => {
+      const queued = await queue?.get(runId);
+      if (!queued) throw new RunNotFoundError(runId, lookedIn(queue));
+      return {
+        ...queueRunView(queued),
+        events: await queuedRunEvents(queue as NonNullable<typeof queue>, runId),
+      };
+    }));
   if (options.json) printJson(run);
   else printRun(run);
 }
 
-/** `hearth runs cancel <id>`: stops a running run, or closes a paused or interrupted one. */
+/** `hearth runs cancel <id>`: stops a running run, or closes a queued, paused or interrupted one. */
 async function cancel(runId: string, options: ListOptions): Promise<void> {
-  const run = await cancelLocalRun(runId);
-  if (!run) throw new RunNotFoundError(runId, 'the local runs ($HEARTH_HOME/runs)');
+  const run =
+    (await cancelLocalRun(runId)) ??
+    (await withQueue(options, async (queue) => {
+      if (!queue || !(await queue.get(runId))) throw new RunNotFoundError(runId, lookedIn(queue));
+      return cancelQueuedRun(queue, runId);
+    }));
   if (options.json) printJson(run);
   else write(`run ${runId}: ${run.status}`);
 }
+
+/** `--redis-url` and `--postgres-url` on a subcommand. */
+const withQueueOptions = (command: Command) =>
+  command
+    .option('--redis-url <url>', queueOptionHelp.redisUrl)
+    .option('--postgres-url <url>', queueOptionHelp.postgresUrl);
 
 /**
  * `hearth runs <subcommand>`: the runs started here (list, show, cancel) and the checkpoint store
@@ -158,22 +208,24 @@ export function registerRunsCommand(program: Command): Command {
   const runs = program
     .command('runs')
     .description('list, show and cancel runs; check the checkpoint store that keeps them');
-  runs
-    .command('list')
-    .description('the runs started on this machine (HEARTH_HOME), newest first, with their status')
+  withQueueOptions(
+    runs
+      .command('list')
+      .description(
+        'the runs started on this machine (HEARTH_HOME) and, when a queue is configured, the queued runs; newest first, with their status',
+      ),
+  )
     .option(
       '--json',
-      'print an array of runs: runId (= thread), status (running|paused|done|failed|cancelled), target, times',
+      'print an array of runs: runId (= thread), status (queued|running|paused|done|failed|cancelled), where (local|queue), target, times',
     )
     .action((options: ListOptions) => list(options));
-  runs
-    .command('show')
+  withQueueOptions(runs.command('show'))
     .description('one run: status, steps, events (as the live view printed them) and result or error')
     .argument('<run-id>', 'the run id (its thread id)')
     .option('--json', 'print the run, its last summary and its events as JSON')
     .action((runId: string, options: ListOptions) => show(runId, options));
-  runs
-    .command('cancel')
+  withQueueOptions(runs.command('cancel'))
     .description(
       'cancel a run: a running one stops at once (its process records it cancelled); a paused or interrupted one is marked cancelled. ' +
         'Exits 1 for a run that has already ended',

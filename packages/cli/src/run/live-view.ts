@@ -9,14 +9,14 @@ export const displayFor = (flags: { json?: boolean; stream?: boolean }): RunDisp
 
 /**
  * A readable live view: one line per node and tool call, indented by nesting. `now` (milliseconds)
- * times the nodes; `hearth runs show` replays a logged run with the times it logged.
+ * times the nodes; `hearth runs show` replays a logged run with the times it logged (none: no durations).
  */
 export function liveView(
   write: (line: string) => void,
-  now: () => number = () => performance.now(),
+  now: () => number | undefined = () => performance.now(),
 ): (event: RunEvent) => void {
   // Start times per node (a list: parallel tasks of one node run at once), for durations.
-  const started = new Map<string, number[]>();
+  const started = new Map<string, (number | undefined)[]>();
   return (event) => {
     const indent = 'path' in event ? '  '.repeat(event.path.length) : '';
     switch (event.type) {
@@ -28,7 +28,8 @@ export function liveView(
       }
       case 'node-end': {
         const start = started.get([...event.path, event.node].join('/'))?.shift();
-        const took = start === undefined ? '' : ` ${((now() - start) / 1000).toFixed(1)}s`;
+        const end = now();
+        const took = start === undefined || end === undefined ? '' : ` ${((end - start) / 1000).toFixed(1)}s`;
         write(
           `${indent}${event.error ? `x ${event.node} failed${took}: ${event.error}` : `ok ${event.node}${took}`}`,
         );

@@ -69,8 +69,8 @@ export class LocalRunTracker {
   }
 }
 
-/** A run event as logged: with the time it happened (milliseconds since 1970). */
-export type LoggedRunEvent = RunEvent & { at: number };
+/** A run event as logged: with the time it happened (milliseconds since 1970) when it is known. */
+export type LoggedRunEvent = RunEvent & { at?: number };
 
 /** A local run as `hearth runs` shows it. */
 export interface LocalRunView {

@@ -35,16 +35,24 @@ beforeAll(async () => {
   symlinkSync(join(outside, 'secret.txt'), join(root, 'secret-link.txt'));
 });
 
-let recordedRun: Promise<string> | undefined;
-/** A real run on the tiny model, made once (inside the first test that needs it): its report is served. */
-function realRun(): Promise<string> {
-  recordedRun ??= runHearth(['run', 'sales-report', '--model', 'tiny', '--workdir', root, '--json'], {
-    home,
-  }).then((run) => {
-    expect(run.code, run.stderr).toBe(0);
-    return JSON.parse(run.stdout).runId as string;
-  });
-  return recordedRun;
+const recordedRuns = new Map<string, Promise<string>>();
+/**
+ * A real run of sales-report on the tiny model in `workdir`, made once (inside the first test that
+ * needs it): its report is what the server serves, or must not serve when `workdir` is not its root.
+ */
+function realRun(workdir: string): Promise<string> {
+  let run = recordedRuns.get(workdir);
+  if (!run) {
+    mkdirSync(workdir, { recursive: true });
+    run = runHearth(['run', 'sales-report', '--model', 'tiny', '--workdir', workdir, '--json'], {
+      home,
+    }).then((result) => {
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout).runId as string;
+    });
+    recordedRuns.set(workdir, run);
+  }
+  return run;
 }
 
 afterAll(async () => {
@@ -69,7 +77,9 @@ const textOf = (contents: readonly object[]) =>
 
 describe('hearth mcp serve (stdio): resources', () => {
   it('lists files under the root, run reports and the served agents and workflows, and reads them', async () => {
-    const runId = await realRun();
+    const runId = await realRun(root);
+    // A run of another folder: its report may hold what lies outside this root, so it is not served.
+    const elsewhere = await realRun(join(root, '..', 'elsewhere'));
     const client = await stdioClient();
     const { resources } = await client.listResources();
     const uris = resources.map((resource) => resource.uri);
@@ -83,6 +93,10 @@ describe('hearth mcp serve (stdio): resources', () => {
         'hearth-target://sales-report',
         'hearth-target://research',
       ]),
+    );
+    expect(uris.filter((uri) => uri.includes(elsewhere))).toEqual([]);
+    await expect(client.readResource({ uri: `hearth-run://${elsewhere}` })).rejects.toThrow(
+      /no run ".*" of this fs root is recorded/,
     );
     // Symlinks are never followed while listing.
     expect(uris.filter((uri) => uri.includes('link'))).toEqual([]);
@@ -143,7 +157,7 @@ describe('hearth mcp serve (stdio): resources', () => {
   });
 
   it('completes file paths under the root, run ids and agent names', async () => {
-    const runId = await realRun();
+    const runId = await realRun(root);
     const client = await stdioClient();
     const { resourceTemplates } = await client.listResourceTemplates();
     expect(resourceTemplates.map((template) => template.uriTemplate)).toEqual(
@@ -204,7 +218,7 @@ describe('hearth mcp serve (stdio): prompts', () => {
 
 describe('hearth mcp serve --http: the same resources and prompts', () => {
   it('reads a file, a run report and a prompt over Streamable HTTP', async () => {
-    const runId = await realRun();
+    const runId = await realRun(root);
     const server = startHearth(['mcp', 'serve', '--http', '--port', '0', '--fs-root', root, '--no-browser'], {
       home,
     });

@@ -1,4 +1,5 @@
-import { extname } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { extname, resolve, sep } from 'node:path';
 import type { McpResourceContents, McpResourceSource } from '@hearth/mcp';
 import { listFolderInRoot, type RootEntry, readFileInRoot } from '@hearth/tools';
 
@@ -130,24 +131,44 @@ const runUriPrefix = 'hearth-run://';
 /** A recorded run as the report resources show it. */
 export interface RunReport {
   runId: string;
+  /** The folder the run worked in: only runs inside the served fs root are reports of this server. */
+  workdir?: string;
   target?: string;
   status?: string;
   updatedAt?: string;
 }
 
+const realPath = (path: string) => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+};
+
 /**
- * The runs `hearth run` recorded under `$HEARTH_HOME/runs` as resources `hearth-run://{runId}`: the
- * newest `maxListed` listed, each read as its JSON report (target, model, status, summary, events).
+ * The runs `hearth run` recorded under `$HEARTH_HOME/runs` whose workdir is the fs root or inside
+ * it, as resources `hearth-run://{runId}`: the newest `maxListed` listed, each read as its JSON
+ * report (target, model, status, summary, events). Runs of other folders are neither listed nor
+ * read: their outputs may hold what lies outside this server's root.
  */
 export function runReportResources(runs: {
+  root: string;
   list(): Promise<RunReport[]> | RunReport[];
-  read(runId: string): Promise<unknown | undefined> | unknown | undefined;
+  read(runId: string): Promise<RunReport | undefined> | RunReport | undefined;
   maxListed?: number;
 }): McpResourceSource {
   const maxListed = runs.maxListed ?? 50;
+  const root = realPath(runs.root);
+  const inRoot = (run: RunReport) => {
+    if (run.workdir === undefined) return false;
+    const workdir = realPath(run.workdir);
+    return workdir === root || workdir.startsWith(root.endsWith(sep) ? root : root + sep);
+  };
+  const served = async () => (await runs.list()).filter(inRoot);
   return {
     async list() {
-      return (await runs.list()).slice(0, maxListed).map((run) => ({
+      return (await served()).slice(0, maxListed).map((run) => ({
         uri: `${runUriPrefix}${encodeURIComponent(run.runId)}`,
         name: `run ${run.runId}`,
         description: `${run.target ?? 'run'}${run.status ? ` (${run.status})` : ''}${run.updatedAt ? `, ${run.updatedAt}` : ''}`,
@@ -166,15 +187,15 @@ export function runReportResources(runs: {
       if (!uri.startsWith(runUriPrefix)) return undefined;
       const runId = decodeURIComponent(uri.slice(runUriPrefix.length));
       const report = await runs.read(runId);
-      if (report === undefined)
+      if (report === undefined || !inRoot(report))
         throw new Error(
-          `no run "${runId}" is recorded on this machine; list them with resources/list (or hearth runs list).`,
+          `no run "${runId}" of this fs root is recorded on this machine; list them with resources/list (or hearth runs list).`,
         );
       return [{ uri, mimeType: 'application/json', text: JSON.stringify(report, null, 2) }];
     },
     async complete(_template, variable, value) {
       if (variable !== 'runId') return [];
-      return (await runs.list()).map((run) => run.runId).filter((runId) => runId.startsWith(value));
+      return (await served()).map((run) => run.runId).filter((runId) => runId.startsWith(value));
     },
   };
 }

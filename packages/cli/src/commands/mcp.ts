@@ -207,7 +207,7 @@ export function registerMcpCommand(program: Command): void {
       const features: McpServerOptions = {
         resources: [
           fileResources(fsRoot),
-          runReportResources({ list: listLocalRuns, read: showLocalRun }),
+          runReportResources({ root: fsRoot, list: listLocalRuns, read: showLocalRun }),
           runTargetResources(servedTargets),
         ],
         prompts: agentPrompts(servedTargets),

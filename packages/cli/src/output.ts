@@ -63,6 +63,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   MODEL_SET_MISMATCH: ExitCode.model,
   ENGINE_LOAD: ExitCode.model,
   ENGINE_OPTIONS: ExitCode.usage,
+  TOOL_CHOICE_UNKNOWN: ExitCode.usage,
   ENGINE_NOT_BUILT: ExitCode.failure,
   ENGINE_BUILD_TOOLS: ExitCode.failure,
   ENGINE_BUILD_FAILED: ExitCode.failure,

@@ -50,8 +50,12 @@ export interface SamplingOptions {
 export interface GenerateRequest {
   messages: Message[];
   tools?: ToolSpec[];
-  /** `auto` (default) lets the model choose; `none` hides the tools; `required` forces a call. */
-  toolChoice?: 'auto' | 'none' | 'required';
+  /**
+   * `auto` (default) lets the model choose; `none` hides the tools; `required` forces a call of one
+   * of them; `{name}` forces a call of that tool (the model still sees them all). Local engines
+   * enforce a forced call with a grammar, so its arguments always match the tool's schema.
+   */
+  toolChoice?: 'auto' | 'none' | 'required' | { name: string };
   /** Constrain the reply to JSON matching this schema. */
   responseFormat?: { type: 'json_schema'; schema: JsonSchema; name?: string };
   /** Gemma 4 thinking; reasoning comes back in `GenerateResult.reasoning`, never mixed into `text`. */

@@ -30,6 +30,7 @@ export { type ModelFileRole, ModelSetMismatchError } from './errors/model-set-mi
 export { OpenAIRequestError } from './errors/openai-request-error.js';
 export { ServeConfigError } from './errors/serve-config-error.js';
 export { ServeRequestError } from './errors/serve-request-error.js';
+export { ToolChoiceError } from './errors/tool-choice-error.js';
 export * from './files/index.js';
 export { HostedEngine, type HostedEngineOptions } from './host/hosted-engine.js';
 export { modelHostPeakMemory } from './host/peak-memory.js';

@@ -174,6 +174,7 @@ export function definePlanner(definition: PlannerDefinition): RunTarget<PlannerI
       // An unusable plan becomes one step that is the goal itself (repairPlan).
       fallback: { steps: [] },
       sampling,
+      onToken: (text) => emit(config, { type: 'token', source: name, text }),
       ...(config.signal ? { signal: config.signal } : {}),
     });
     return repairPlan(object.steps, state.goal, ids);
@@ -286,6 +287,7 @@ export function definePlanner(definition: PlannerDefinition): RunTarget<PlannerI
       // An unusable reply: answer with the step results themselves, citing all of them.
       fallback: { answer: describeResults(results), citedSteps: citable },
       sampling,
+      onToken: (text) => emit(config, { type: 'token', source: name, text }),
       ...(config.signal ? { signal: config.signal } : {}),
     });
     return {

@@ -1,7 +1,8 @@
-import type { GenerateDelta, JsonSchema, ToolCall, ToolSpec } from '@hearth/engine';
+import type { GenerateDelta, ToolCall } from '@hearth/engine';
 import {
   Gemma4OutputSplitter,
   parseGemma4ToolCall,
+  settledReplyLength,
   stripTrailingEndMarker,
 } from './llama-node/gemma4-output.js';
 
@@ -9,7 +10,8 @@ import {
  * Turns the raw text a Gemma 4 model decodes into Hearth's reply, for every engine that formats the
  * prompt with Gemma's template and reads the raw output itself (`llama-node`, `native`):
  * answer text (trimmed, streamed so that the deltas add up to it), reasoning, tool calls in Gemma's
- * own syntax, JSON under a response schema, and the forced tool call of `toolChoice: 'required'`.
+ * own syntax, JSON under a response schema (streamed token by token as well), and the forced tool
+ * call of `toolChoice: 'required'` or a named tool.
  */
 export class Gemma4ReplyReader {
   private readonly splitter: Gemma4OutputSplitter;
@@ -17,13 +19,15 @@ export class Gemma4ReplyReader {
   private text = '';
   private reasoning = '';
   private json = '';
+  /** How much of the JSON reply went out as text deltas. */
+  private streamedJson = 0;
   /** Trailing whitespace held back until more text follows (the answer is trimmed). */
   private heldWhitespace = '';
   private readonly toolCalls: ToolCall[] = [];
 
   /**
    * @param mode `text` (free text, reasoning and Gemma tool calls), `json` (a reply under a response
-   * schema) or `forced-tool-call` (JSON under {@link forcedToolCallSchema}, read back as a call).
+   * schema) or `forced-tool-call` (JSON under `forcedToolCallSchema`, read back as a call).
    */
   constructor(
     private readonly mode: 'text' | 'json' | 'forced-tool-call',
@@ -40,8 +44,25 @@ export class Gemma4ReplyReader {
 
   /** Raw decoded text, as it arrives. */
   push(token: string): void {
-    if (this.mode !== 'text') this.json += token;
-    else this.take(this.splitter.push(token));
+    if (this.mode === 'text') this.take(this.splitter.push(token));
+    else {
+      this.json += token;
+      if (this.mode === 'json') this.streamJson();
+    }
+  }
+
+  /**
+   * Sends the settled part of a JSON reply as it decodes, so the deltas add up to the final text:
+   * leading whitespace is dropped, and trailing whitespace and end markers are held back. A reply
+   * that opens a Markdown fence (a template grammar's, stripped at the end) is sent whole at the end.
+   */
+  private streamJson(): void {
+    const body = this.json.trimStart();
+    if (body.startsWith('`')) return;
+    const settled = settledReplyLength(body);
+    if (settled <= this.streamedJson) return;
+    this.onDelta({ type: 'text', text: body.slice(this.streamedJson, settled) });
+    this.streamedJson = settled;
   }
 
   /** Flushes what is held back and reads the tool calls; call once, after the last token. */
@@ -63,7 +84,11 @@ export class Gemma4ReplyReader {
       if (forced) {
         this.addCall(forced);
         this.text = '';
-      } else if (this.text) this.onDelta({ type: 'text', text: this.text });
+      } else {
+        // What streamed is a prefix of the final text unless a fence was stripped (then nothing streamed).
+        const rest = this.text.slice(this.streamedJson);
+        if (rest) this.onDelta({ type: 'text', text: rest });
+      }
     }
     const reasoning = this.reasoning.trim();
     return { text: this.text, ...(reasoning ? { reasoning } : {}), toolCalls: this.toolCalls };
@@ -92,21 +117,6 @@ export class Gemma4ReplyReader {
       }
     }
   }
-}
-
-/**
- * JSON schema of "one call of one of these tools": `{name: <tool>, arguments: <its parameters>}`.
- * `toolChoice: 'required'` uses it: llama.cpp's Gemma 4 grammar lets the model write any text before
- * the call (and leaves argument keys free), so Hearth forces the reply into this schema instead.
- */
-export function forcedToolCallSchema(tools: readonly ToolSpec[]): JsonSchema {
-  const variants = tools.map((tool) => ({
-    type: 'object',
-    properties: { name: { const: tool.name }, arguments: tool.parameters },
-    required: ['name', 'arguments'],
-    additionalProperties: false,
-  }));
-  return variants.length === 1 ? (variants[0] as JsonSchema) : { anyOf: variants };
 }
 
 /** Reads a forced tool call; `undefined` when the reply was cut off before the JSON was complete. */

@@ -83,7 +83,7 @@ function toToolSpec(tool: BindToolsInput): ToolSpec {
   };
 }
 
-/** LangChain's tool_choice spellings as Hearth's, narrowing `tools` when one tool is named. */
+/** LangChain's tool_choice spellings as Hearth's (a named tool is forced; the model still sees all of them). */
 function applyToolChoice(request: GenerateRequest, choice: unknown): void {
   if (choice === undefined || choice === 'auto') return;
   if (choice === 'none') {
@@ -96,10 +96,9 @@ function applyToolChoice(request: GenerateRequest, choice: unknown): void {
   }
   const name =
     typeof choice === 'string' ? choice : (choice as { function?: { name?: string } } | null)?.function?.name;
-  const tool = request.tools?.find((t) => t.name === name);
-  if (!tool) throw new TypeError(`tool_choice names "${String(name)}", which is not among the bound tools`);
-  request.tools = [tool];
-  request.toolChoice = 'required';
+  if (!name || !request.tools?.some((t) => t.name === name))
+    throw new TypeError(`tool_choice names "${String(name)}", which is not among the bound tools`);
+  request.toolChoice = { name };
 }
 
 function usageMetadata(result: GenerateResult): UsageMetadata {

@@ -10,6 +10,7 @@ import type {
 } from '@hearth/engine';
 import { streamGeneration } from '@hearth/engine';
 import { Gemma4ReplyReader } from '../engine/gemma4-reply.js';
+import { jsonSchemaGrammar } from '../engine/json-schema-grammar.js';
 import { refuseUnsupportedMedia, toLlamaChat, toLlamaTools } from '../engine/llama-node/chat-messages.js';
 import type { LlamaNodeEngineOptions } from '../engine/llama-node/llama-node-engine.js';
 import { toLlamaSampling } from '../engine/llama-node/sampling.js';
@@ -72,7 +73,7 @@ interface CompletionEnd {
  * Gemma 4 on llama.cpp built for this machine (`hearth engine build`): its `llama-server` runs as the
  * model host process, spoken to over a private unix socket with a random API key. Hearth keeps its
  * own prompt and output handling: the model's chat template renders the prompt (`/apply-template`),
- * `/completion` decodes it (with `json_schema`, `cache_prompt` prefix reuse and the media bytes in
+ * `/completion` decodes it (with the schema's `grammar` from `jsonSchemaGrammar`, `cache_prompt` prefix reuse and the media bytes in
  * `multimodal_data`), and Hearth's Gemma 4 reader splits the raw text into answer, reasoning and
  * tool calls (llama-server's own chat parser rejects the output of random-weight test models).
  * MTP runs for every turn, media turns included, when a drafter is given. A server that dies fails
@@ -236,7 +237,7 @@ export class NativeEngine implements Engine {
       cache_prompt: this.options.prefixCache !== false,
       chat_parser: PASS_THROUGH_PARSER,
       ...(stop.length ? { stop } : {}),
-      ...(schema ? { json_schema: schema } : {}),
+      ...(schema ? { grammar: jsonSchemaGrammar(schema) } : {}),
       ...toLlamaSampling(request.sampling),
     };
     let end: CompletionEnd | undefined;

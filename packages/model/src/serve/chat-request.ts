@@ -226,21 +226,20 @@ export function toGenerateRequest(body: OpenAIChatRequest, signal: AbortSignal):
   const messages = body.messages.map((m, index) => toMessage(m, index, body.messages));
 
   const request: GenerateRequest = { messages, signal };
-  let tools: ToolSpec[] | undefined = body.tools?.map((tool) => ({
+  const tools: ToolSpec[] | undefined = body.tools?.map((tool) => ({
     name: tool.function.name,
     description: tool.function.description ?? '',
     parameters: tool.function.parameters ?? { type: 'object', properties: {} },
   }));
   const choice = body.tool_choice;
   if (typeof choice === 'object') {
-    tools = tools?.filter((tool) => tool.name === choice.function.name);
-    if (!tools?.length) {
+    if (!tools?.some((tool) => tool.name === choice.function.name)) {
       throw new ServeRequestError(400, `tool_choice names "${choice.function.name}", which is not in tools`, {
         param: 'tool_choice',
         openaiCode: 'invalid_value',
       });
     }
-    request.toolChoice = 'required';
+    request.toolChoice = { name: choice.function.name };
   } else if (choice) request.toolChoice = choice;
   if (tools?.length) request.tools = tools;
 

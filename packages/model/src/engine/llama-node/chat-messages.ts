@@ -1,6 +1,6 @@
 import type { ContentPart, EngineCapabilities, GenerateRequest, JsonSchema, Message } from '@hearth/engine';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
-import { forcedToolCallSchema } from '../gemma4-reply.js';
+import { forcedToolCallSchema, forcedTools } from '../forced-tool-call.js';
 import type { ChatMessage, MessagePart, Tool } from './binding.js';
 import { toMediaDataUrl } from './media.js';
 
@@ -80,16 +80,18 @@ export async function toLlamaChat(messages: readonly Message[]): Promise<LlamaCh
 /** The tools llama.cpp's chat template renders for a request, and the JSON schema its reply is held to. */
 export interface LlamaTools {
   tools: Tool[] | undefined;
-  /** `toolChoice: 'required'`: the reply is a forced `{name, arguments}` call under `schema`. */
+  /** `toolChoice: 'required'` or `{name}`: the reply is a forced `{name, arguments}` call under `schema`. */
   forced: boolean;
   schema: JsonSchema | undefined;
 }
 
 /**
- * The request's tools for the chat template (none with `toolChoice: 'none'`). `toolChoice: 'required'`:
- * llama.cpp's Gemma 4 grammar lets the model write any text before the call (and leaves argument keys
- * free), so Hearth forces the reply instead: a JSON object `{name, arguments}` under a schema that is
- * the union of the tools' own schemas.
+ * The request's tools for the chat template (none with `toolChoice: 'none'`). A forced call
+ * (`toolChoice: 'required'` or `{name}`): llama.cpp's Gemma 4 grammar lets the model write any text
+ * before the call (and leaves argument keys free), so Hearth forces the reply instead: a JSON object
+ * `{name, arguments}` under a schema that is the union of the allowed tools' own schemas.
+ *
+ * @throws ToolChoiceError when `toolChoice` names a tool the request does not have.
  */
 export function toLlamaTools(request: GenerateRequest): LlamaTools {
   const tools =
@@ -99,10 +101,9 @@ export function toLlamaTools(request: GenerateRequest): LlamaTools {
           function: { name: tool.name, description: tool.description, parameters: tool.parameters },
         }))
       : undefined;
-  const forced = tools !== undefined && request.toolChoice === 'required';
-  const schema =
-    forced && request.tools ? forcedToolCallSchema(request.tools) : request.responseFormat?.schema;
-  return { tools, forced, schema };
+  const allowed = tools ? forcedTools(request) : undefined;
+  const schema = allowed ? forcedToolCallSchema(allowed) : request.responseFormat?.schema;
+  return { tools, forced: allowed !== undefined, schema };
 }
 
 /**

@@ -1,8 +1,11 @@
+import type { GenerateDelta } from '@hearth/engine';
 import { describe, expect, it } from 'vitest';
+import { Gemma4ReplyReader } from '../gemma4-reply.js';
 import {
   Gemma4OutputSplitter,
   parseGemma4ToolCall,
   parseGemma4ToolCalls,
+  settledReplyLength,
   splitGemma4Output,
 } from './gemma4-output.js';
 
@@ -133,5 +136,35 @@ describe('Gemma4OutputSplitter (streaming)', () => {
     const splitter = new Gemma4OutputSplitter();
     expect(splitter.push('a <|chan')).toEqual([{ type: 'text', text: 'a ' }]);
     expect(splitter.push('ce')).toEqual([{ type: 'text', text: '<|chance' }]);
+  });
+});
+
+describe('JSON replies as they stream', () => {
+  it('settles all but trailing whitespace and end markers, whole or forming', () => {
+    expect(settledReplyLength('{"a": 1}')).toBe(8);
+    expect(settledReplyLength('{"a": 1} \n')).toBe(8);
+    expect(settledReplyLength('{"a": "<tu')).toBe(7);
+    expect(settledReplyLength('{"a": 1}<turn|> <eos>')).toBe(8);
+    expect(settledReplyLength('{"a": "<tuple>"')).toBe(15);
+  });
+
+  it('sends a JSON reply token by token, the deltas adding up to the final text', () => {
+    const deltas: GenerateDelta[] = [];
+    const reader = new Gemma4ReplyReader('json', [], (delta) => deltas.push(delta));
+    for (const token of [' ', '{"', 'a', '": "', '<tu', 'ple>', '", "b": 1', '}', ' ', '<turn|>'])
+      reader.push(token);
+    const reply = reader.finish();
+    expect(reply.text).toBe('{"a": "<tuple>", "b": 1}');
+    const texts = deltas.map((delta) => (delta.type === 'text' ? delta.text : ''));
+    expect(texts.join('')).toBe(reply.text);
+    expect(texts).toEqual(['{"', 'a', '": "', '<tuple>', '", "b": 1', '}']);
+  });
+
+  it('sends a fenced reply whole at the end, without its fence', () => {
+    const deltas: GenerateDelta[] = [];
+    const reader = new Gemma4ReplyReader('json', [], (delta) => deltas.push(delta));
+    for (const token of ['```json\n', '{"a"', ': 1}', '\n```']) reader.push(token);
+    expect(reader.finish().text).toBe('{"a": 1}');
+    expect(deltas).toEqual([{ type: 'text', text: '{"a": 1}' }]);
   });
 });

@@ -318,6 +318,21 @@ export function parseGemma4ToolCalls(sources: readonly string[]): ToolCall[] {
   return sources.map((source, index) => ({ id: `call_${index}`, ...parseGemma4ToolCall(source) }));
 }
 
+/**
+ * How much of a raw reply that is still streaming is settled: the text before its trailing
+ * whitespace, the turn-ending markers that close it and the start of one that may be forming. What
+ * {@link stripTrailingEndMarker} will keep of the finished reply begins with this much of it.
+ */
+export function settledReplyLength(text: string): number {
+  let rest = text.slice(0, text.length - partialMarkerLength(text, END_MARKERS));
+  for (;;) {
+    rest = rest.trimEnd();
+    const marker = END_MARKERS.find((end) => rest.endsWith(end));
+    if (!marker) return rest.length;
+    rest = rest.slice(0, -marker.length);
+  }
+}
+
 /** Removes the turn-ending markers that close a raw reply (generation stops on them, and they stream). */
 export function stripTrailingEndMarker(text: string): string {
   let rest = text;

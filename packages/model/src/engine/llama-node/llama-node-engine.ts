@@ -17,6 +17,7 @@ import { GenerationFailedError } from '../../errors/generation-failed-error.js';
 import { MediaInputError } from '../../errors/media-input-error.js';
 import { checkGenerateRequest } from '../../media-check/check-request.js';
 import { Gemma4ReplyReader } from '../gemma4-reply.js';
+import { jsonSchemaGrammar } from '../json-schema-grammar.js';
 import {
   type LlamaContext,
   loadLlamaContext,
@@ -73,7 +74,8 @@ interface NativeOutcome {
  *   forever in "Another completion is in progress" after a fast or failed call;
  * - the slot API does not add BOS, so the engine formats the chat itself and prepends it;
  * - greedy decoding turns XTC and DRY off and fixes the seed (`toLlamaSampling`);
- * - JSON output uses `response_format` (the addon ignores `json_schema`);
+ * - JSON output uses a `grammar` built by Hearth from the schema (`jsonSchemaGrammar`: finite numbers;
+ *   the addon ignores `json_schema`);
  * - `speculative` is passed on every call (an override sticks to the context otherwise), and MTP
  *   is left off for turns with media (the slot API refuses MTP with media);
  * - media are checked and turned into data URLs before the native side sees them (a missing file
@@ -215,9 +217,7 @@ export class LlamaNodeEngine implements Engine {
     const chat = await toLlamaChat(request.messages);
     const hasMedia = chat.images + chat.audios > 0;
     const { tools, forced, schema } = toLlamaTools(request);
-    const responseFormat = schema
-      ? { type: 'json_schema' as const, json_schema: { strict: true, schema } }
-      : undefined;
+    const schemaGrammar = schema ? jsonSchemaGrammar(schema) : undefined;
     const thinking = request.thinking ?? false;
     let formatted: ReturnType<LlamaContext['getFormattedChat']>;
     try {
@@ -247,14 +247,14 @@ export class LlamaNodeEngine implements Engine {
     // Under a JSON schema the grammar decides where the reply ends. The template's stop texts (and
     // Gemma's channel/tool-call markers, below) are valid characters inside a JSON string, and a small
     // model does sample those tokens there, so they must not cut or split a JSON reply.
-    const stop = [...(request.stop ?? []), ...(responseFormat ? [] : formatted.additional_stops)];
+    const stop = [...(request.stop ?? []), ...(schemaGrammar ? [] : formatted.additional_stops)];
     const completion: SlotCompletionOptions = {
       prompt,
       ...(formatted.media_paths?.length ? { media_paths: formatted.media_paths } : {}),
-      // JSON output gets a plain schema grammar from `response_format`, which starts right at the
-      // reply; free tool calls get the template's lazy grammar, armed by `<|tool_call>`.
-      ...(responseFormat
-        ? { response_format: responseFormat }
+      // JSON output gets the schema's grammar, which starts right at the reply; free tool calls get
+      // the template's lazy grammar, armed by `<|tool_call>`.
+      ...(schemaGrammar
+        ? { grammar: schemaGrammar }
         : tools && formatted.grammar
           ? {
               grammar: formatted.grammar,
@@ -272,7 +272,7 @@ export class LlamaNodeEngine implements Engine {
     };
 
     const reader = new Gemma4ReplyReader(
-      forced ? 'forced-tool-call' : responseFormat ? 'json' : 'text',
+      forced ? 'forced-tool-call' : schemaGrammar ? 'json' : 'text',
       request.stop ?? [],
       onDelta,
     );

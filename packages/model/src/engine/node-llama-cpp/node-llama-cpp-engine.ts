@@ -33,6 +33,8 @@ import {
 } from 'node-llama-cpp';
 import { EngineCapabilityError } from '../../errors/engine-capability-error.js';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
+import { forcedToolCallSchema, forcedTools } from '../forced-tool-call.js';
+import { jsonSchemaGrammar } from '../json-schema-grammar.js';
 import { DEFAULT_CONTEXT_SIZE, validateLlamaNodeFiles } from '../llama-node/validate-files.js';
 import { toGbnfJsonSchema } from './gbnf-schema.js';
 import { toChatHistory } from './history.js';
@@ -211,7 +213,8 @@ class NodeLlamaCppEngine implements Engine {
   private async run(request: GenerateRequest, deltas: PushIterator<GenerateDelta>): Promise<void> {
     // Converted first so that bad input fails before any work.
     const tools = request.toolChoice === 'none' ? [] : (request.tools ?? []);
-    const forcedTool = tools.length > 0 && request.toolChoice === 'required';
+    const allowed = tools.length > 0 ? forcedTools(request) : undefined;
+    const forcedTool = allowed !== undefined;
     if (request.responseFormat && tools.length > 0 && !forcedTool) {
       throw new TypeError(
         "node-llama-cpp cannot combine responseFormat with tools under toolChoice 'auto': set toolChoice to 'required' or 'none', or drop one of them",
@@ -232,7 +235,7 @@ class NodeLlamaCppEngine implements Engine {
 
     const llama = this.model.llama;
     let grammar: LlamaGrammar | undefined;
-    if (forcedTool) grammar = await jsonGrammar(llama, toolCallSchema(tools));
+    if (allowed) grammar = await jsonGrammar(llama, forcedToolCallSchema(allowed));
     else if (request.responseFormat) grammar = await jsonGrammar(llama, request.responseFormat.schema);
 
     const promptTokens = wrapper
@@ -348,21 +351,11 @@ type SharedGenerateOptions = Omit<
 >;
 
 /**
- * node-llama-cpp 3.21.1 lets JSON integers carry an exponent (`5e-3`, `9E99999`), which parse to
- * fractions or Infinity; the exponent is cut from its integer rule so an `integer` is an integer.
+ * The schema's grammar from `jsonSchemaGrammar`, shared with the llama.cpp engines: node-llama-cpp's
+ * own converter lets numbers carry exponents of any length (`9E99999` parses to Infinity).
  */
-const INTEGER_EXPONENT = /^(integer-number-rule ::= .*?) \(\[eE\] [^\n]*\)\?$/m;
-
-async function jsonGrammar(llama: Llama, schema: JsonSchema): Promise<LlamaGrammar> {
-  // The converter's output is a valid GbnfJsonSchema; the generic signature wants a literal type.
-  const generated = await llama.createGrammarForJsonSchema(toGbnfJsonSchema(schema) as never);
-  if (!INTEGER_EXPONENT.test(generated.grammar)) return generated;
-  return llama.createGrammar({
-    grammar: generated.grammar.replace(INTEGER_EXPONENT, '$1'),
-    rootRuleName: generated.rootRuleName,
-    stopGenerationTriggers: generated.stopGenerationTriggers,
-    trimWhitespaceSuffix: generated.trimWhitespaceSuffix,
-  });
+function jsonGrammar(llama: Llama, schema: JsonSchema): Promise<LlamaGrammar> {
+  return llama.createGrammar({ grammar: jsonSchemaGrammar(schema), trimWhitespaceSuffix: true });
 }
 
 function finishReason(outcome: RawOutcome): FinishReason {
@@ -388,18 +381,6 @@ function toFunctions(tools: readonly ToolSpec[]): ChatModelFunctions {
       { description: tool.description, params: toGbnfJsonSchema(tool.parameters) as never },
     ]),
   );
-}
-
-/** The JSON a forced tool call is decoded under: one of `{name: <tool>, arguments: <its schema>}`. */
-function toolCallSchema(tools: readonly ToolSpec[]): Record<string, unknown> {
-  return {
-    oneOf: tools.map((tool) => ({
-      type: 'object',
-      properties: { name: { const: tool.name }, arguments: tool.parameters },
-      required: ['name', 'arguments'],
-      additionalProperties: false,
-    })),
-  };
 }
 
 /**

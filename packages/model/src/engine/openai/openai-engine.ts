@@ -455,7 +455,9 @@ export async function toOpenAIRequest(model: string, request: GenerateRequest): 
       type: 'function',
       function: { name: tool.name, description: tool.description, parameters: tool.parameters },
     }));
-    if (request.toolChoice) body.tool_choice = request.toolChoice;
+    if (typeof request.toolChoice === 'object')
+      body.tool_choice = { type: 'function', function: { name: request.toolChoice.name } };
+    else if (request.toolChoice) body.tool_choice = request.toolChoice;
   }
   if (request.responseFormat) {
     body.response_format = {

@@ -57,6 +57,25 @@ const unitsTool: ToolSpec = {
   },
 };
 
+/** Numbers only: the grammar must keep every one finite (no `1e99999`, which parses as Infinity). */
+const numbersSchema = {
+  type: 'object',
+  properties: {
+    temperature: { type: 'number' },
+    pressure: { type: 'number' },
+    readings: { type: 'array', items: { type: 'number' }, minItems: 1, maxItems: 3 },
+  },
+  required: ['temperature', 'pressure', 'readings'],
+  additionalProperties: false,
+};
+
+function expectFiniteReading(value: { temperature: unknown; pressure: unknown; readings: unknown[] }): void {
+  for (const number of [value.temperature, value.pressure, ...value.readings]) {
+    expect(typeof number).toBe('number');
+    expect(Number.isFinite(number)).toBe(true);
+  }
+}
+
 async function collect(stream: AsyncIterable<GenerateDelta>): Promise<GenerateDelta[]> {
   const deltas: GenerateDelta[] = [];
   for await (const delta of stream) deltas.push(delta);
@@ -225,6 +244,74 @@ export function describeEngineConformance(
       // maxLength only keeps the string short: llama.cpp's grammar counts code points, while byte-fallback
       // tokens of a random model can decode to several U+FFFD characters, so the length is not asserted.
       expect(typeof value.label).toBe('string');
+    });
+
+    it.runIf(capabilities.jsonSchema)(
+      'streams a JSON reply token by token under a response schema',
+      async () => {
+        const deltas = await collect(
+          engine.stream({
+            messages: [{ role: 'user', content: 'Describe the sky as JSON.' }],
+            responseFormat: { type: 'json_schema', schema: numbersSchema, name: 'reading' },
+            maxTokens: 120,
+            sampling: greedy,
+          }),
+        );
+        const last = deltas.at(-1);
+        if (last?.type !== 'done') throw new Error('stream must end with done');
+        const texts = deltas.flatMap((delta) => (delta.type === 'text' ? [delta.text] : []));
+        expect(texts.join('')).toBe(last.result.text);
+        // Token by token, not one delta at the end: a reply of this schema is several tokens long.
+        expect(texts.length).toBeGreaterThanOrEqual(5);
+        expect(texts.length).toBeGreaterThanOrEqual(last.result.usage.completionTokens / 4);
+        expect(last.result.finishReason).toBe('stop');
+        expectFiniteReading(JSON.parse(last.result.text));
+      },
+    );
+
+    it.runIf(capabilities.jsonSchema)('decodes only finite JSON numbers, whatever the seed', async () => {
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const result = await engine.generate({
+          messages: [{ role: 'user', content: 'Give three readings.' }],
+          responseFormat: { type: 'json_schema', schema: numbersSchema },
+          maxTokens: 120,
+          sampling: { temperature: 1.5, seed },
+        });
+        expect(result.finishReason, `seed ${seed}: ${result.text}`).toBe('stop');
+        expectFiniteReading(JSON.parse(result.text));
+      }
+    });
+
+    it.runIf(capabilities.tools)('forces a call of the named tool under toolChoice {name}', async () => {
+      for (const seed of [1, 2, 3]) {
+        const deltas = await collect(
+          engine.stream({
+            messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
+            tools: [weatherTool, unitsTool],
+            toolChoice: { name: 'set_units' },
+            maxTokens: 200,
+            sampling: { temperature: 1, seed },
+          }),
+        );
+        const last = deltas.at(-1);
+        if (last?.type !== 'done') throw new Error('stream must end with done');
+        expect(last.result.finishReason).toBe('tool_calls');
+        expect(last.result.toolCalls).toHaveLength(1);
+        expect(last.result.toolCalls[0]?.name).toBe('set_units');
+        expect(['metric', 'imperial']).toContain(last.result.toolCalls[0]?.args.system);
+        expect(deltas.filter((delta) => delta.type === 'tool-call')).toHaveLength(1);
+      }
+    });
+
+    it.runIf(capabilities.tools)('refuses a toolChoice naming a tool the request lacks', async () => {
+      await expect(
+        engine.generate({
+          messages: hello,
+          tools: [weatherTool],
+          toolChoice: { name: 'get_wether' },
+          maxTokens: 8,
+        }),
+      ).rejects.toThrow(/get_wether/);
     });
 
     it.runIf(capabilities.tools)('round-trips a required tool call and its result', async () => {

@@ -81,7 +81,7 @@ export function registerMcpCommand(program: Command): void {
   mcp
     .command('serve')
     .description(
-      'serve the built-in tools (and tool modules from --tools directories) over MCP: stdio by default, Streamable HTTP with --http',
+      "serve the built-in tools (and tool modules from --tools directories) over MCP: stdio by default, Streamable HTTP with --http. Also resources (files under the fs root as hearth-fs:///<path>, reports of runs in it as hearth-run://<id>, the served agents and workflows as hearth-target://<name>), each agent's instructions as a prompt, and completion for them",
     )
     .option('--http', 'serve Streamable HTTP instead of stdio')
     .option('--host <host>', 'HTTP interface to bind; non-loopback addresses need --token', '127.0.0.1')

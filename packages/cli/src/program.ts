@@ -11,6 +11,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTestkitCommand } from './commands/testkit.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { ExitCode } from './output.js';
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -43,6 +44,7 @@ HEARTH_CHROMIUM_PATH (Chromium binary, default /usr/bin/chromium).`,
   registerServeCommand(program);
   registerMcpCommand(program);
   registerTestkitCommand(program);
+  registerWorkerCommand(program);
   registerEngineCommand(program);
   registerDoctorCommand(program);
   registerEvalCommand(program);

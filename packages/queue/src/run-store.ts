@@ -15,6 +15,7 @@ export interface RunRow {
   input: Record<string, unknown>;
   model: string | null;
   workdir: string | null;
+  delivery_workdir: string | null;
   priority: number | null;
   attempts: number;
   generation: number;
@@ -162,7 +163,9 @@ export class RunStore {
       ...(row.target_kind ? { targetKind: row.target_kind } : {}),
       status: row.status,
       ...(row.model ? { model: row.model } : {}),
-      ...(row.workdir ? { workdir: row.workdir } : {}),
+      ...((row.delivery_workdir ?? row.workdir)
+        ? { workdir: (row.delivery_workdir ?? row.workdir) as string }
+        : {}),
       ...(row.priority !== null ? { priority: row.priority } : {}),
       attempts: row.attempts,
       deliveries: row.deliveries,

@@ -92,7 +92,7 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
 
   // Runs whose job was lost (Redis without persistence restarted, `enqueue` could not add it) or
   // failed by BullMQ after repeated stalls go back on the queue, continuing from their checkpoints.
-  const recoverEvery = options.recoverIntervalMs ?? 30_000;
+  const recoverEvery = options.recoverIntervalMs ?? stalls.stalledIntervalMs;
   const idleAfter = stalls.lockDurationMs + stalls.stalledIntervalMs;
   const sweep = () =>
     recoverLostRuns(backends, queue, idleAfter, log).catch((error: Error) =>
@@ -219,7 +219,11 @@ async function executeRun(
     target = await context.options.loadTarget(row.target);
     const workdir = row.workdir ?? join(context.workdirRoot, encodeURIComponent(runId));
     await mkdir(workdir, { recursive: true });
-    await store.update(runId, {}, { target_name: target.name, target_kind: target.kind, workdir });
+    await store.update(
+      runId,
+      {},
+      { target_name: target.name, target_kind: target.kind, delivery_workdir: workdir },
+    );
     const engine = await context.options.engineFor?.(row.model ?? undefined, target);
     const ledger = new PostgresToolLedger(pool, runId);
     const runOptions = {

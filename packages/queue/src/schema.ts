@@ -55,6 +55,8 @@ const migrations: readonly string[] = [
      bytes bytea not null,
      created_at timestamptz not null default now()
    );`,
+  // The workdir a delivery used, apart from the one asked for at enqueue (which every delivery uses).
+  'alter table hearth_runs add column delivery_workdir text',
 ];
 
 /**

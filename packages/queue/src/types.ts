@@ -78,7 +78,7 @@ export interface QueuedRun {
   targetKind?: RunTargetKind;
   status: QueuedRunStatus;
   model?: string;
-  /** The workdir the run's last delivery used, on the machine of `worker`. */
+  /** The workdir the run's last delivery used, on the machine of `worker` (or the one given at enqueue). */
   workdir?: string;
   priority?: number;
   attempts: number;
@@ -169,7 +169,7 @@ export interface RunWorkerOptions extends QueueConnection {
    * worker's recovery sweep re-enqueues the run from its checkpoint).
    */
   stalls?: { lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number };
-  /** How often runs whose job was lost or failed by stalls are looked for and re-enqueued (default 30 s). */
+  /** How often runs whose job was lost or failed by stalls are looked for and re-enqueued (default: the stalled interval). */
   recoverIntervalMs?: number;
   /** Where the worker reports what it does (one line each); default nothing. */
   log?(line: string): void;

@@ -1,0 +1,143 @@
+import { resolve } from 'node:path';
+import type { AnyRunTarget, Engine } from '@hearth/core';
+import { type Command, Option } from 'commander';
+import { UsageError } from '../errors/usage-error.js';
+import { integerOption } from '../number-option.js';
+import { defaultModel, loadRunTarget } from '../run/load-target.js';
+import { type QueueFlags, queueConnectionFrom, queueOptionHelp } from '../run/queue-connection.js';
+
+interface WorkerCommandOptions extends QueueFlags {
+  concurrency: number;
+  model?: string;
+  engine?: 'native' | 'llama-node';
+  workdirRoot?: string;
+  shutdownDeadline: number;
+  stallTimeout?: number;
+}
+
+const parseConcurrency = integerOption('a number of runs', 1, 256);
+const parseSeconds = integerOption('a number of seconds', 0, 24 * 3600);
+
+/**
+ * The engines of one worker process, one per model, opened on first use and shared by all its runs
+ * (one model host per model per process, whatever the concurrency).
+ */
+class WorkerEngines {
+  private readonly opened = new Map<string, Promise<Engine>>();
+
+  constructor(private readonly options: Pick<WorkerCommandOptions, 'model' | 'engine'>) {}
+
+  /** The run's model, else the worker's `--model`, else the target's default; no model for targets without one. */
+  engineFor = async (model: string | undefined, target: AnyRunTarget): Promise<Engine | undefined> => {
+    const chosen = model ?? this.options.model ?? (target.model ? defaultModel(target) : undefined);
+    if (!chosen) return undefined;
+    let engine = this.opened.get(chosen);
+    if (!engine) {
+      const { openEngine } = await import('@hearth/model');
+      engine = openEngine({ model: chosen }, this.options.engine ? { engine: this.options.engine } : {});
+      this.opened.set(chosen, engine);
+      // A model that failed to open is tried again by the next run rather than failing them all.
+      engine.catch(() => this.opened.delete(chosen));
+    }
+    return engine;
+  };
+
+  async close(): Promise<void> {
+    const engines = await Promise.allSettled(this.opened.values());
+    await Promise.allSettled(
+      engines.flatMap((settled) => (settled.status === 'fulfilled' ? [settled.value.close()] : [])),
+    );
+  }
+}
+
+/**
+ * BullMQ's stall settings from one number: a killed worker's job lock lapses after `seconds`, stalled
+ * jobs are looked for four times as often, and a job may stall twice before the recovery sweep takes over.
+ */
+function stallSettings(seconds: number) {
+  const lockDurationMs = seconds * 1000;
+  return { lockDurationMs, stalledIntervalMs: Math.max(500, lockDurationMs / 4), maxStalledCount: 2 };
+}
+
+async function runWorker(options: WorkerCommandOptions): Promise<void> {
+  const connection = queueConnectionFrom(options);
+  if (!connection)
+    throw new UsageError(
+      'hearth worker needs the run queue: set HEARTH_REDIS_URL and HEARTH_POSTGRES_URL (or --redis-url and --postgres-url); ' +
+        'to try it on one machine: hearth testkit services start --dir /tmp/hearth-services',
+    );
+  const { startRunWorker } = await import('@hearth/queue');
+  const engines = new WorkerEngines(options);
+  const log = (line: string) => process.stderr.write(`[worker] ${line}\n`);
+  const worker = await startRunWorker({
+    ...connection,
+    concurrency: options.concurrency,
+    ...(options.workdirRoot ? { workdirRoot: resolve(options.workdirRoot) } : {}),
+    ...(options.stallTimeout !== undefined ? { stalls: stallSettings(options.stallTimeout) } : {}),
+    loadTarget: async (ref) => (await loadRunTarget(ref)).target,
+    engineFor: engines.engineFor,
+    log,
+  });
+  // Stop on SIGTERM/SIGINT: finish the runs in hand within the deadline, put the rest back on the queue.
+  await new Promise<void>((stopped) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      log(`${signal}: stopping (deadline ${options.shutdownDeadline} s)`);
+      worker
+        .close({ deadlineMs: options.shutdownDeadline * 1000 })
+        .then(() => engines.close())
+        .finally(stopped);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
+
+/** `hearth worker`: executes queued runs (`hearth run --queue`) until stopped. */
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description(
+      'execute queued runs (hearth run --queue) from the run queue on Redis and Postgres; start one or more on any machine that reaches both',
+    )
+    .option(
+      '--concurrency <n>',
+      "runs executed at once, sharing this process's model host (default: 1)",
+      parseConcurrency,
+      1,
+    )
+    .option('--redis-url <url>', queueOptionHelp.redisUrl)
+    .option('--postgres-url <url>', queueOptionHelp.postgresUrl)
+    .option('--model <preset|path>', "model for runs that name none (default: each target's own)")
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'engine (default: native when built for this machine, else llama-node)',
+      ).choices(['native', 'llama-node']),
+    )
+    .option(
+      '--workdir-root <dir>',
+      "parent of each run's file-tool directory, <dir>/<run id> on this machine (default: $HEARTH_HOME/queue/workdirs)",
+    )
+    .option(
+      '--shutdown-deadline <seconds>',
+      'on SIGTERM/SIGINT, how long active runs may finish before they go back on the queue (default: 30)',
+      parseSeconds,
+      30,
+    )
+    .option(
+      '--stall-timeout <seconds>',
+      "how long a killed worker's runs wait before another worker continues them (BullMQ's lockDuration; default: 120)",
+      integerOption('a number of seconds', 2, 3600),
+    )
+    .addHelpText(
+      'after',
+      '\nRuns continue from their Postgres checkpoints on whichever worker takes them next, so workers may be\n' +
+        'killed and restarted at any time. Example (one machine):\n' +
+        '  hearth testkit services start --dir /tmp/hs      # prints HEARTH_REDIS_URL=... HEARTH_POSTGRES_URL=...\n' +
+        '  HEARTH_REDIS_URL=... HEARTH_POSTGRES_URL=... hearth worker --concurrency 4',
+    )
+    .action(runWorker);
+}

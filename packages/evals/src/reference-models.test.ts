@@ -34,7 +34,8 @@ describe('the oracle and mutant models on the shipped tool-calling cases', () =>
     expect(mutant).toHaveLength(loaded?.cases.length ?? 0);
     const faults = new Set<string>();
     for (const record of mutant) {
-      const [, fault, expected] = /^mutant fault: (.+) \(expect (.+)\)$/.exec(record.output.text) ?? [];
+      const [, fault, expected] =
+        /^mutant fault: (.+) \(expect (.+)\)$/.exec(record.output.reasoning ?? '') ?? [];
       expect(record.errorType, `${record.id}: ${fault}`).toBe(expected);
       expect(record.reason.length).toBeGreaterThan(0);
       faults.add((fault ?? '').replace(/ '.*'$/, '').replace(/ for$/, ''));

@@ -14,7 +14,7 @@ export interface SuiteRun<C extends EvalCase = EvalCase> {
   loaded: LoadedSuite<C>;
 }
 
-type Reply = Pick<GenerateResult, 'text' | 'toolCalls'>;
+type Reply = Pick<GenerateResult, 'text' | 'toolCalls' | 'reasoning'>;
 
 /**
  * Which case and turn a request is: the suite, case id and (multi-step cases) step the harness puts in
@@ -103,8 +103,12 @@ function mutantReplies(run: SuiteRun, testCase: EvalCase, index: number): Reply[
     return replies;
   }
   const mutated = suite.mutantAnswer(testCase, index);
+  // The note goes in the reasoning: a short-answer suite (screen-qa, spoken) checks the text itself.
   return [
-    suite.replay(testCase, { ...mutated.answer, text: says(mutated.fault, mutated.expectedErrorType) }),
+    {
+      ...suite.replay(testCase, mutated.answer),
+      reasoning: says(mutated.fault, mutated.expectedErrorType),
+    },
   ];
 }
 
@@ -115,7 +119,8 @@ export function oracleEngine(runs: readonly SuiteRun[]): Engine {
 
 /**
  * `mutant`: answers every case with one known fault applied to the oracle's answer (cycling through the
- * faults that apply), and says which in its text. Must score 0%, each failure's reason naming the fault.
+ * faults that apply), and says which: in its reasoning (a single-turn case), or as its last reply (a
+ * multi-step case). Must score 0%, each failure's reason naming the fault.
  */
 export function mutantEngine(runs: readonly SuiteRun[]): Engine {
   return answeringEngine('mutant', runs, mutantReplies);

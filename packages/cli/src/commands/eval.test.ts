@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ interface Record {
   correct: boolean;
   reason: string;
   errorType?: string;
-  output: { text: string };
+  output: { text: string; reasoning?: string };
 }
 
 const readRecords = (dir: string): Record[] =>
@@ -65,8 +65,8 @@ describe('hearth eval run', () => {
     const mutant = readRecords(out).filter((record) => record.model === 'mutant');
     expect(mutant.length).toBe(summary.suites['tool-calling']?.cases);
     for (const record of mutant) {
-      const expected = /\(expect (.+)\)$/.exec(record.output.text)?.[1];
-      expect(record.errorType, `${record.id}: ${record.output.text}`).toBe(expected);
+      const expected = /\(expect (.+)\)$/.exec(record.output.reasoning ?? '')?.[1];
+      expect(record.errorType, `${record.id}: ${record.output.reasoning}`).toBe(expected);
     }
     expect(existsSync(join(out, 'report.md'))).toBe(true);
   });
@@ -75,6 +75,8 @@ describe('hearth eval run', () => {
     const out = join(dir, 'tiny');
     await runHearthInProcess([
       'eval',
+      '--suite',
+      'tool-calling',
       '--candidate',
       'tiny',
       '--baseline',
@@ -98,6 +100,8 @@ describe('hearth eval run', () => {
     const out = join(dir, 'resume');
     const args = [
       'eval',
+      '--suite',
+      'tool-calling',
       '--candidate',
       'tiny',
       '--baseline',
@@ -134,6 +138,90 @@ describe('hearth eval run', () => {
     expect(stderr.split('\n').filter((line) => line.startsWith('[eval] '))).toHaveLength(
       total - finished.length,
     );
+  });
+});
+
+describe('hearth eval run: screen-qa and spoken', () => {
+  it('scores the oracle 100% and the mutant 0% on screenshots and speech, each fault failing with its error', async () => {
+    const out = join(dir, 'media-oracle-mutant');
+    await runHearthInProcess([
+      'eval',
+      '--suite',
+      'screen-qa',
+      '--suite',
+      'spoken',
+      '--candidate',
+      'oracle',
+      '--baseline',
+      'mutant',
+      '--out',
+      out,
+    ]);
+    const summary = summaryOf(out);
+    expect(summary.suites).toMatchObject({ 'screen-qa': { cases: 14 }, spoken: { cases: 20 } });
+    expect(summary.models.oracle).toMatchObject({ successRate: 1, scored: 34 });
+    expect(summary.models.mutant).toMatchObject({ successRate: 0, scored: 34 });
+    for (const record of readRecords(out).filter((entry) => entry.model === 'mutant'))
+      expect(record.errorType, `${record.id}: ${record.output.reasoning}`).toBe(
+        /\(expect (.+)\)$/.exec(record.output.reasoning ?? '')?.[1],
+      );
+    // Screenshots and speech are made once, in the run's folder.
+    expect(readdirSync(join(out, 'media', 'screen-qa')).filter((name) => name.endsWith('.png'))).toHaveLength(
+      7,
+    );
+    expect(readdirSync(join(out, 'media', 'spoken'))).toHaveLength(10);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<figure data-chart="success"><svg');
+  });
+
+  it('runs tiny end to end on both suites; a model without image or audio input gets those cases as n/a', async () => {
+    const out = join(dir, 'media-tiny');
+    const { stdout } = await runHearthInProcess([
+      'eval',
+      '--suite',
+      'screen-qa',
+      '--suite',
+      'spoken',
+      '--candidate',
+      'tiny',
+      '--baseline',
+      'tiny-mtp',
+      '--cases',
+      '4',
+      '--max-tokens',
+      '8',
+      '--out',
+      out,
+      '--json',
+    ]);
+    const printed = JSON.parse(stdout) as {
+      out: string;
+      models: {
+        [name: string]: {
+          scored: number;
+          hostPeakRssBytes: number | null;
+          notApplicable: { [suite: string]: { count: number; reason: string } };
+          mtp: { drafted: number } | null;
+        };
+      };
+    };
+    expect(printed.out).toBe(out);
+    const { tiny, 'tiny-mtp': textOnly } = printed.models;
+    // tiny hears and sees (its mmproj): every case is asked. Random weights: no score is asserted.
+    expect(tiny).toMatchObject({ scored: 8, notApplicable: {} });
+    // tiny-mtp has no mmproj: the screenshots and the audio forms are n/a, the transcripts are scored.
+    expect(textOnly?.notApplicable).toEqual({
+      'screen-qa': { count: 4, reason: 'tiny-mtp takes no image input' },
+      spoken: { count: 2, reason: 'tiny-mtp takes no audio input' },
+    });
+    expect(textOnly?.scored).toBe(2);
+    for (const model of [tiny, textOnly]) {
+      // The model host is a child process of a few hundred MiB; its drafter drafted.
+      expect(model?.hostPeakRssBytes).toBeGreaterThan(20 * 2 ** 20);
+      expect(model?.mtp?.drafted).toBeGreaterThan(0);
+    }
+    const heard = readRecords(out).find((record) => record.model === 'tiny' && record.id === 'add.audio');
+    expect(heard?.reason).not.toMatch(/^n\/a|engine failed/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('n/a (tiny-mtp takes no image input)');
   });
 });
 

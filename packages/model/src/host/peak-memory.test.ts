@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Engine } from '@hearth/engine';
 import { makeTestkitModel } from '@hearth/testkit';
 import { describe, expect, it } from 'vitest';
+import { checkedEngine } from '../media-check/check-request.js';
 import { HostedEngine } from './hosted-engine.js';
 import { modelHostPeakMemory } from './peak-memory.js';
 
@@ -20,6 +21,8 @@ describe('modelHostPeakMemory', () => {
       // The high-water mark is at least what the host holds now (a node process with llama.cpp loaded).
       expect(peak).toBeGreaterThanOrEqual(residentBytes(pid));
       expect(peak).toBeGreaterThan(10 * 1024 * 1024);
+      // createEngine wraps some engines in the request check (the native one): the host is still found.
+      expect(await modelHostPeakMemory(checkedEngine(engine))).toBeGreaterThanOrEqual(residentBytes(pid));
     } finally {
       await engine.close();
     }

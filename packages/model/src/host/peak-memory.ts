@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Engine } from '@hearth/engine';
 import { LlamaNodeEngine } from '../engine/llama-node/llama-node-engine.js';
+import { uncheckedEngine } from '../media-check/check-request.js';
 import { NativeEngine } from '../native/native-engine.js';
 import { HostedEngine } from './hosted-engine.js';
 
@@ -24,7 +25,9 @@ async function peakResidentBytes(pid: number | undefined): Promise<number | null
  * Null for engines whose model lives elsewhere (an OpenAI-compatible server) or where the kernel does not
  * say (no /proc).
  */
-export async function modelHostPeakMemory(engine: Engine): Promise<number | null> {
+export async function modelHostPeakMemory(checked: Engine): Promise<number | null> {
+  // createEngine wraps the native engine in the request check; the host process is the wrapped engine's.
+  const engine = uncheckedEngine(checked);
   if (engine instanceof HostedEngine) return peakResidentBytes(engine.hostPid);
   if (engine instanceof NativeEngine) return peakResidentBytes(await engine.hostPid());
   if (engine instanceof LlamaNodeEngine) return process.resourceUsage().maxRSS * 1024;

@@ -58,12 +58,20 @@ export async function checkGenerateRequest(request: GenerateRequest): Promise<Ge
   return result;
 }
 
+/** The engine inside each `checkedEngine` wrapper, for what only the engine itself knows (its host process). */
+const wrappedEngines = new WeakMap<Engine, Engine>();
+
+/** The engine `checkedEngine` wrapped, or the engine itself when it is not such a wrapper. */
+export function uncheckedEngine(engine: Engine): Engine {
+  return wrappedEngines.get(engine) ?? engine;
+}
+
 /**
  * Wraps an engine so every `generate` and `stream` passes `checkGenerateRequest` first. A request
  * the check refuses never reaches the engine, so it cannot disturb other requests in flight.
  */
 export function checkedEngine(engine: Engine): Engine {
-  return {
+  const checked: Engine = {
     get info() {
       return engine.info;
     },
@@ -75,4 +83,6 @@ export function checkedEngine(engine: Engine): Engine {
     },
     close: () => engine.close(),
   };
+  wrappedEngines.set(checked, engine);
+  return checked;
 }

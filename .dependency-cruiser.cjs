@@ -10,6 +10,7 @@ const packageDirs = {
   gguf: 'packages/gguf',
   'http-guard': 'packages/http-guard',
   tracing: 'packages/tracing',
+  dev: 'packages/dev',
   model: 'packages/model',
   core: 'packages/core',
   mcp: 'packages/mcp',
@@ -34,6 +35,8 @@ const productionDependencies = {
   'http-guard': [],
   // Spans from the run events and the Engine contract only: core and model know nothing of OpenTelemetry.
   tracing: ['engine'],
+  // The `hearth dev` server and page: the CLI hands it the project as plain data, so it needs no core.
+  dev: ['engine', 'http-guard', 'tracing'],
   model: ['engine', 'gguf', 'http-guard'],
   core: ['engine'],
   mcp: ['engine', 'core', 'http-guard'],

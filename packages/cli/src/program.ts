@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDevCommand } from './commands/dev.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEngineCommand } from './commands/engine.js';
 import { registerEvalCommand } from './commands/eval.js';
@@ -11,7 +12,6 @@ import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTestkitCommand } from './commands/testkit.js';
-import { registerWorkerCommand } from './commands/worker.js';
 import { ExitCode } from './output.js';
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -42,9 +42,9 @@ HEARTH_CHROMIUM_PATH (Chromium binary, default /usr/bin/chromium).`,
   registerModelsCommand(program);
   registerRunsCommand(program);
   registerServeCommand(program);
+  registerDevCommand(program);
   registerMcpCommand(program);
   registerTestkitCommand(program);
-  registerWorkerCommand(program);
   registerEngineCommand(program);
   registerDoctorCommand(program);
   registerEvalCommand(program);

@@ -1,0 +1,250 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from '@hearth/chromium';
+import { makeMediaFixtures } from '@hearth/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The built CLI, as a user runs it (turbo builds the package and its dependencies before its tests).
+const hearthBin = fileURLToPath(new URL('../../bin/hearth.js', import.meta.url));
+const bugReport = fileURLToPath(new URL('../../../../workflows/src/bug-report.ts', import.meta.url));
+const approvalWorkflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
+
+let project: string;
+let home: string;
+let media: { png: string; wav: string };
+let dev: ChildProcess;
+/** The address `hearth dev` printed (token in the fragment) and its origin. */
+let pageUrl: string;
+let origin: string;
+let token: string;
+type Browser = Awaited<ReturnType<typeof launchChromium>>;
+type Page = Awaited<ReturnType<Browser['newPage']>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  // A user's project outside the checkout: the example bug report and a workflow of its own that
+  // pauses for approval, declared in its hearth.config.json.
+  project = mkdtempSync(join(tmpdir(), 'hearth-dev-project-'));
+  home = mkdtempSync(join(tmpdir(), 'hearth-dev-home-'));
+  copyFileSync(approvalWorkflow, join(project, 'approval-note.ts'));
+  writeFileSync(
+    join(project, 'hearth.config.json'),
+    JSON.stringify({ workflows: [bugReport, './approval-note.ts'] }),
+  );
+  const fixtures = await makeMediaFixtures();
+  media = { png: fixtures.screenshotPng, wav: fixtures.speechWav };
+  dev = spawn(process.execPath, [hearthBin, 'dev', '--no-open'], {
+    cwd: project,
+    env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  let errors = '';
+  dev.stderr?.on('data', (chunk) => {
+    errors += chunk;
+  });
+  pageUrl = await new Promise<string>((resolve, reject) => {
+    dev.stdout?.on('data', (chunk) => {
+      printed += chunk;
+      const match = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(printed);
+      if (match) resolve(match[1] as string);
+    });
+    dev.on('exit', (code) => reject(new Error(`hearth dev exited (${code}): ${printed}${errors}`)));
+  });
+  origin = new URL(pageUrl).origin;
+  token = new URL(pageUrl).hash.replace('#token=', '');
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (dev && dev.exitCode === null) {
+    const exited = new Promise((resolve) => dev.once('exit', resolve));
+    dev.kill('SIGTERM');
+    await exited;
+  }
+});
+
+/** A page at 640 CSS pixels wide: a 1280-pixel window at 200% zoom. */
+async function openPage(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 640, height: 900 } });
+  await page.goto(pageUrl);
+  await page.getByRole('link', { name: 'bug-report' }).waitFor();
+  return page;
+}
+
+// Run in the page (this file is type-checked without the DOM library, hence the strings).
+const noHorizontalScroll = (page: Page) =>
+  page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+
+/** Drops a file on the drop zone the way a desktop drag does (a DataTransfer holding a File). */
+async function dropFile(page: Page, file: string, mimeType: string, name: string) {
+  const bytes = [...readFileSync(file)];
+  const transfer = await page.evaluateHandle(
+    `(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(${JSON.stringify(bytes)})], ${JSON.stringify(name)}, { type: ${JSON.stringify(mimeType)} }));
+      return data;
+    })()`,
+  );
+  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
+}
+
+const status = (page: Page) => page.getByTestId('run-status');
+
+describe('hearth dev in Chromium', () => {
+  it('draws the bug report, starts it with a screenshot and a spoken note on the tiny model, and shows it complete', async () => {
+    const page = await openPage();
+    // Keyboard: the nav link is reached and followed without a mouse.
+    await page.getByRole('link', { name: 'bug-report' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'workflow bug-report' }).waitFor();
+    // The graph, laid out with the nested agent drawn inside its node.
+    for (const node of [
+      'plan',
+      'inspectText',
+      'inspectScreenshot',
+      'analyze',
+      'write',
+      'analyze/model',
+      'analyze/tools',
+    ])
+      await expect(page.locator(`g.node[data-node="${node}"]`).count()).resolves.toBe(1);
+    expect(await page.locator('path.edge.conditional').count()).toBeGreaterThan(0);
+    expect(await noHorizontalScroll(page)).toBe(true);
+
+    await page.getByLabel('Model').fill('tiny');
+    await page.getByLabel('note').fill('the sign-in button does nothing');
+    await page.locator('#field-attachments').setInputFiles(media.png);
+    await dropFile(page, media.wav, 'audio/wav', 'voice-note.wav');
+    await page.getByAltText(/preview of .*\.png/).waitFor();
+    await page.getByLabel('play voice-note.wav').waitFor();
+    await page.getByRole('button', { name: 'Start run' }).click();
+
+    await page.waitForURL(/#\/run\//);
+    await expect(status(page).textContent()).resolves.toMatch(/starting|running|done/);
+    await page
+      .locator('[data-testid="run-status"]', { hasText: /^(done|failed|killed)$/ })
+      .waitFor({ timeout: 420_000 });
+    expect(await status(page).textContent()).toBe('done');
+    // Every node lit up as done, the nested agent's turns too.
+    for (const node of ['plan', 'inspectText', 'inspectScreenshot', 'analyze', 'write', 'analyze/model'])
+      await expect(page.locator(`g.node.done[data-node="${node}"]`).count()).resolves.toBe(1);
+    // The report the workflow wrote, read back from the project folder.
+    const report = await page.getByTestId('artifact').textContent();
+    expect(report).toMatch(/## Findings/);
+    expect(report).toMatch(/Attachments: image 0-.*\.png, audio 1-voice-note\.wav/);
+    expect(await page.getByTestId('run-output').textContent()).toMatch(/"written": true/);
+    // Tool calls with their arguments and results; both attachments shown and playable.
+    await page
+      .locator('li[data-call="inspectScreenshot:browser_screenshot"]', { hasText: 'Result' })
+      .waitFor();
+    await page.locator('section img[alt$=".png"]').first().waitFor();
+    await page.locator('section audio[aria-label="play voice-note.wav"]').waitFor();
+    // The run's spans: the timeline and the per-turn token table.
+    await page.getByText(/invoke_workflow bug-report/).waitFor({ timeout: 30_000 });
+    expect(await page.locator('table caption', { hasText: 'Model turns' }).count()).toBe(1);
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await page.close();
+  });
+
+  it('pauses on an approval, is approved from the page, and the run is in the history after a reload', async () => {
+    const page = await openPage();
+    await page.getByRole('link', { name: 'approval-demo' }).click();
+    await page.locator('#field-attachments').setInputFiles(media.png);
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/#\/run\//);
+    const runId = page.url().split('/').at(-1) as string;
+    await page.getByRole('heading', { name: 'Waiting for your approval' }).waitFor({ timeout: 240_000 });
+    expect(await status(page).textContent()).toBe('paused');
+    await page.getByText('append_note').first().waitFor();
+    await expect(page.locator('g.node.paused[data-node="save"]').count()).resolves.toBe(1);
+    expect(existsSync(join(project, 'notes.txt'))).toBe(false);
+
+    // Another local page (another port: a loopback origin, so only the token stops it) tries to approve.
+    const attacker: Server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title>');
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+    const attackPage = await browser.newPage();
+    await attackPage.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+    const forged = await attackPage.evaluate(async (target) => {
+      const simple = await fetch(target, {
+        method: 'POST',
+        mode: 'no-cors',
+        body: '{}',
+        headers: { 'content-type': 'text/plain' },
+      });
+      let preflighted = 'sent';
+      try {
+        await fetch(target, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      } catch {
+        preflighted = 'blocked';
+      }
+      return { simple: simple.type, preflighted };
+    }, `${origin}/api/runs/${runId}/approve`);
+    expect(forged.preflighted).toBe('blocked');
+    await attackPage.close();
+    await new Promise<void>((resolve) => attacker.close(() => resolve()));
+    const still = (await (
+      await fetch(`${origin}/api/runs/${runId}`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { run: { status: string } };
+    expect(still.run.status).toBe('paused');
+
+    // Approved from the page, with the keyboard: the same `hearth run --resume --approve` as the CLI.
+    await page.getByRole('button', { name: 'Approve' }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .locator('[data-testid="run-status"]', { hasText: /^(done|failed)$/ })
+      .waitFor({ timeout: 240_000 });
+    expect(await status(page).textContent()).toBe('done');
+    expect(await page.getByTestId('run-output').textContent()).toMatch(/"saved": "appended"/);
+    expect(readFileSync(join(project, 'notes.txt'), 'utf8').trim().split('\n')).toHaveLength(1);
+
+    await page.reload();
+    await page.getByRole('link', { name: 'Runs history' }).click();
+    const row = page.locator('[data-testid="runs"] tr', { hasText: 'approval-demo' });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/done/);
+    await row.getByRole('link').click();
+    await page.getByTestId('run-output').waitFor();
+    expect(await status(page).textContent()).toBe('done');
+    await page.close();
+  });
+
+  it('refuses every action without the token, from another site, or with a form body', async () => {
+    const action = `${origin}/api/runs`;
+    const body = JSON.stringify({ target: 'approval-demo', model: 'tiny', input: {}, attachments: [] });
+    const json = { 'content-type': 'application/json' };
+    const noToken = await fetch(action, { method: 'POST', headers: json, body });
+    expect(noToken.status).toBe(401);
+    const wrongToken = await fetch(action, {
+      method: 'POST',
+      headers: { ...json, authorization: `Bearer ${'0'.repeat(48)}` },
+      body,
+    });
+    expect(wrongToken.status).toBe(401);
+    const foreign = await fetch(action, {
+      method: 'POST',
+      headers: { ...json, authorization: `Bearer ${token}`, origin: 'https://evil.example' },
+      body,
+    });
+    expect(foreign.status).toBe(403);
+    const form = await fetch(action, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
+      body,
+    });
+    expect(form.status).toBe(415);
+    // Nothing of the above started a run.
+    const runs = (await (await fetch(action, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      runs: unknown[];
+    };
+    expect(runs.runs).toHaveLength(2);
+  });
+});

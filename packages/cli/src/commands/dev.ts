@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  type AnyRunTarget,
+  defaultCheckpointPath,
+  describeEffects,
+  hearthHome,
+  inspectCheckpointStore,
+  loadToolsFromDirectory,
+  type ToolDefinition,
+  toolEffects,
+  toolInputJsonSchema,
+  toolNeedsApproval,
+} from '@hearth/core';
+import { type DevProject, type DevTarget, startDevServer } from '@hearth/dev';
+import { builtinTools } from '@hearth/tools';
+import type { Command } from 'commander';
+import { integerOption } from '../number-option.js';
+import { exampleTargets, projectTargets } from '../run/load-target.js';
+import { readProjectConfig } from '../run/project-config.js';
+
+export interface DevCommandOptions {
+  port: number;
+  /** `--no-open`: do not open a browser. */
+  open: boolean;
+}
+
+async function devTarget(target: AnyRunTarget, source: string): Promise<DevTarget> {
+  return {
+    name: target.name,
+    kind: target.kind,
+    description: target.description,
+    source,
+    ...(target.model ? { model: target.model } : {}),
+    inputSchema: toolInputJsonSchema(target.asTool()),
+    graph: await target.graph(),
+  };
+}
+
+const devTool = (tool: ToolDefinition) => ({
+  name: tool.name,
+  description: tool.description,
+  effects: describeEffects(toolEffects(tool)),
+  needsApproval: toolNeedsApproval(tool),
+});
+
+/**
+ * The project in the working directory: the agents and workflows its hearth.config.json declares (the
+ * examples when it declares none), the built-in tools and the tools in its `tools.dirs`.
+ */
+async function currentProject(): Promise<DevProject> {
+  const root = process.cwd();
+  const config = await readProjectConfig();
+  const declared = await projectTargets(config);
+  const targets =
+    declared.size > 0
+      ? await Promise.all([...declared.values()].map(({ target, source }) => devTarget(target, source)))
+      : await Promise.all([...(await exampleTargets())].map(([name, target]) => devTarget(target, name)));
+  const tools = builtinTools({ fsRoot: config?.tools.fsRoot ?? root });
+  for (const dir of config?.tools.dirs ?? []) tools.push(...(await loadToolsFromDirectory(dir)));
+  return { root, targets, tools: tools.map(devTool) };
+}
+
+/** Opens the page in the desktop's browser; where there is none (a server, CI) the printed address is enough. */
+function openBrowser(url: string): void {
+  const opener =
+    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [url], { detached: true, stdio: 'ignore' });
+  child.on('error', () => {});
+  child.unref();
+}
+
+async function devCommand(options: DevCommandOptions): Promise<void> {
+  const project = await currentProject();
+  const checkpoints = defaultCheckpointPath();
+  const server = await startDevServer({
+    project,
+    // Runs are `hearth run` processes of this very CLI, started the way this process was.
+    hearth: { node: process.execPath, args: [...process.execArgv, process.argv[1] as string] },
+    stateDir: join(hearthHome(), 'dev'),
+    checkpointThreads: () =>
+      new Map(
+        inspectCheckpointStore(checkpoints).threads.map((thread) => [thread.threadId, thread.checkpoints]),
+      ),
+    port: options.port,
+  });
+  process.stdout.write(
+    `hearth dev: ${project.targets.length} agents and workflows of ${project.root}\n` +
+      `open ${server.url}\n(the address holds this session's token; keep it to yourself. Ctrl+C stops the server and its runs.)\n`,
+  );
+  if (options.open) openBrowser(server.url);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+}
+
+/** `hearth dev`: the local web app for this project's agents, workflows, runs, approvals and traces. */
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description(
+      'Open a local web app for this project: graphs, run forms, live runs, approvals, history, traces',
+    )
+    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', integerOption('a port', 0, 65535), 0)
+    .option('--no-open', 'do not open a browser; just print the address')
+    .addHelpText(
+      'after',
+      '\nThe server listens on 127.0.0.1 only; every API call needs the token in the printed address, and\n' +
+        'calls from other sites are refused. Runs are `hearth run` processes: their checkpoints, approvals and\n' +
+        'resume work as on the command line, and their spans are shown as a timeline.',
+    )
+    .action(async (options: DevCommandOptions) => {
+      await devCommand(options);
+    });
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DevProject } from './api-types.js';
+import { type DevServer, startDevServer } from './dev-server.js';
+
+const project: DevProject = {
+  root: mkdtempSync(join(tmpdir(), 'hearth-dev-server-project-')),
+  targets: [
+    {
+      name: 'notes',
+      kind: 'workflow',
+      description: 'a target no test runs (every request below is refused before a run starts)',
+      source: 'notes.ts',
+      inputSchema: { type: 'object', properties: {} },
+      graph: { nodes: [{ id: '__start__' }, { id: '__end__' }], edges: [] },
+    },
+  ],
+  tools: [],
+};
+
+let server: DevServer;
+let base: string;
+
+beforeAll(async () => {
+  server = await startDevServer({
+    project,
+    // A command that would fail loudly: no request in this file may reach it.
+    hearth: { node: process.execPath, args: ['-e', 'process.exit(99)'] },
+    stateDir: mkdtempSync(join(tmpdir(), 'hearth-dev-server-state-')),
+    checkpointThreads: () => new Map(),
+  });
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(() => server.close());
+
+/** A raw request, so the Host header can be forged (fetch would not send ours). */
+function raw(path: string, headers: Record<string, string>, method = 'GET', body?: string) {
+  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>(
+    (resolve, reject) => {
+      const call = request(`${base}${path}`, { method, headers }, (response) => {
+        let text = '';
+        response.on('data', (chunk) => {
+          text += chunk;
+        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: text, headers: response.headers }),
+        );
+      });
+      call.on('error', reject);
+      call.end(body);
+    },
+  );
+}
+
+const withToken = () => ({ authorization: `Bearer ${server.token}`, 'content-type': 'application/json' });
+
+describe('the hearth dev server', () => {
+  it('serves the built page without a token, under a policy that loads nothing from elsewhere', async () => {
+    const page = await raw('/', {});
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/<title>Hearth dev<\/title>/);
+    expect(String(page.headers['content-security-policy'])).toMatch(
+      /default-src 'self'.*frame-ancestors 'none'/,
+    );
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{48}$/);
+  });
+
+  it('keeps page paths inside the built folder', async () => {
+    for (const path of ['/../package.json', '/..%2f..%2fpackage.json', '/%2e%2e/server/index.js'])
+      expect((await raw(path, {})).status).toBe(404);
+  });
+
+  it('refuses the API to a rebinding Host, another site, no token, and form bodies', async () => {
+    expect((await raw('/api/project', { ...withToken(), host: 'attacker.example' })).status).toBe(403);
+    expect((await raw('/api/project', { ...withToken(), origin: 'https://attacker.example' })).status).toBe(
+      403,
+    );
+    expect((await raw('/api/project', {})).status).toBe(401);
+    const form = await raw('/api/runs', { ...withToken(), 'content-type': 'text/plain' }, 'POST', '{}');
+    expect(form.status).toBe(415);
+    const ok = await raw('/api/project', withToken());
+    expect(JSON.parse(ok.body)).toMatchObject({ targets: [{ name: 'notes' }] });
+  });
+
+  it('says what is wrong with a run request, and starts nothing', async () => {
+    const start = (body: unknown) => raw('/api/runs', withToken(), 'POST', JSON.stringify(body));
+    const unknown = await start({ target: 'nope', model: 'tiny', input: {}, attachments: [] });
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.body).error).toMatch(/no agent or workflow named "nope".*known: notes/);
+    const badModel = await start({ target: 'notes', model: 'tiny; rm -rf /', input: {}, attachments: [] });
+    expect(JSON.parse(badModel.body).error).toMatch(/^model: /);
+    const svg = await start({
+      target: 'notes',
+      model: 'tiny',
+      input: {},
+      attachments: [{ kind: 'image', name: 'x.svg', mimeType: 'image/svg+xml', data: 'PHN2Zz4=' }],
+    });
+    expect(svg.status).toBe(400);
+    expect(JSON.parse(svg.body).error).toMatch(
+      /attachments\[0\] \(x\.svg\): image\/svg\+xml is not a supported image type/,
+    );
+    const list = await raw('/api/runs', withToken());
+    expect(JSON.parse(list.body).runs).toEqual([]);
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Native llama.cpp addons are safest in separate processes, and 2 cores favour one file at a time.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    include: ['src/**/*.test.ts'],
+  },
+});

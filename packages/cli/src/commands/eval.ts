@@ -221,7 +221,8 @@ export function registerEvalCommand(program: Command): void {
   const evalCommand = program
     .command('eval')
     .description(
-      'evaluate models on the same cases (tool calling, BFCL format) and write a report; `hearth eval` is `hearth eval run`',
+      'evaluate models on the same cases (tool calling in BFCL format, screen QA, spoken, a stateful shop agent, multi-step planning) ' +
+        'and write a report; `hearth eval` is `hearth eval run`',
     );
   evalCommand
     .command('run', { isDefault: true })
@@ -249,15 +250,20 @@ export function registerEvalCommand(program: Command): void {
     )
     .option(
       '--trials <n>',
-      'answers per case and model (1: greedy; more: sampled, seed + trial)',
+      'answers per case and model (1: greedy; more: sampled, seed + trial, and the report gives pass^k)',
       integerOption('a trial count', 1),
       1,
     )
     .option('--seed <n>', 'seed of the sampling and of the bootstrap', integerOption('a seed', 0), 0)
-    .option('--max-tokens <n>', 'most tokens per answer', integerOption('a token count', 1), 512)
+    .option(
+      '--max-tokens <n>',
+      'most tokens per model turn (a multi-step case takes several)',
+      integerOption('a token count', 1),
+      512,
+    )
     .option(
       '--data <dir>',
-      "read the suite's cases from this folder (for tool-calling: official BFCL_v4_*.json files)",
+      "read the suite's cases from this folder (tool-calling: official BFCL_v4_*.json files; stateful: shop.sql, policy.md, tasks.json; planning: tasks.json)",
     )
     .addOption(
       new Option('--engine <engine>', 'openai: the models are ids on an OpenAI-compatible server').choices([

@@ -6,6 +6,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEngineCommand } from './commands/engine.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerGenerateCommand } from './commands/generate.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerRunCommand } from './commands/run.js';
@@ -36,6 +37,7 @@ ${ExitCode.approvalNeeded} run paused waiting for approval. The same error gives
 Environment: HEARTH_HOME (cache and state, default ~/.cache/hearth), HEARTH_OFFLINE=1, HF_TOKEN, HEARTH_DEBUG=1,
 HEARTH_CHROMIUM_PATH (Chromium binary, default /usr/bin/chromium).`,
     );
+  registerInitCommand(program);
   registerGenerateCommand(program);
   registerRunCommand(program);
   registerDemoCommand(program);

@@ -25,6 +25,7 @@ import { listLocalRuns, showLocalRun } from '../run/local-runs.js';
 import { projectConfigPath, readProjectConfig } from '../run/project-config.js';
 import { servedTargetTools } from '../run/served-targets.js';
 import { registerUserModuleHooks } from '../run/user-modules.js';
+import { registerMcpConfigCommand } from './mcp-config.js';
 import { fileResources, runReportResources } from './mcp-resources.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -245,6 +246,7 @@ export function registerMcpCommand(program: Command): void {
       await server.close();
     });
 
+  registerMcpConfigCommand(mcp);
 
   mcp
     .command('tools')

@@ -3,7 +3,7 @@ import type { QueuedRun, RunQueue } from '@hearth/queue';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode, exitCodeByErrorCode, printJson } from '../output.js';
 import { eventPrinter, type RunDisplay } from './live-view.js';
-import { defaultModel, loadRunTarget } from './load-target.js';
+import { loadRunTarget } from './load-target.js';
 import { openQueueFrom, type QueueFlags } from './queue-connection.js';
 import { queuedRunEvents, queueRunView } from './queued-runs.js';
 
@@ -65,13 +65,14 @@ export async function runOnQueue(request: QueueRunRequest): Promise<{ exitCode: 
       ...request.input,
       ...(request.attachments.length ? { attachments: request.attachments } : {}),
     });
-    const model = request.model ?? defaultModel(target);
+    // No model named anywhere: the worker's --model, or none for a target without model nodes.
+    const model = request.model ?? target.model;
     enqueue = (queue) =>
       queue.enqueue({
         target: source,
         input: request.input,
         attachments: request.attachments,
-        model,
+        ...(model ? { model } : {}),
         ...(request.threadId ? { runId: request.threadId } : {}),
         ...(request.workdir ? { workdir: request.workdir } : {}),
       });

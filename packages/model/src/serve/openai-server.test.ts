@@ -221,6 +221,36 @@ describe('hearth serve answers the official openai client', () => {
     expect(typeof value.adult).toBe('boolean');
   });
 
+  it('streams a response_format reply token by token (stream: true)', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'tiny',
+      messages: [{ role: 'user', content: 'A person as JSON' }],
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'person',
+          schema: {
+            type: 'object',
+            properties: { name: { type: 'string', maxLength: 30 }, age: { type: 'number' } },
+            required: ['name', 'age'],
+            additionalProperties: false,
+          },
+        },
+      },
+      max_tokens: 100,
+      temperature: 0,
+      stream: true,
+    });
+    const pieces: string[] = [];
+    for await (const chunk of stream) {
+      const content = chunk.choices[0]?.delta.content;
+      if (content) pieces.push(content);
+    }
+    expect(pieces.length).toBeGreaterThanOrEqual(5);
+    const value = JSON.parse(pieces.join('')) as { name: string; age: number };
+    expect(Number.isFinite(value.age)).toBe(true);
+  });
+
   it('refuses an image part for a text-only engine with a 400 naming the problem', async () => {
     const error = await client.chat.completions
       .create({

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { startWorkerProcess, type WorkerProcess } from './test-support/worker-pr
 import type { QueuedRun, RunQueue } from './types.js';
 
 const countedWorkflow = fileURLToPath(new URL('./test-support/counted-workflow.ts', import.meta.url));
+const mediaWorkflow = fileURLToPath(new URL('./test-support/media-workflow.ts', import.meta.url));
 const approvalWorkflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
 
 let dir: string;
@@ -199,6 +201,37 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     const { run: resumed } = await followToEnd(queue, run.runId);
     expect(resumed.status, worker.stderr()).toBe('done');
     expect(counterLines(counter).map((line) => line.split(' ')[0])).toEqual(['s1', 's2', 's3', 's4']);
+  });
+
+  it('attachments and tool media travel through Postgres by content hash', async () => {
+    const { queue, startWorker } = await freshQueue();
+    const worker = startWorker();
+    await worker.ready;
+    const png = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 1, 2, 3, 4]);
+    const wav = new Uint8Array([82, 73, 70, 70, 9, 8, 7]);
+    const digest = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    const run = await queue.enqueue({
+      target: mediaWorkflow,
+      attachments: [
+        { kind: 'image', mimeType: 'image/png', bytes: png },
+        { kind: 'audio', mimeType: 'audio/wav', bytes: wav },
+      ],
+    });
+    const { run: finished } = await followToEnd(queue, run.runId);
+    expect(finished.status, worker.stderr()).toBe('done');
+    expect(finished.output).toMatchObject({
+      inputDigests: [digest(png), digest(wav)],
+      toolDigest: digest(png),
+    });
+    const db = new pg.Client({ connectionString: urls.postgresUrl });
+    await db.connect();
+    const { rows } = await db.query('select sha256 from hearth_blobs where sha256 = any($1)', [
+      [digest(png), digest(wav)],
+    ]);
+    const ledger = await db.query('select result from hearth_tool_ledger where run_id = $1', [run.runId]);
+    await db.end();
+    expect(rows.map((row) => row.sha256).sort()).toEqual([digest(png), digest(wav)].sort());
+    expect(JSON.stringify(ledger.rows[0]?.result)).toContain(`{"$blob":"${digest(png)}"}`);
   });
 
   it('refuses a taken run id and unknown runs with specific errors', async () => {

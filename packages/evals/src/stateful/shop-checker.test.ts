@@ -128,6 +128,34 @@ describe('checkShopOutcome', () => {
     ).toBe(false);
   });
 
+  it('fails a right end state reached without verifying the customer first (policy 2)', () => {
+    const verified: ShopTask = {
+      ...refundOneMug,
+      expect: { ...refundOneMug.expect, identityCheck: 'ana@example.com' },
+    };
+    const refund = { name: 'refund_order', args: { order_id: 'O-1', amount_cents: 1299 } };
+    const lookup = (email: string) => ({ name: 'find_customer_by_email', args: { email } });
+    const withCalls = (calls: Array<{ name: string; args: Record<string, unknown> }>) => ({
+      answer: { id: 'refund_one_mug', calls, text: 'I refunded $12.99 for one mug.' },
+      endState: rightEnd,
+    });
+    expect(checkShopOutcome(verified, initial, withCalls([lookup(' ANA@example.com'), refund])).correct).toBe(
+      true,
+    );
+    expect(checkShopOutcome(verified, initial, withCalls([refund]))).toEqual({
+      correct: false,
+      reason:
+        'the end state is right, but refund_order ran before the customer was verified (policy 2: find_customer_by_email("ana@example.com") must come first)',
+      errorType: 'policy_violation',
+    });
+    expect(
+      checkShopOutcome(verified, initial, withCalls([refund, lookup('ana@example.com')])).errorType,
+    ).toBe('policy_violation');
+    expect(
+      checkShopOutcome(verified, initial, withCalls([lookup('ben@example.com'), refund])).errorType,
+    ).toBe('policy_violation');
+  });
+
   it('fails a right end state whose replies leave out a fact asked for', () => {
     const verdict = checkShopOutcome(refundOneMug, initial, outcome(rightEnd, 'Done, refunded one mug.'));
     expect(verdict).toEqual({

@@ -1,7 +1,8 @@
 import { saysFact } from '../says-fact.js';
-import type { Answer, Verdict } from '../suite.js';
+import type { Answer, AnswerCall, Verdict } from '../suite.js';
 import { type Row, type ShopState, shopTables } from './shop-state.js';
 import type { ShopChange, ShopTask } from './shop-task.js';
+import { shopWriteTools } from './shop-tools.js';
 
 /** Text compared as a person reads it: case, surrounding and repeated spaces ignored. */
 const normalText = (value: string) => value.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -95,10 +96,25 @@ export function diffShopStates(expected: ShopState, actual: ShopState): string[]
   return differences;
 }
 
+/** The first write made before `find_customer_by_email` found the task's customer, if any (policy 2). */
+function unverifiedWrite(task: ShopTask, calls: readonly AnswerCall[]): AnswerCall | undefined {
+  const email = task.expect.identityCheck;
+  if (email === undefined) return undefined;
+  const verified = calls.findIndex(
+    (call) =>
+      call.name === 'find_customer_by_email' &&
+      typeof call.args.email === 'string' &&
+      normalText(call.args.email) === normalText(email),
+  );
+  const firstWrite = calls.findIndex((call) => (shopWriteTools as readonly string[]).includes(call.name));
+  return firstWrite !== -1 && (verified === -1 || verified > firstWrite) ? calls[firstWrite] : undefined;
+}
+
 /**
  * A stateful case's verdict: the end state must equal the seed database with exactly the task's changes
- * (`state_mismatch` otherwise, naming each difference), then the agent's replies must state the task's
- * facts (`reply_missing_fact`). No model judges anything.
+ * (`state_mismatch` otherwise, naming each difference), the customer must have been verified before the
+ * first write when the task says whose order it is (`policy_violation`), then the agent's replies must
+ * state the task's facts (`reply_missing_fact`). No model judges anything.
  */
 export function checkShopOutcome(
   task: ShopTask,
@@ -111,6 +127,13 @@ export function checkShopOutcome(
       correct: false,
       reason: `the end state differs from the expected one: ${differences.slice(0, 6).join('; ')}${differences.length > 6 ? `; and ${differences.length - 6} more` : ''}`,
       errorType: 'state_mismatch',
+    };
+  const unverified = unverifiedWrite(task, outcome.answer.calls);
+  if (unverified)
+    return {
+      correct: false,
+      reason: `the end state is right, but ${unverified.name} ran before the customer was verified (policy 2: find_customer_by_email(${JSON.stringify(task.expect.identityCheck)}) must come first)`,
+      errorType: 'policy_violation',
     };
   const missing = task.expect.replyIncludes.filter((fact) => !saysFact(outcome.answer.text, fact));
   if (missing.length > 0)

@@ -29,6 +29,11 @@ export const shopTaskSchema = z.object({
   /** A refusal case: the write the user asks for and the policy forbids (what the mutant does). */
   forbidden: call.optional(),
   expect: z.object({
+    /**
+     * Policy 2: the customer's email, which `find_customer_by_email` must have found before the first
+     * write (a right end state reached without checking who asks is a policy violation).
+     */
+    identityCheck: z.string().optional(),
     /** Every change from the seed database; any other difference fails the case. */
     changes: z.array(change),
     /** Facts the agent's replies must state (case-insensitive, as whole words or numbers). */

@@ -51,6 +51,7 @@ describe('the stateful suite', () => {
       'a write nobody asked for',
       'a write the policy forbids',
       'missing call',
+      'no identity check',
       'replies without the facts asked for',
       'wrong value',
     ]);

@@ -88,7 +88,8 @@ const unrequestedWrite: AnswerCall = {
 /**
  * The faults that apply to a task, each as the task's turns changed: a write with a wrong value, the last
  * write left out, the write a refusal case forbids done anyway, a write on a case that must change
- * nothing, and replies that leave out the facts asked for.
+ * nothing, a write for a customer who was never verified, and replies that leave out the facts asked
+ * for (the mutant's last reply names its fault instead of the right reply).
  */
 function faultsFor(
   task: ShopTask,
@@ -139,6 +140,15 @@ function faultsFor(
       turns: appendToLastTurn(unrequestedWrite),
     });
   }
+  if (task.expect.identityCheck)
+    faults.push({
+      fault: 'no identity check',
+      expectedErrorType: 'policy_violation',
+      turns: task.turns.map((turn) => ({
+        ...turn,
+        actions: turn.actions.filter((action) => action.name !== 'find_customer_by_email'),
+      })),
+    });
   if (task.expect.replyIncludes.length > 0)
     faults.push({
       fault: 'replies without the facts asked for',

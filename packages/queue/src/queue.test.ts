@@ -234,6 +234,44 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     expect(JSON.stringify(ledger.rows[0]?.result)).toContain(`{"$blob":"${digest(png)}"}`);
   });
 
+  it('a run whose job was lost (Redis emptied) is re-enqueued by the recovery sweep and continues from its checkpoint', async () => {
+    const { queue, queueName, startWorker } = await freshQueue();
+    const counter = join(dir, 'lost.count');
+    const run = await queue.enqueue({ target: countedWorkflow, input: { counter } });
+    const bull = new Queue(queueName, {
+      connection: { host: '127.0.0.1', port: Number(new URL(urls.redisUrl).port) },
+    });
+    await bull.obliterate({ force: true });
+    await bull.close();
+    const worker = startWorker();
+    await worker.ready;
+    const { run: finished } = await followToEnd(queue, run.runId);
+    expect(finished.status, worker.stderr()).toBe('done');
+    expect(worker.stderr()).toMatch(/its job was missing; re-enqueued/);
+    expect(counterLines(counter).map((line) => line.split(' ')[0])).toEqual(['s1', 's2', 's3', 's4']);
+  });
+
+  it('SIGTERM past the shutdown deadline puts the active run back on the queue; the next worker continues it', async () => {
+    const { queue, startWorker } = await freshQueue();
+    const first = startWorker();
+    await first.ready;
+    const counter = join(dir, 'shutdown.count');
+    // Each step holds longer than the worker's 5 s shutdown deadline.
+    const run = await queue.enqueue({ target: countedWorkflow, input: { counter, holdMs: 6_000 } });
+    await waitFor(() => existsSync(`${counter}.in-s1`), 's1 to start', first);
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code, first.stderr()).toBe(0);
+    expect(first.stderr()).toMatch(/putting them back on the queue/);
+    expect((await queue.get(run.runId))?.status).toBe('queued');
+
+    const second = startWorker();
+    await second.ready;
+    const { run: finished } = await followToEnd(queue, run.runId);
+    expect(finished.status, second.stderr()).toBe('done');
+    expect(workerRunning(finished, [second])).toBe(second);
+    expect(counterLines(counter).map((line) => line.split(' ')[0])).toEqual(['s1', 's2', 's3', 's4']);
+  });
+
   it('refuses a taken run id and unknown runs with specific errors', async () => {
     const { queue } = await freshQueue();
     const counter = join(dir, 'taken.count');

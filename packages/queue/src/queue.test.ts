@@ -184,6 +184,33 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     expect(counterLines(counter).map((line) => line.split(' ')[0])).toEqual(['publish']);
   });
 
+  it('a paused run re-delivered before its pause was recorded is recorded as paused, with the same request, not run on', async () => {
+    const { queue, queueName, startWorker } = await freshQueue();
+    const worker = startWorker();
+    await worker.ready;
+    const counter = join(dir, 'pause-unrecorded.count');
+    const run = await queue.enqueue({ target: approvalWorkflow, input: { counter } });
+    const { run: paused } = await followToEnd(queue, run.runId);
+    expect(paused.status, worker.stderr()).toBe('paused');
+    // As if the worker had died after the checkpoint and before writing the status: running, job re-delivered.
+    const db = new pg.Client({ connectionString: urls.postgresUrl });
+    await db.connect();
+    await db.query(
+      "update hearth_runs set status = 'running', pending_approvals = '[]', generation = generation + 1 where run_id = $1",
+      [run.runId],
+    );
+    await db.end();
+    const bull = new Queue(queueName, {
+      connection: { host: '127.0.0.1', port: Number(new URL(urls.redisUrl).port) },
+    });
+    await bull.add('run', { runId: run.runId, generation: 2 }, { jobId: 'redelivered-pause' });
+    await bull.close();
+    const { run: again } = await followToEnd(queue, run.runId);
+    expect(again.status, worker.stderr()).toBe('paused');
+    expect(again.pendingApprovals).toEqual(paused.pendingApprovals);
+    expect(counterLines(counter)).toEqual([]);
+  });
+
   it('cancels a running run (its worker aborts it), and resume continues it from its checkpoint without repeating calls', async () => {
     const { queue, startWorker } = await freshQueue();
     const worker = startWorker();

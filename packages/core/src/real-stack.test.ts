@@ -121,6 +121,9 @@ describe('agents on the tiny model', () => {
         // Constrained: no call can be malformed, so every call reached the tool with valid arguments.
         expect(output?.toolCalls.every((c) => c.tool === 'look' && !c.isError)).toBe(true);
         expect(calls).toHaveLength(output?.toolCalls.length ?? -1);
+        // Each turn's JSON streams as it decodes: many token events per turn, not one at its end.
+        const tokens = events.filter((e) => e.type === 'token');
+        expect(tokens.length).toBeGreaterThanOrEqual(5 * (output?.steps ?? 1));
       }
       expect(events.filter((e) => e.type === 'tool-call')).toHaveLength(output?.toolCalls.length ?? -1);
     });
@@ -157,6 +160,9 @@ describe('planner on the tiny model', () => {
     const known = output.steps.map((s) => s.id);
     for (const id of output.citedSteps) expect(known).toContain(id);
     expect(events.filter((e) => e.type === 'plan').length).toBe(1 + output.replans);
+    // The plan and the answer are decoded under schemas, and stream token by token as well.
+    const plannerTokens = events.filter((e) => e.type === 'token' && e.source === 'real-planner');
+    expect(plannerTokens.length).toBeGreaterThanOrEqual(10);
 
     const requests = engine.requests.slice(before);
     expect(requests[0]?.responseFormat?.name).toBe('plan');

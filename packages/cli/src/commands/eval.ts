@@ -79,14 +79,15 @@ function progressReporter(json: boolean) {
     if (tty) {
       const width = 24;
       const filled = total === 0 ? width : Math.round((done / total) * width);
-      const last = record ? ` ${record.model} ${record.id} ${record.correct ? 'ok' : 'wrong'}` : '';
+      const verdict = record?.notApplicable ? 'n/a' : record?.correct ? 'ok' : 'wrong';
+      const last = record ? ` ${record.model} ${record.id} ${verdict}` : '';
       process.stderr.write(
         `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${last}\u001b[K`,
       );
       if (done === total) process.stderr.write('\n');
     } else if (record) {
       process.stderr.write(
-        `[eval] ${done}/${total} ${record.suite} ${record.id} ${record.model}#${record.trial}: ${record.correct ? 'correct' : `wrong (${record.reason})`}\n`,
+        `[eval] ${done}/${total} ${record.suite} ${record.id} ${record.model}#${record.trial}: ${record.notApplicable ? record.reason : record.correct ? 'correct' : `wrong (${record.reason})`}\n`,
       );
     }
   };
@@ -228,7 +229,8 @@ export function registerEvalCommand(program: Command): void {
     .command('run', { isDefault: true })
     .description(
       'run suites against a candidate and a baseline model, the same cases in the same order; writes results.jsonl (appended as ' +
-        'cases finish: run again with the same --out to resume a killed run), summary.json and report.md',
+        'cases finish: run again with the same --out to resume a killed run), summary.json, report.md and report.html ' +
+        '(charts, offline); cases needing image or audio input a model lacks are n/a, not failed',
     )
     .option(
       '--suite <name>',

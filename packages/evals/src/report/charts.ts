@@ -82,11 +82,18 @@ const axisStyle = { labelFontSize: 12, titleFontSize: 12 };
 
 /** Grouped bars of success by suite and model, 95% Wilson intervals as error bars, "n/a" where no bar. */
 function successSpec(bars: SuiteBar[], models: string[]): TopLevelSpec {
-  const x = { field: 'suite', type: 'nominal', title: null, axis: { labelAngle: 0, ...axisStyle } } as const;
+  const suites = [...new Set(bars.map((entry) => entry.suite))];
+  const x = {
+    field: 'suite',
+    type: 'nominal',
+    title: null,
+    sort: suites,
+    axis: { labelAngle: 0, ...axisStyle },
+  } as const;
   const xOffset = { field: 'model', type: 'nominal', sort: models } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: { step: 36 * Math.max(1, new Set(bars.map((entry) => entry.model)).size) + 24 },
+    width: Math.min(900, suites.length * (models.length * 34 + 40)),
     height: 240,
     data: { values: bars },
     config: { font: 'DejaVu Sans, Liberation Sans, sans-serif', view: { stroke: null } },

@@ -36,6 +36,7 @@ const style = `
   .meta { color: #52606d; margin: 0 0 12px; }
   .note { background: #fff8e6; border: 1px solid #f0c36d; border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
   figure { margin: 0; background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; padding: 12px; }
+  figure svg { max-width: 100%; height: auto; }
   figcaption { color: #52606d; font-size: 12px; margin-top: 6px; }
   .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 14px; }
   .side { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; align-items: start; }
@@ -64,7 +65,7 @@ export async function renderReportHtml(summary: Summary): Promise<string> {
     '<h2 id="success">Success by suite</h2>',
     figure(
       'success',
-      "Share of cases answered right, per suite and model; bars show the 95% Wilson interval. n/a: the model cannot take the suite's input (not scored).",
+      "Share of cases answered right, per suite and model; the black lines are 95% Wilson intervals. n/a: the model cannot take the suite's input (not scored).",
       charts.success,
     ),
     table(

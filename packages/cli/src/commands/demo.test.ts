@@ -58,4 +58,20 @@ describe('the main job, end to end through the binary (tiny model, offline)', ()
     const reportPath = /report: (.+\.md)/.exec(demo.stdout)?.[1];
     expect(reportPath && existsSync(reportPath)).toBe(true);
   });
+
+  it('hearth demo --stream prints the replies decoded under JSON schemas as many token events', async () => {
+    const workdir = mkdtempSync(join(tmpdir(), 'hearth-demo-stream-'));
+    const demo = await hearth(['demo', '--workdir', workdir, '--stream']);
+    expect(demo.code, demo.stderr).toBe(0);
+    const events = demo.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; text?: string });
+    expect(events.at(-1)?.type).toBe('result');
+    const tokens = events.filter((event) => event.type === 'token').map((event) => event.text ?? '');
+    // Every model turn of the demo is decoded under a schema. Each used to arrive as one event of
+    // hundreds of characters at the end of its turn; now its tokens arrive as they decode.
+    expect(tokens.length).toBeGreaterThanOrEqual(40);
+    expect(Math.max(...tokens.map((text) => text.length))).toBeLessThan(100);
+  });
 });

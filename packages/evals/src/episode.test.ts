@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ import type { EvalCase, MultiStepSuite } from './suite.js';
 interface CounterCase extends EvalCase {
   target: number;
 }
+/** Every work folder the harness made for an episode (each must be gone once its case is recorded). */
+const workDirs: string[] = [];
 const counterSuite: MultiStepSuite<CounterCase, { counter: number }> = {
   kind: 'multi-step',
   name: 'counter',
@@ -30,7 +33,8 @@ const counterSuite: MultiStepSuite<CounterCase, { counter: number }> = {
     unscorable: [],
     skipped: [],
   }),
-  episode: async (testCase) => {
+  episode: async (testCase, workDir) => {
+    workDirs.push(workDir);
     const state = { counter: 0 };
     return {
       system: 'Set the counter to what the user asks.',
@@ -115,6 +119,9 @@ describe('multi-step cases', () => {
       'tool',
       'assistant',
     ]);
+    // 2 cases x 2 models, each in its own fresh folder, removed after the case.
+    expect(new Set(workDirs).size).toBe(4);
+    for (const workDir of workDirs) expect(existsSync(workDir), workDir).toBe(false);
     const mutant = records.find((record) => record.model === 'mutant' && record.id === 'c1');
     expect(mutant).toMatchObject({ errorType: 'state_mismatch', reason: 'counter is 4, expected 3' });
     expect(mutant?.output.text).toContain('mutant fault: wrong value (expect state_mismatch)');

@@ -225,6 +225,48 @@ describe('hearth eval run: screen-qa and spoken', () => {
   });
 });
 
+describe('hearth eval score: screen-qa and spoken', () => {
+  it('scores short answers (numbers however written, text however cased) and spoken commands', async () => {
+    const answers = join(dir, 'media-answers.jsonl');
+    const lines = [
+      { id: 'orders-amount-total', calls: [], text: 'The total is $854.00.' },
+      { id: 'shipping-city', calls: [], text: '**trondheim**' },
+      { id: 'deploy-exit-code', calls: [], text: '127' },
+      { id: 'add.audio', calls: [], text: '42' },
+      { id: 'add.transcript', calls: [], text: 'forty-two' },
+      { id: 'timer.audio', calls: [{ name: 'set_timer', args: { minutes: 10 } }], text: '' },
+      { id: 'timer.transcript', calls: [{ name: 'set_timer', args: { minutes: 15 } }], text: '' },
+    ];
+    await writeFile(answers, lines.map((line) => JSON.stringify(line)).join('\n'));
+    const score = async (suite: string) => {
+      const { stdout } = await runHearthInProcess([
+        'eval',
+        'score',
+        '--suite',
+        suite,
+        '--answers',
+        answers,
+        '--json',
+      ]);
+      const report = JSON.parse(stdout) as { cases: Array<{ id: string; correct: boolean; reason: string }> };
+      return Object.fromEntries(report.cases.map((entry) => [entry.id, entry]));
+    };
+    const screen = await score('screen-qa');
+    expect(screen['orders-amount-total']?.correct).toBe(true);
+    expect(screen['shipping-city']?.correct).toBe(true);
+    expect(screen['deploy-exit-code']).toMatchObject({
+      correct: false,
+      reason: "expected 137, the reply's (last) number is 127",
+    });
+    const spoken = await score('spoken');
+    expect(spoken['add.audio']?.correct).toBe(true);
+    expect(spoken['add.transcript']).toMatchObject({ correct: false });
+    expect(spoken['add.transcript']?.reason).toContain('the reply has no number');
+    expect(spoken['timer.audio']?.correct).toBe(true);
+    expect(spoken['timer.transcript']?.reason).toContain("Invalid value for parameter 'minutes': 15");
+  });
+});
+
 describe('hearth eval score', () => {
   it('scores an answers file: per-category accuracy and each case with its reason', async () => {
     const answers = join(dir, 'answers.jsonl');

@@ -161,8 +161,13 @@ async function runCommand(
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('Run an agent or workflow (a .ts/.js file or an example name), or resume a run by thread id')
-    .argument('[target]', 'file (workflows/bug-report, ./my-agent.ts) or example name (bug-report)')
+    .description(
+      'Run an agent or workflow (a .ts/.js file, a name from ./hearth.config.json, or an example name), or resume a run by thread id',
+    )
+    .argument(
+      '[target]',
+      'file (workflows/bug-report, ./my-agent.ts), a name the project declares (greeting) or an example name (bug-report)',
+    )
     .option('--input <json>', 'input as JSON, or @file.json')
     .option('--image <file>', 'attach an image (repeatable); it reaches the model as an image', collect, [])
     .option('--audio <file>', 'attach an audio clip (repeatable); it reaches the model as audio', collect, [])

@@ -8,6 +8,8 @@ const fileTemplate = `${fileUriPrefix}{+path}`;
 /** Files listed by `resources/list`: a few, found breadth-first; the template and completion reach the rest. */
 const maxListedFiles = 100;
 const maxListedDepth = 3;
+/** Folders read for one listing, so a root of many empty folders costs a bounded walk too. */
+const maxListedFolders = 200;
 
 const mimeTypes: Record<string, string> = {
   '.md': 'text/markdown',
@@ -67,9 +69,11 @@ export function fileResources(root: string, options: { maxBytes?: number } = {})
     async list() {
       const found: string[] = [];
       let folders = [{ path: '.', depth: 0 }];
+      let read = 0;
       while (folders.length > 0 && found.length < maxListedFiles) {
         const next: typeof folders = [];
         for (const folder of folders) {
+          if (++read > maxListedFolders) break;
           for (const entry of await list(folder.path)) {
             // Hidden files and dependency folders are reachable through the template, not listed.
             if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;

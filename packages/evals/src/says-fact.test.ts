@@ -7,6 +7,9 @@ describe('saysFact', () => {
     expect(saysFact('We have 140 desk lamps.', '14')).toBe(false);
     expect(saysFact('Order O-1002 is yours.', '2')).toBe(false);
     expect(saysFact('You placed 2 orders.', '2')).toBe(true);
+    expect(saysFact('You placed two orders.', '2')).toBe(true);
+    expect(saysFact('You placed twenty-two orders.', '2')).toBe(false);
+    expect(saysFact('Someone placed an order.', '1')).toBe(false);
     expect(saysFact('The total is $51.96.', '51.96')).toBe(true);
     expect(saysFact('The total is $51.965', '51.96')).toBe(false);
     expect(saysFact('It has SHIPPED', 'shipped')).toBe(true);

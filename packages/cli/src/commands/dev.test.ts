@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const hearthBin = fileURLToPath(new URL('../../bin/hearth.js', import.meta.url));
 const bugReport = fileURLToPath(new URL('../../../../workflows/src/bug-report.ts', import.meta.url));
 const approvalWorkflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
+const heldWorkflow = fileURLToPath(new URL('./test-support/held-workflow.ts', import.meta.url));
 
 let project: string;
 let home: string;
@@ -32,9 +33,10 @@ beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), 'hearth-dev-project-'));
   home = mkdtempSync(join(tmpdir(), 'hearth-dev-home-'));
   copyFileSync(approvalWorkflow, join(project, 'approval-note.ts'));
+  copyFileSync(heldWorkflow, join(project, 'held.ts'));
   writeFileSync(
     join(project, 'hearth.config.json'),
-    JSON.stringify({ workflows: [bugReport, './approval-note.ts'] }),
+    JSON.stringify({ workflows: [bugReport, './approval-note.ts', './held.ts'] }),
   );
   const fixtures = await makeMediaFixtures();
   media = { png: fixtures.screenshotPng, wav: fixtures.speechWav };
@@ -246,5 +248,28 @@ describe('hearth dev in Chromium', () => {
       runs: unknown[];
     };
     expect(runs.runs).toHaveLength(2);
+  });
+
+  it('kills a run mid-step and resumes it from its last checkpoint (finished steps are not run again)', async () => {
+    writeFileSync(join(project, 'hold'), '');
+    const page = await openPage();
+    await page.getByRole('link', { name: 'held' }).click();
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/#\/run\//);
+    // s1 finished (checkpointed) and s2 is waiting on the hold file.
+    await page.locator('g.node.done[data-node="s1"]').waitFor({ timeout: 120_000 });
+    await page.locator('g.node.running[data-node="s2"]').waitFor();
+    await page.getByRole('button', { name: 'Kill the run' }).click();
+    await page.locator('[data-testid="run-status"]', { hasText: 'killed' }).waitFor();
+    expect(readFileSync(join(project, 'counter.txt'), 'utf8')).toBe('s1\n');
+
+    rmSync(join(project, 'hold'));
+    await page.getByRole('button', { name: 'Resume from the last checkpoint' }).click();
+    await page
+      .locator('[data-testid="run-status"]', { hasText: /^(done|failed)$/ })
+      .waitFor({ timeout: 120_000 });
+    expect(await status(page).textContent()).toBe('done');
+    expect(readFileSync(join(project, 'counter.txt'), 'utf8')).toBe('s1\ns2\ns3\n');
+    await page.close();
   });
 });

@@ -195,6 +195,7 @@ describe('hearth eval run: screen-qa and spoken', () => {
     ]);
     const printed = JSON.parse(stdout) as {
       out: string;
+      files: { [name: string]: string };
       models: {
         [name: string]: {
           scored: number;
@@ -205,6 +206,8 @@ describe('hearth eval run: screen-qa and spoken', () => {
       };
     };
     expect(printed.out).toBe(out);
+    for (const file of Object.values(printed.files)) expect(existsSync(file), file).toBe(true);
+    expect(Object.keys(printed.files)).toEqual(['report.html', 'report.md', 'summary.json', 'results.jsonl']);
     const { tiny, 'tiny-mtp': textOnly } = printed.models;
     // tiny hears and sees (its mmproj): every case is asked. Random weights: no score is asserted.
     expect(tiny).toMatchObject({ scored: 8, notApplicable: {} });

@@ -155,7 +155,17 @@ export async function evalRunCommand(options: RunOptions): Promise<void> {
     hearthCommit: hearthCommit(),
     onProgress: progressReporter(Boolean(options.json)),
   });
-  if (options.json) printJson({ out: outDir, ...summary });
+  if (options.json)
+    printJson({
+      out: outDir,
+      files: Object.fromEntries(
+        ['report.html', 'report.md', 'summary.json', 'results.jsonl'].map((name) => [
+          name,
+          join(outDir, name),
+        ]),
+      ),
+      ...summary,
+    });
   else printSummary(summary, outDir);
 }
 
@@ -275,7 +285,10 @@ export function registerEvalCommand(program: Command): void {
     .option('--base-url <url>', 'the server for --engine openai, e.g. http://127.0.0.1:11434/v1')
     .option('--api-key <key>', 'bearer token for --engine openai')
     .option('--out <dir>', 'report folder (default: $HEARTH_HOME/evals/<time>-<candidate>-vs-<baseline>)')
-    .option('--json', 'print summary.json (and the report folder as "out") instead of a short summary')
+    .option(
+      '--json',
+      'print summary.json, with the report folder as "out" and its files as "files", instead of a short summary (no progress bar)',
+    )
     .addHelpText(
       'after',
       `\nExit codes: ${ExitCode.success} done (whatever the scores), ${ExitCode.usage} bad flags or data, ${ExitCode.model} a model failed to load.\n` +

@@ -78,26 +78,27 @@ describe('spoken suite', () => {
     }
   });
 
-  it('checks a command with the BFCL checker: right call, wrong value, and an answer given as text', () => {
-    return spokenSuite.load(undefined, context).then(({ cases }) => {
-      const message = cases.find((testCase) => testCase.id === 'message.audio');
-      if (!message) throw new Error('the message case is missing');
-      const said = (args: Record<string, unknown>, text = '') => ({
-        id: message.id,
-        calls: [{ name: 'send_message', args }],
-        text,
-      });
-      expect(
-        spokenSuite.check(message, said({ recipient: 'anna', text: "I'll be 10 minutes late" })),
-      ).toMatchObject({ correct: true });
-      expect(spokenSuite.check(message, said({ recipient: 'Anna', text: 'See you soon' }))).toMatchObject({
-        correct: false,
-        errorType: 'value_error:string',
-      });
-      expect(
-        spokenSuite.check(message, { id: message.id, calls: [], text: 'Message sent to Anna.' }),
-      ).toMatchObject({ correct: false, errorType: 'multiple_function_checker:wrong_count' });
+  it('checks a command with the BFCL checker: right call, wrong value, and an answer given as text', async () => {
+    const { cases } = await spokenSuite.load(undefined, context);
+    const message = cases.find((testCase) => testCase.id === 'message.audio');
+    if (!message) throw new Error('the message case is missing');
+    const said = (args: Record<string, unknown>) => ({
+      id: message.id,
+      calls: [{ name: 'send_message', args }],
+      text: '',
     });
+    expect(
+      spokenSuite.check(message, said({ recipient: 'anna', text: "I'll be 10 minutes late" })),
+    ).toMatchObject({
+      correct: true,
+    });
+    expect(spokenSuite.check(message, said({ recipient: 'Anna', text: 'See you soon' }))).toMatchObject({
+      correct: false,
+      errorType: 'value_error:string',
+    });
+    expect(
+      spokenSuite.check(message, { id: message.id, calls: [], text: 'Message sent to Anna.' }),
+    ).toMatchObject({ correct: false, errorType: 'multiple_function_checker:wrong_count' });
   });
 
   it('says what it needs when no speech synthesiser is given', async () => {

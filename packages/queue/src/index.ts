@@ -7,7 +7,9 @@ export { QueueRunStateError } from './errors/queue-run-state-error.js';
 export { openRunQueue } from './run-queue.js';
 export { startRunWorker } from './run-worker.js';
 export {
+  type ChildRunResult,
   type EnqueueRunOptions,
+  type FanOutOptions,
   type FollowRunOptions,
   type ListRunsOptions,
   type QueueConnection,

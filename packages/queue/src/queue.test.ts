@@ -16,6 +16,7 @@ import type { QueuedRun, RunQueue } from './types.js';
 
 const countedWorkflow = fileURLToPath(new URL('./test-support/counted-workflow.ts', import.meta.url));
 const mediaWorkflow = fileURLToPath(new URL('./test-support/media-workflow.ts', import.meta.url));
+const gatherWorkflow = fileURLToPath(new URL('./test-support/gather-workflow.ts', import.meta.url));
 const approvalWorkflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
 
 let dir: string;
@@ -297,6 +298,35 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     expect(finished.status, second.stderr()).toBe('done');
     expect(workerRunning(finished, [second])).toBe(second);
     expect(counterLines(counter).map((line) => line.split(' ')[0])).toEqual(['s1', 's2', 's3', 's4']);
+  });
+
+  it('fans out child runs over several workers (a BullMQ flow); the fan-in run gets their results once all stopped', async () => {
+    const { queue, startWorker } = await freshQueue();
+    const started = [startWorker(), startWorker(), startWorker()];
+    await Promise.all(started.map((worker) => worker.ready));
+    const counters = [1, 2, 3].map((index) => join(dir, `fan-${index}.count`));
+    const { fanIn, children } = await queue.fanOut({
+      children: counters.map((counter, index) => ({
+        target: countedWorkflow,
+        input: { counter, holdMs: 400 },
+        runId: `child-${index + 1}`,
+      })),
+      fanIn: { target: gatherWorkflow, runId: 'gathered' },
+    });
+    expect(fanIn).toMatchObject({ status: 'queued', children: ['child-1', 'child-2', 'child-3'] });
+    const { run: finished } = await followToEnd(queue, fanIn.runId);
+    const logs = started.map((worker) => worker.stderr()).join('\n');
+    expect(finished.status, logs).toBe('done');
+    const steps = JSON.stringify(['s1', 's2', 's3', 's4']);
+    expect(finished.output).toMatchObject({
+      summary: [`child-1:done:${steps}`, `child-2:done:${steps}`, `child-3:done:${steps}`],
+    });
+    for (const counter of counters) expect(counterLines(counter)).toHaveLength(4);
+    // The children ran side by side on different workers.
+    const ranOn = new Set(
+      (await Promise.all(children.map((child) => queue.get(child.runId)))).map((child) => child?.worker),
+    );
+    expect(ranOn.size).toBeGreaterThanOrEqual(2);
   });
 
   it('refuses a taken run id and unknown runs with specific errors', async () => {

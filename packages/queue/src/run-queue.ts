@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApprovalDecision, RunEvent } from '@hearth/core';
-import { Queue } from 'bullmq';
+import { FlowProducer, Queue } from 'bullmq';
 import { type Backends, jobIdOf, openBackends, type RunJobData, settlesWithin } from './backends.js';
 import { redactUrl, redisClient } from './connections.js';
 import { QueueConnectionError } from './errors/queue-connection-error.js';
 import { QueueRunNotFoundError } from './errors/queue-run-not-found-error.js';
 import { QueueRunStateError } from './errors/queue-run-state-error.js';
-import { finishedStatuses, type RunRow, Sql } from './run-store.js';
+import { type FanIn, finishedStatuses, type RunRow, Sql } from './run-store.js';
 import type {
   EnqueueRunOptions,
+  FanOutOptions,
   FollowRunOptions,
   ListRunsOptions,
   QueueConnection,
@@ -21,21 +22,22 @@ import type {
 const followPollMs = 200;
 const defaultAttempts = 3;
 
-/** Adds the job of a run's current generation (its options come from the run's record). */
+/** The BullMQ options of the job of a run's current generation (from the run's record). */
+function jobOptions(row: RunRow) {
+  return {
+    jobId: jobIdOf(row.run_id, row.generation),
+    attempts: row.attempts,
+    backoff: { type: 'exponential', delay: 1_000 },
+    ...(row.priority !== null ? { priority: row.priority } : {}),
+    // Postgres keeps the record; Redis keeps finished jobs only for a while, for BullMQ's own tools.
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
+
+/** Adds the job of a run's current generation. */
 export async function addRunJob(queue: Queue<RunJobData>, row: RunRow): Promise<void> {
-  await queue.add(
-    'run',
-    { runId: row.run_id, generation: row.generation },
-    {
-      jobId: jobIdOf(row.run_id, row.generation),
-      attempts: row.attempts,
-      backoff: { type: 'exponential', delay: 1_000 },
-      ...(row.priority !== null ? { priority: row.priority } : {}),
-      // Postgres keeps the record; Redis keeps finished jobs only for a while, for BullMQ's own tools.
-      removeOnComplete: { age: 24 * 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    },
-  );
+  await queue.add('run', { runId: row.run_id, generation: row.generation }, jobOptions(row));
 }
 
 /**
@@ -53,6 +55,9 @@ export async function openRunQueue(connection: QueueConnection): Promise<RunQueu
 }
 
 class PostgresRunQueue implements RunQueue {
+  /** Made on the first `fanOut`. */
+  private flows: FlowProducer | undefined;
+
   constructor(
     private readonly backends: Backends,
     private readonly queue: Queue<RunJobData>,
@@ -64,6 +69,46 @@ class PostgresRunQueue implements RunQueue {
   }
 
   async enqueue(options: EnqueueRunOptions): Promise<QueuedRun> {
+    const row = await this.record(options);
+    await this.addJob(row);
+    return this.store.toQueuedRun(row);
+  }
+
+  async fanOut(options: FanOutOptions): Promise<{ fanIn: QueuedRun; children: QueuedRun[] }> {
+    const children = [];
+    for (const child of options.children) children.push(await this.record(child));
+    const fanIn = await this.record(options.fanIn, {
+      children: children.map((child) => child.run_id),
+      resultsKey: options.fanIn.resultsKey ?? 'results',
+    });
+    const node = (row: RunRow) => ({
+      name: 'run',
+      queueName: this.backends.queueName,
+      data: { runId: row.run_id, generation: row.generation },
+    });
+    try {
+      this.flows ??= new FlowProducer({ connection: this.queue.opts.connection });
+      this.flows.on('error', () => undefined);
+      await this.flows.add({
+        ...node(fanIn),
+        opts: jobOptions(fanIn),
+        // A child that fails for good still lets the fan-in run (it receives the failure).
+        children: children.map((child) => ({
+          ...node(child),
+          opts: { ...jobOptions(child), ignoreDependencyOnFailure: true },
+        })),
+      });
+    } catch (error) {
+      throw this.unreachableRedis(fanIn, error);
+    }
+    return {
+      fanIn: await this.store.toQueuedRun(fanIn),
+      children: await Promise.all(children.map((child) => this.store.toQueuedRun(child))),
+    };
+  }
+
+  /** Records a new run in Postgres (status queued), its attachments stored by hash. */
+  private async record(options: EnqueueRunOptions, fanIn?: FanIn): Promise<RunRow> {
     const runId = options.runId ?? randomUUID();
     const input: Record<string, unknown> = { ...(options.input ?? {}) };
     if (options.attachments && options.attachments.length > 0) {
@@ -78,6 +123,7 @@ class PostgresRunQueue implements RunQueue {
       ...(options.workdir ? { workdir: options.workdir } : {}),
       ...(options.priority !== undefined ? { priority: options.priority } : {}),
       attempts: options.attempts ?? defaultAttempts,
+      ...(fanIn ? { fanIn } : {}),
     });
     if (!row) {
       const existing = await this.store.row(runId);
@@ -85,8 +131,7 @@ class PostgresRunQueue implements RunQueue {
         `run id "${runId}" is taken (a run with status ${existing?.status ?? 'unknown'}); a run id is its thread id, so pick a new one, or continue that run with resume`,
       );
     }
-    await this.addJob(row);
-    return this.store.toQueuedRun(row);
+    return row;
   }
 
   async get(runId: string): Promise<QueuedRun | undefined> {
@@ -188,6 +233,7 @@ class PostgresRunQueue implements RunQueue {
   }
 
   async close(): Promise<void> {
+    if (this.flows) await settlesWithin(this.flows.close(), 2_000);
     await settlesWithin(this.queue.close(), 2_000);
     this.queue.disconnect().catch(() => undefined);
     await settlesWithin(this.backends.close(), 2_000);
@@ -203,12 +249,16 @@ class PostgresRunQueue implements RunQueue {
     try {
       await addRunJob(this.queue, row);
     } catch (error) {
-      throw new QueueConnectionError(
-        'QUEUE_REDIS_UNREACHABLE',
-        `run "${row.run_id}" is recorded in Postgres but its job could not be added to Redis at ${redactUrl(this.redisUrl)} ` +
-          `(${(error as Error).message}); a worker's recovery sweep adds it once Redis answers again`,
-        { cause: error },
-      );
+      throw this.unreachableRedis(row, error);
     }
+  }
+
+  private unreachableRedis(row: RunRow, error: unknown): QueueConnectionError {
+    return new QueueConnectionError(
+      'QUEUE_REDIS_UNREACHABLE',
+      `run "${row.run_id}" is recorded in Postgres but its job could not be added to Redis at ${redactUrl(this.redisUrl)} ` +
+        `(${(error as Error).message}); a worker's recovery sweep adds it once Redis answers again`,
+      { cause: error },
+    );
   }
 }

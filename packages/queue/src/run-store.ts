@@ -16,6 +16,7 @@ export interface RunRow {
   model: string | null;
   workdir: string | null;
   delivery_workdir: string | null;
+  fan_in: FanIn | null;
   priority: number | null;
   attempts: number;
   generation: number;
@@ -35,6 +36,12 @@ export interface RunRow {
   updated_at: Date;
 }
 
+/** What a fan-in run waits for: its child runs, and the input key their results go under. */
+export interface FanIn {
+  children: string[];
+  resultsKey: string;
+}
+
 /** The statuses a run can leave only through `resume`. */
 export const finishedStatuses: readonly QueuedRunStatus[] = ['done', 'failed', 'cancelled'];
 
@@ -49,11 +56,12 @@ export class RunStore {
     workdir?: string;
     priority?: number;
     attempts: number;
+    fanIn?: FanIn;
   }): Promise<RunRow | undefined> {
     const input = await storeBlobs(this.pool, run.input);
     const { rows } = await this.pool.query<RunRow>(
-      `insert into hearth_runs (run_id, target, status, input, model, workdir, priority, attempts)
-       values ($1, $2, 'queued', $3, $4, $5, $6, $7) on conflict (run_id) do nothing returning *`,
+      `insert into hearth_runs (run_id, target, status, input, model, workdir, priority, attempts, fan_in)
+       values ($1, $2, 'queued', $3, $4, $5, $6, $7, $8) on conflict (run_id) do nothing returning *`,
       [
         run.runId,
         run.target,
@@ -62,6 +70,7 @@ export class RunStore {
         run.workdir ?? null,
         run.priority ?? null,
         run.attempts,
+        run.fanIn ? JSON.stringify(run.fanIn) : null,
       ],
     );
     return rows[0];
@@ -177,6 +186,7 @@ export class RunStore {
       ...(row.status === 'done' ? { output: await loadBlobs(this.pool, row.output) } : {}),
       ...(row.error ? { error: row.error } : {}),
       pendingApprovals: row.pending_approvals,
+      ...(row.fan_in ? { children: row.fan_in.children } : {}),
       ...(row.progress ? { progress: row.progress } : {}),
       ...(row.summary ? { summary: (await loadBlobs(this.pool, row.summary)) as RunSummary } : {}),
     };

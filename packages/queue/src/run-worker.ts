@@ -17,7 +17,7 @@ import { tryLease } from './lease.js';
 import { PostgresToolLedger } from './ledger.js';
 import { addRunJob } from './run-queue.js';
 import { finishedStatuses, type RunRow, Sql } from './run-store.js';
-import type { RunProgress, RunWorker, RunWorkerOptions } from './types.js';
+import type { ChildRunResult, RunProgress, RunWorker, RunWorkerOptions } from './types.js';
 
 /** Defaults sized for model turns (see `RunWorkerOptions.stalls`). */
 const defaultStalls = { lockDurationMs: 120_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
@@ -239,7 +239,10 @@ async function executeRun(
     let result: RunResult<unknown>;
     if (!checkpoint) {
       context.log(`run ${runId}: starting ${target.kind} ${target.name}`);
-      result = await target.run(await loadBlobs(pool, row.input), runOptions);
+      const input = (await loadBlobs(pool, row.input)) as Record<string, unknown>;
+      if (row.fan_in)
+        input[row.fan_in.resultsKey] = await childResults(context.backends, row.fan_in.children);
+      result = await target.run(input, runOptions);
     } else {
       const waiting = interruptedApprovals(checkpoint.pendingWrites ?? []);
       if (waiting.length > 0 && !row.decision) {
@@ -334,6 +337,30 @@ async function executeRun(
     leaseLost.removeEventListener('abort', onLeaseLost);
     context.active.delete(runId);
   }
+}
+
+/** The results of a fan-in run's children, in order, as its input receives them. */
+async function childResults(backends: Backends, runIds: readonly string[]): Promise<ChildRunResult[]> {
+  const results: ChildRunResult[] = [];
+  for (const runId of runIds) {
+    const row = await backends.store.row(runId);
+    if (!row) {
+      results.push({
+        runId,
+        status: 'failed',
+        error: { name: 'Error', message: 'the child run record is gone' },
+      });
+      continue;
+    }
+    const child = await backends.store.toQueuedRun(row);
+    results.push({
+      runId,
+      status: child.status,
+      ...(child.status === 'done' ? { output: child.output } : {}),
+      ...(child.error ? { error: child.error } : {}),
+    });
+  }
+  return results;
 }
 
 /** Approval requests a checkpoint's pending interrupt writes hold (a run paused at that checkpoint). */

@@ -57,6 +57,8 @@ const migrations: readonly string[] = [
    );`,
   // The workdir a delivery used, apart from the one asked for at enqueue (which every delivery uses).
   'alter table hearth_runs add column delivery_workdir text',
+  // A fan-in run: the child runs whose results it receives, and the input key they go under.
+  'alter table hearth_runs add column fan_in jsonb',
 ];
 
 /**

@@ -98,6 +98,8 @@ export interface QueuedRun {
   /** Calls waiting for a decision; non-empty exactly when `status` is `paused`. */
   pendingApprovals: ApprovalRequest[];
   progress?: RunProgress;
+  /** For a fan-in run (`fanOut`): the child runs whose results it receives. */
+  children?: string[];
   /** The summary of the last worker call that ended (done, paused, failed or cancelled). */
   summary?: RunSummary;
 }
@@ -107,6 +109,25 @@ export interface ListRunsOptions {
   status?: readonly QueuedRunStatus[];
   /** Newest first; default 100. */
   limit?: number;
+}
+
+/** One child's result as a fan-in run receives it (in its input, under `resultsKey`). */
+export interface ChildRunResult {
+  runId: string;
+  /** `done`, `failed`, `cancelled`, or `paused` (a child waiting for approval does not hold up the fan-in). */
+  status: QueuedRunStatus;
+  output?: unknown;
+  error?: RunFailure;
+}
+
+export interface FanOutOptions {
+  /** The runs to spread over the workers; each is a run of its own (listed, followed, cancelled alone). */
+  children: EnqueueRunOptions[];
+  /**
+   * The fan-in run: it starts once every child has stopped, its input given the children's results,
+   * in `children` order, under `resultsKey` (default `results`): `ChildRunResult[]`.
+   */
+  fanIn: EnqueueRunOptions & { resultsKey?: string };
 }
 
 export interface FollowRunOptions {
@@ -127,6 +148,13 @@ export interface RunQueue {
   get(runId: string): Promise<QueuedRun | undefined>;
   /** Runs, newest first. */
   list(options?: ListRunsOptions): Promise<QueuedRun[]>;
+  /**
+   * Fans work out over the workers as a BullMQ flow: every child is enqueued as a run of its own,
+   * and the `fanIn` run waits (holding no worker) until they have all stopped, then runs with their results.
+   * A child that fails after its attempts does not block the fan-in: it arrives as `failed`.
+   * @throws QueueRunStateError when a run id is taken.
+   */
+  fanOut(options: FanOutOptions): Promise<{ fanIn: QueuedRun; children: QueuedRun[] }>;
   /**
    * Cancels a run: a queued one never starts, a running one is aborted by its worker (its checkpoints
    * stay), a paused one is closed. Finished runs are returned unchanged.

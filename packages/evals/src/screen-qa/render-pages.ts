@@ -74,6 +74,9 @@ export async function renderPages(
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       try {
+        // Pages render offline: every request they make is refused, so no screenshot or answer depends on
+        // the network (or reaches anything from this machine).
+        await page.route('**/*', (route) => route.abort());
         await page.setContent(html, { waitUntil: 'load' });
         if (errors.length > 0)
           throw new EvalDataError(`the screen-qa page ${path} throws when rendered: ${errors.join('; ')}`);

@@ -1,4 +1,6 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodePng } from '@hearth/testkit';
@@ -79,6 +81,38 @@ describe('screen-qa suite', () => {
           errorType: mutated.expectedErrorType,
         });
       }
+    }
+  });
+
+  it('renders pages offline: a request a page makes is refused, even to a server that answers', async () => {
+    const requests: string[] = [];
+    const server = createServer((request, response) => {
+      requests.push(request.url ?? '');
+      response.end('reached');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const data = join(dir, 'offline-data');
+      await mkdir(join(data, 'pages'), { recursive: true });
+      await writeFile(
+        join(data, 'pages', 'page.html'),
+        `<!doctype html><p>hello</p><img src="http://127.0.0.1:${port}/pixel.png"><script src="http://127.0.0.1:${port}/app.js"></script>`,
+      );
+      const row = {
+        id: 'net',
+        category: 'x',
+        page: 'page.html',
+        question: 'q',
+        kind: 'text',
+        answer: "document.querySelector('p').textContent",
+      };
+      await writeFile(join(data, 'cases.jsonl'), `${JSON.stringify(row)}\n`);
+      const { cases } = await screenQaSuite.load(data, { mediaDir: join(dir, 'offline-media') });
+      expect(cases[0]?.expected).toBe('hello');
+      expect(requests).toEqual([]);
+    } finally {
+      server.close();
     }
   });
 

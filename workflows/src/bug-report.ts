@@ -143,6 +143,7 @@ export const bugReportWorkflow = defineWorkflow({
             summary: state.note || 'See the attached screenshot and voice note.',
             checks: ['Load the page and look for errors'],
           },
+          onToken: ctx.onToken,
           signal: ctx.signal,
         });
         ctx.emit({

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The built CLI, as a user runs it (turbo builds the package and its dependencies before its tests).
 const hearthBin = fileURLToPath(new URL('../../bin/hearth.js', import.meta.url));
-const bugReport = fileURLToPath(new URL('../../../../workflows/src/bug-report.ts', import.meta.url));
+const checkout = fileURLToPath(new URL('../../../../', import.meta.url));
+const exampleWorkflows = join(checkout, 'workflows', 'src');
 const approvalWorkflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
 const heldWorkflow = fileURLToPath(new URL('./test-support/held-workflow.ts', import.meta.url));
 
@@ -28,16 +29,34 @@ type Page = Awaited<ReturnType<Browser['newPage']>>;
 let browser: Browser;
 
 beforeAll(async () => {
-  // A user's project outside the checkout: the example bug report and a workflow of its own that
-  // pauses for approval, declared in its hearth.config.json.
-  project = mkdtempSync(join(tmpdir(), 'hearth-dev-project-'));
-  home = mkdtempSync(join(tmpdir(), 'hearth-dev-home-'));
-  copyFileSync(approvalWorkflow, join(project, 'approval-note.ts'));
-  copyFileSync(heldWorkflow, join(project, 'held.ts'));
-  writeFileSync(
-    join(project, 'hearth.config.json'),
-    JSON.stringify({ workflows: [bugReport, './approval-note.ts', './held.ts'] }),
+  // A project made by `hearth init` outside the checkout (its packages resolve from the CLI's own
+  // installation: no npm install), with the example bug report, a workflow that pauses for approval and
+  // one that can be held mid-step added to its src/workflows (its hearth.config.json lists the folder).
+  const workspace = mkdtempSync(join(tmpdir(), 'hearth-dev-'));
+  home = join(workspace, 'home');
+  const init = spawnSync(
+    process.execPath,
+    [hearthBin, 'init', 'my-project', '--from', checkout, '--no-install'],
+    {
+      cwd: workspace,
+      env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1' },
+      encoding: 'utf8',
+    },
   );
+  expect(init.status, init.stderr).toBe(0);
+  project = join(workspace, 'my-project');
+  const workflows = join(project, 'src', 'workflows');
+  // Every module in src/workflows must export a workflow, so the bug report's helper goes beside it.
+  copyFileSync(join(exampleWorkflows, 'sample-site.ts'), join(project, 'src', 'sample-site.ts'));
+  writeFileSync(
+    join(workflows, 'bug-report.ts'),
+    readFileSync(join(exampleWorkflows, 'bug-report.ts'), 'utf8').replace(
+      "'./sample-site.js'",
+      "'../sample-site.js'",
+    ),
+  );
+  copyFileSync(approvalWorkflow, join(workflows, 'approval-note.ts'));
+  copyFileSync(heldWorkflow, join(workflows, 'held.ts'));
   const fixtures = await makeMediaFixtures();
   media = { png: fixtures.screenshotPng, wav: fixtures.speechWav };
   dev = spawn(process.execPath, [hearthBin, 'dev', '--no-open'], {
@@ -102,6 +121,9 @@ const status = (page: Page) => page.getByTestId('run-status');
 describe('hearth dev in Chromium', () => {
   it('draws the bug report, starts it with a screenshot and a spoken note on the tiny model, and shows it complete', async () => {
     const page = await openPage();
+    // The init template's own agent and workflow are listed beside the added ones.
+    for (const name of ['greeting', 'writer', 'approval-demo', 'held'])
+      await page.getByRole('link', { name, exact: true }).waitFor();
     // Keyboard: the nav link is reached and followed without a mouse.
     await page.getByRole('link', { name: 'bug-report' }).focus();
     await page.keyboard.press('Enter');

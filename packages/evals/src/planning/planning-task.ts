@@ -21,31 +21,53 @@ const fileCheck = z
     'give exactly one of equals, number, json or lines',
   );
 
+/** A path that stays inside its folder: relative, with no `..` segment (a task's data must not write or read outside). */
+const insidePath = z
+  .string()
+  .min(1)
+  .refine(
+    (path) => !/^([/\\]|[A-Za-z]:)/.test(path) && !path.split(/[/\\]/).includes('..'),
+    'use a relative path inside the folder (no leading / and no ..)',
+  );
+
 /** One task of `evals/planning/data/tasks.json`. */
-export const planningTaskSchema = z.object({
-  id: z.string().regex(/^[a-z0-9_]+$/, 'use lower-case letters, digits and _'),
-  category: z.string().min(1),
-  /** The one instruction the user gives; the agent plans and carries out the steps. */
-  prompt: z.string().min(1),
-  /** Files the work folder starts with (relative path: text). */
-  files: z.record(z.string(), z.string()).default({}),
-  /** Images (.png) and audio (.wav) given with the prompt, relative to the data folder. */
-  attachments: z
-    .array(z.string().regex(/\.(png|wav)$/, 'attachments are .png images or .wav audio'))
-    .default([]),
-  /** The ground truth: the calls a right agent makes, one tool turn each, then its answer. */
-  actions: z.array(call),
-  reply: z.string().min(1),
-  expect: z.object({
-    files: z.array(fileCheck),
-    /** Values the answer must state (whole words or numbers). */
-    answerIncludes: z.array(z.string().min(1)),
-    /** Steps the answer must cite: the files it read or wrote, say. */
-    cites: z.array(z.string().min(1)),
-    /** Steps that must have been taken: calls that succeeded with at least these arguments. */
-    calls: z.array(call),
-  }),
-});
+export const planningTaskSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_]+$/, 'use lower-case letters, digits and _'),
+    category: z.string().min(1),
+    /** The one instruction the user gives; the agent plans and carries out the steps. */
+    prompt: z.string().min(1),
+    /** Files the work folder starts with (relative path: text). */
+    files: z.record(insidePath, z.string()).default({}),
+    /** Images (.png) and audio (.wav) given with the prompt, relative to the data folder. */
+    attachments: z
+      .array(insidePath.regex(/\.(png|wav)$/, 'attachments are .png images or .wav audio'))
+      .default([]),
+    /** The ground truth: the calls a right agent makes, one tool turn each, then its answer. */
+    actions: z.array(call),
+    reply: z.string().min(1),
+    expect: z.object({
+      files: z.array(fileCheck),
+      /** Values the answer must state (whole words or numbers). */
+      answerIncludes: z.array(z.string().min(1)),
+      /** Steps the answer must cite: the files it read or wrote, say. */
+      cites: z.array(z.string().min(1)),
+      /** Steps that must have been taken: calls that succeeded with at least these arguments. */
+      calls: z.array(call),
+    }),
+  })
+  .refine(
+    (task) =>
+      task.expect.files.length +
+        task.expect.calls.length +
+        task.expect.answerIncludes.length +
+        task.expect.cites.length >
+      0,
+    {
+      path: ['expect'],
+      message: 'expect at least one file, call, answer value or cited step (else any answer passes)',
+    },
+  );
 
 export type PlanningTask = z.infer<typeof planningTaskSchema>;
 export type FileCheck = PlanningTask['expect']['files'][number];

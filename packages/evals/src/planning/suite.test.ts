@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,5 +129,38 @@ describe('the planning suite', () => {
       reason: 'todo_count.txt holds "There are 3.", expected the number 3 alone',
     });
     expect(verdict('loan_interest')?.reason).toMatch(/^interest\.txt was not written/);
+  });
+});
+
+describe('planning data', () => {
+  it('refuses a task whose files or attachments would reach outside their folder, or that expects nothing', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const data = join(dir, 'escaping-data');
+    await mkdir(data, { recursive: true });
+    const task = {
+      id: 'escape',
+      category: 'files',
+      prompt: 'p',
+      actions: [],
+      reply: 'r',
+      expect: { files: [{ path: 'a.txt', equals: 'x' }], answerIncludes: [], cites: [], calls: [] },
+    };
+    for (const [extra, field] of [
+      [{ files: { '../outside.txt': 'x' } }, 'files'],
+      [{ files: { '/tmp/outside.txt': 'x' } }, 'files'],
+      [{ attachments: ['../../secret.png'] }, 'attachments.0'],
+    ] as const) {
+      await writeFile(join(data, 'tasks.json'), JSON.stringify([{ ...task, ...extra }]));
+      await expect(loadSuites(['planning'], { dataDir: data })).rejects.toThrow(`task 1 (escape): ${field}`);
+    }
+    expect(existsSync(join(dir, 'outside.txt'))).toBe(false);
+    // A task that expects nothing would pass any answer: refused too.
+    await writeFile(
+      join(data, 'tasks.json'),
+      JSON.stringify([{ ...task, expect: { files: [], answerIncludes: [], cites: [], calls: [] } }]),
+    );
+    await expect(loadSuites(['planning'], { dataDir: data })).rejects.toThrow(
+      'task 1 (escape): expect: expect at least one file, call, answer value or cited step',
+    );
   });
 });

@@ -146,9 +146,15 @@ describe('planning data', () => {
       expect: { files: [{ path: 'a.txt', equals: 'x' }], answerIncludes: [], cites: [], calls: [] },
     };
     for (const [extra, field] of [
-      [{ files: { '../outside.txt': 'x' } }, 'files'],
-      [{ files: { '/tmp/outside.txt': 'x' } }, 'files'],
-      [{ attachments: ['../../secret.png'] }, 'attachments.0'],
+      [
+        { files: { '../outside.txt': 'x' } },
+        'files["../outside.txt"]: use a relative path inside the folder',
+      ],
+      [
+        { files: { '/tmp/outside.txt': 'x' } },
+        'files["/tmp/outside.txt"]: use a relative path inside the folder',
+      ],
+      [{ attachments: ['../../secret.png'] }, 'attachments[0]: use a relative path inside the folder'],
     ] as const) {
       await writeFile(join(data, 'tasks.json'), JSON.stringify([{ ...task, ...extra }]));
       await expect(loadSuites(['planning'], { dataDir: data })).rejects.toThrow(`task 1 (escape): ${field}`);

@@ -6,6 +6,7 @@ import type { ContentPart } from '@hearth/engine';
 import { calculatorTool, fsTools } from '@hearth/tools';
 import { EvalDataError } from '../errors/eval-data-error.js';
 import type { AnswerCall, MediaNeed, MultiStepSuite, MutatedScript, ScriptedTurn } from '../suite.js';
+import { parseTaskFile } from '../task-file.js';
 import { checkPlanningOutcome } from './planning-checker.js';
 import {
   type PlanningCase,
@@ -25,30 +26,6 @@ const system =
   'them out one at a time with the tools: fs_list, fs_read and fs_search to look at files, fs_write to write them ' +
   '(paths are relative to the folder), and calculator for any arithmetic. Write files exactly as asked, with ' +
   'nothing extra. When the work is done, answer in a sentence or two.';
-
-/** Reads and checks tasks.json, naming the task and field of anything malformed. */
-function parseTasks(text: string, file: string): PlanningTask[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new EvalDataError(`${file} is not JSON: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(raw)) throw new EvalDataError(`${file} must hold a JSON array of tasks`);
-  const ids = new Set<string>();
-  return raw.map((entry, index) => {
-    const parsed = planningTaskSchema.safeParse(entry);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new EvalDataError(
-        `${file}: task ${index + 1}${typeof entry?.id === 'string' ? ` (${entry.id})` : ''}: ${issue?.path.join('.') || '(task)'}: ${issue?.message}`,
-      );
-    }
-    if (ids.has(parsed.data.id)) throw new EvalDataError(`${file}: two tasks have the id ${parsed.data.id}`);
-    ids.add(parsed.data.id);
-    return parsed.data;
-  });
-}
 
 const mediaOf = (path: string): MediaNeed => (path.endsWith('.png') ? 'image' : 'audio');
 
@@ -156,7 +133,7 @@ export const planningSuite: MultiStepSuite<PlanningCase, WorkFolder> = {
       throw new EvalDataError(
         `${file} is missing: a planning data folder holds tasks.json (and the attachments it names)`,
       );
-    const tasks = parseTasks(await readFile(file, 'utf8'), file);
+    const tasks = parseTaskFile(await readFile(file, 'utf8'), file, planningTaskSchema);
     return {
       suite: 'planning',
       dataDir,

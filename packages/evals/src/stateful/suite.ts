@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EvalDataError } from '../errors/eval-data-error.js';
 import type { AnswerCall, MultiStepSuite, MutatedScript, ScriptedTurn } from '../suite.js';
+import { parseTaskFile } from '../task-file.js';
 import { checkShopOutcome, expectedShopState } from './shop-checker.js';
 import { initialShopState, openShop, type ShopState, snapshotShop } from './shop-state.js';
 import { type ShopTask, type StatefulCase, shopTaskSchema } from './shop-task.js';
@@ -22,30 +23,6 @@ async function readDataFile(dataDir: string, name: string): Promise<string> {
       `${file} is missing: a stateful data folder holds shop.sql (the seed database), policy.md (the agent's policy) and tasks.json`,
     );
   return readFile(file, 'utf8');
-}
-
-/** Reads and checks tasks.json, naming the task and field of anything malformed. */
-function parseTasks(text: string, file: string): ShopTask[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new EvalDataError(`${file} is not JSON: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(raw)) throw new EvalDataError(`${file} must hold a JSON array of tasks`);
-  const ids = new Set<string>();
-  return raw.map((entry, index) => {
-    const parsed = shopTaskSchema.safeParse(entry);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new EvalDataError(
-        `${file}: task ${index + 1}${typeof entry?.id === 'string' ? ` (${entry.id})` : ''}: ${issue?.path.join('.') || '(task)'}: ${issue?.message}`,
-      );
-    }
-    if (ids.has(parsed.data.id)) throw new EvalDataError(`${file}: two tasks have the id ${parsed.data.id}`);
-    ids.add(parsed.data.id);
-    return parsed.data;
-  });
 }
 
 /** The right agent's turns: each action as its own tool turn (later actions may use earlier results), then the reply. */
@@ -182,7 +159,7 @@ export const statefulSuite: MultiStepSuite<StatefulCase, ShopState> = {
         `${join(dataDir, 'shop.sql')} does not run in SQLite: ${(error as Error).message}`,
       );
     }
-    const tasks = parseTasks(tasksText as string, join(dataDir, 'tasks.json'));
+    const tasks = parseTaskFile(tasksText as string, join(dataDir, 'tasks.json'), shopTaskSchema);
     for (const task of tasks)
       try {
         expectedShopState(initial, task.expect.changes);

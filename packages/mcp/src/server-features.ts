@@ -135,9 +135,16 @@ export function installServerFeatures(
           `Too many subscriptions (${maxSubscriptions}): unsubscribe from one before watching ${uri}.`,
         );
       for (const source of sources) {
-        const stop = await source.watch?.(uri, () => {
-          server.sendResourceUpdated({ uri }).catch(() => {});
-        });
+        const stop = await source
+          .watch?.(uri, () => {
+            server.sendResourceUpdated({ uri }).catch(() => {});
+          })
+          .catch((error: unknown) => {
+            throw new McpError(
+              ErrorCode.InvalidParams,
+              `${uri} cannot be watched: ${error instanceof Error ? error.message : String(error)}`,
+            );
+          });
         if (stop) {
           subscriptions.set(uri, stop);
           return {};

@@ -5,6 +5,7 @@ import { researchAgent, screenTriageAgent } from '@hearth/agents';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hearthMcpStdioServer, runHearth, startHearth } from './test-support/hearth-binary.js';
 
@@ -154,6 +155,27 @@ describe('hearth mcp serve (stdio): resources', () => {
     expect(unknown).toMatch(/Unknown resource "other:\/\/x".*hearth-fs:\/\/\/\{\+path\}/);
     // Bad requests harm no other: the same session still reads.
     expect((await client.readResource({ uri: 'hearth-fs:///sub/a.txt' })).contents).toHaveLength(1);
+  });
+
+  it('a subscribed file reports its changes; a way out of the root or a run report cannot be watched', async () => {
+    const client = await stdioClient();
+    writeFileSync(join(root, 'watched.md'), 'first');
+    const changed = new Promise<string>((resolve) => {
+      client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) =>
+        resolve(notification.params.uri),
+      );
+    });
+    await client.subscribeResource({ uri: 'hearth-fs:///watched.md' });
+    writeFileSync(join(root, 'watched.md'), 'second');
+    expect(await changed).toBe('hearth-fs:///watched.md');
+    await client.unsubscribeResource({ uri: 'hearth-fs:///watched.md' });
+    for (const uri of [
+      'hearth-fs:///link-out/secret.txt',
+      'hearth-fs:///../outside/secret.txt',
+      'hearth-fs:///sub',
+    ])
+      await expect(client.subscribeResource({ uri }), uri).rejects.toThrow(/cannot be watched/);
+    await expect(client.subscribeResource({ uri: 'hearth-run://x' })).rejects.toThrow(/cannot be watched/);
   });
 
   it('completes file paths under the root, run ids and agent names', async () => {

@@ -1,7 +1,8 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, watch } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import type { McpResourceContents, McpResourceSource } from '@hearth/mcp';
-import { listFolderInRoot, type RootEntry, readFileInRoot } from '@hearth/tools';
+import { listFolderInRoot, type RootEntry, readFileInRoot, resolveInsideRoot } from '@hearth/tools';
 
 const fileUriPrefix = 'hearth-fs:///';
 const fileTemplate = `${fileUriPrefix}{+path}`;
@@ -61,6 +62,7 @@ const uriOfPath = (path: string) => `${fileUriPrefix}${path.split('/').map(encod
  * (`readFileInRoot`): `..`, absolute paths, encoded separators and symlinks out of the root are
  * refused, FIFOs and devices too, and a file over `maxBytes` is refused naming the limit. Text files
  * come as text, others as base64 blobs. Completion offers the entries of the folder being typed.
+ * A subscription watches one regular file (found with the same rules) and reports each change.
  */
 export function fileResources(root: string, options: { maxBytes?: number } = {}): McpResourceSource {
   const maxBytes = options.maxBytes ?? 1024 * 1024;
@@ -112,6 +114,17 @@ export function fileResources(root: string, options: { maxBytes?: number } = {})
         },
       );
       return [fileContents(uri, path, bytes)];
+    },
+    async watch(uri, onChange) {
+      if (!uri.startsWith(fileUriPrefix)) return undefined;
+      const path = pathOfUri(uri);
+      const file = await resolveInsideRoot(root, path);
+      const info = await lstat(file).catch(() => undefined);
+      if (!info?.isFile()) throw new Error(`no regular file ${JSON.stringify(path)} under the fs root.`);
+      const watcher = watch(file, { persistent: false }, () => onChange());
+      // A watched file that is removed ends the watch; the subscription simply goes quiet.
+      watcher.on('error', () => watcher.close());
+      return () => watcher.close();
     },
     async complete(_template, variable, value) {
       if (variable !== 'path') return [];

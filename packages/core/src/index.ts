@@ -31,6 +31,7 @@ export {
   toolNeedsApproval,
   toolSourceEffects,
 } from './approvals/effects.js';
+export { compactBytes } from './checkpoint-serde.js';
 export {
   type CheckpointRepair,
   type CheckpointStoreReport,
@@ -38,7 +39,6 @@ export {
   inspectCheckpointStore,
   repairCheckpointStore,
 } from './checkpoint-store.js';
-export { compactBytes } from './checkpoint-serde.js';
 export { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from './checkpointer.js';
 export {
   type HearthConfig,
@@ -137,3 +137,4 @@ export {
   type RunResult,
   RunTarget,
 } from './workflow/run-target.js';
+export { takesAttachments } from './workflow/takes-attachments.js';

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,5 +76,41 @@ describe('hearth refuses hostile --image/--audio files', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(file);
     expect(result.stderr).toMatch(/PNG chunk at byte 33 has an invalid type|PNG is truncated/);
+  });
+});
+
+describe('hearth run refuses --image/--audio for a target that takes no attachments', () => {
+  const countedWorkflow = fileURLToPath(new URL('./test-support/counted-workflow.ts', import.meta.url));
+  const bareAgent = fileURLToPath(new URL('./test-support/bare-agent.ts', import.meta.url));
+
+  it('a workflow whose input has no attachments field: exit 2 naming the file, and nothing runs', async () => {
+    const png = join(dir, 'fine.png');
+    await writeFile(png, encodePng({ width: 8, height: 8, rgba: new Uint8Array(8 * 8 * 4).fill(7) }));
+    const wav = join(dir, 'fine.wav');
+    await writeFile(wav, encodeWav({ sampleRate: 16000, samples: new Float32Array(1600) }));
+    for (const flags of [
+      ['--image', png],
+      ['--audio', wav],
+    ]) {
+      const workdir = await mkdtemp(join(dir, 'workdir-'));
+      const result = await hearth(['run', countedWorkflow, ...flags, '--workdir', workdir]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`${flags[0]} ${flags[1]}`);
+      expect(result.stderr).toMatch(/workflow "counted" takes no attachments/);
+      expect(result.stdout).not.toMatch(/thread/);
+      expect(existsSync(join(workdir, 'counter.txt'))).toBe(false);
+    }
+  });
+
+  it('an agent takes them: the same image passes the check and the run goes on to load the model', async () => {
+    const png = join(dir, 'agent.png');
+    await writeFile(png, encodePng({ width: 8, height: 8, rgba: new Uint8Array(8 * 8 * 4).fill(7) }));
+    const notGguf = join(dir, 'notes.txt');
+    await writeFile(notGguf, 'not a model\n');
+    const result = await hearth(['run', bareAgent, '--image', png, '--model', notGguf]);
+    // Past the attachment check, the text file given as the model is the failure: exit 3, naming it.
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain(notGguf);
+    expect(result.stderr).not.toMatch(/attachments/);
   });
 });

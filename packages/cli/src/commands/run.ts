@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Attachment, attachmentFromFile } from '@hearth/core';
+import { type AnyRunTarget, type Attachment, attachmentFromFile, takesAttachments } from '@hearth/core';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../output.js';
@@ -58,8 +58,25 @@ async function parseInput(raw: string | undefined): Promise<Record<string, unkno
   return value as Record<string, unknown>;
 }
 
-/** `--input` with the `--image`/`--audio` files added to its attachments. */
-async function runInput(options: RunCommandOptions): Promise<Record<string, unknown>> {
+/**
+ * `--input` with the `--image`/`--audio` files added to its attachments, each checked (format,
+ * size, duration: the shared media check) before the run starts. A target whose input has no place
+ * for attachments would drop them silently, so the flags are refused for it (when it is loaded here:
+ * a queued run's target is loaded by the worker).
+ */
+async function runInput(options: RunCommandOptions, target?: AnyRunTarget): Promise<Record<string, unknown>> {
+  const flagged = [...options.image, ...options.audio];
+  if (target && flagged.length > 0 && !takesAttachments(target)) {
+    const flags = [
+      ...(options.image.length ? ['--image'] : []),
+      ...(options.audio.length ? ['--audio'] : []),
+    ];
+    throw new UsageError(
+      `${flags.join('/')} ${flagged.join(', ')}: ${target.kind} "${target.name}" takes no attachments ` +
+        '(its input has no "attachments" field), so the file would be ignored; drop the flag, or add ' +
+        '`attachments: z.array(attachmentSchema)` to its input',
+    );
+  }
   const input = await parseInput(options.input);
   const files: Attachment[] = [
     ...(await Promise.all(options.image.map((file) => attachmentFromFile(file, 'image')))),
@@ -152,7 +169,7 @@ async function runCommand(
     workdir: resolve(options.workdir ?? process.cwd()),
     ...(options.checkpoints ? { checkpoints: resolve(options.checkpoints) } : {}),
     display: displayFor(options),
-    input: await runInput(options),
+    input: await runInput(options, target),
     ...(options.thread ? { threadId: options.thread } : {}),
   });
 }

@@ -113,4 +113,10 @@ describe('hearth run refuses --image/--audio for a target that takes no attachme
     expect(result.stderr).toContain(notGguf);
     expect(result.stderr).not.toMatch(/attachments/);
   });
+
+  it('an unknown preset is bad usage: exit 2 with the closest preset', async () => {
+    const result = await hearth(['run', bareAgent, '--model', 'tinny']);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/Unknown model "tinny".*Did you mean tiny\?/);
+  });
 });

@@ -139,6 +139,15 @@ export interface ScriptedTurn {
 }
 
 /**
+ * Ground-truth actions and a reply as the oracle replays them: each action as its own tool turn (so later actions may
+ * use earlier results, as a model's would), then the text reply.
+ */
+export const actionTurns = (actions: readonly AnswerCall[], reply: string): ScriptedTurn[] => [
+  ...actions.map((action) => ({ text: '', calls: [action] })),
+  { text: reply, calls: [] },
+];
+
+/**
  * The world one multi-step case runs in, made fresh for each case x model x trial (a copy of the shop's
  * database, a temporary work folder): the agent's instructions, the tools it may call, the user's
  * scripted turns and how to read the end state the checker compares.

@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import type { ContentPart } from '@hearth/engine';
 import { calculatorTool, fsTools } from '@hearth/tools';
 import { EvalDataError } from '../errors/eval-data-error.js';
-import type { AnswerCall, MediaNeed, MultiStepSuite, MutatedScript, ScriptedTurn } from '../suite.js';
+import {
+  type AnswerCall,
+  actionTurns,
+  type MediaNeed,
+  type MultiStepSuite,
+  type MutatedScript,
+} from '../suite.js';
 import { parseTaskFile } from '../task-file.js';
 import { checkPlanningOutcome } from './planning-checker.js';
 import {
@@ -40,12 +46,6 @@ async function readWorkFolder(root: string, dir = root): Promise<WorkFolder> {
   return folder;
 }
 
-/** The right agent's turns: each action as its own tool turn (later ones use earlier results), then the answer. */
-const turnsOf = (actions: readonly AnswerCall[], reply: string): ScriptedTurn[] => [
-  ...actions.map((action) => ({ text: '', calls: [action] })),
-  { text: reply, calls: [] },
-];
-
 /** A file's content made wrong: a number one off, the first number in a text one off, or the lines reversed. */
 function wrongContent(content: string): string {
   if (/^\s*-?\d+(\.\d+)?\s*$/.test(content)) return String(Number(content) + 1);
@@ -76,7 +76,7 @@ function faultsFor(task: PlanningTask): MutatedScript[] {
       ...task.actions.slice(writeIndex + 1),
     ];
     faults.push({
-      turns: turnsOf(
+      turns: actionTurns(
         withWrite([{ ...write, args: { ...write.args, content: wrongContent(String(write.args.content)) } }]),
         task.reply,
       ),
@@ -84,7 +84,7 @@ function faultsFor(task: PlanningTask): MutatedScript[] {
       expectedErrorType: 'file_content',
     });
     faults.push({
-      turns: turnsOf(withWrite([]), task.reply),
+      turns: actionTurns(withWrite([]), task.reply),
       fault: 'missing call',
       // A file the folder started with is still there, with its old content.
       expectedErrorType: path in task.files ? 'file_content' : 'file_missing',
@@ -93,7 +93,7 @@ function faultsFor(task: PlanningTask): MutatedScript[] {
   const required = task.expect.calls[0];
   if (required)
     faults.push({
-      turns: turnsOf(
+      turns: actionTurns(
         task.actions.filter((action) => !sameCall(action, required)),
         task.reply,
       ),
@@ -108,7 +108,7 @@ function faultsFor(task: PlanningTask): MutatedScript[] {
         : null;
   if (silent)
     faults.push({
-      turns: turnsOf(task.actions, task.reply),
+      turns: actionTurns(task.actions, task.reply),
       fault: 'an answer that says nothing of the work',
       expectedErrorType: silent,
     });
@@ -178,7 +178,7 @@ export const planningSuite: MultiStepSuite<PlanningCase, WorkFolder> = {
 
   check: (testCase, outcome) => checkPlanningOutcome(testCase.task, outcome),
 
-  oracleTurns: (testCase) => turnsOf(testCase.task.actions, testCase.task.reply),
+  oracleTurns: (testCase) => actionTurns(testCase.task.actions, testCase.task.reply),
 
   mutantTurns(testCase, index) {
     const faults = faultsFor(testCase.task);

@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EvalDataError } from '../errors/eval-data-error.js';
-import type { AnswerCall, MultiStepSuite, MutatedScript, ScriptedTurn } from '../suite.js';
+import {
+  type AnswerCall,
+  actionTurns,
+  type MultiStepSuite,
+  type MutatedScript,
+  type ScriptedTurn,
+} from '../suite.js';
 import { parseTaskFile } from '../task-file.js';
 import { checkShopOutcome, expectedShopState } from './shop-checker.js';
 import { initialShopState, openShop, type ShopState, snapshotShop } from './shop-state.js';
@@ -25,13 +31,9 @@ async function readDataFile(dataDir: string, name: string): Promise<string> {
   return readFile(file, 'utf8');
 }
 
-/** The right agent's turns: each action as its own tool turn (later actions may use earlier results), then the reply. */
-function turnsOf(turns: ShopTask['turns']): ScriptedTurn[] {
-  return turns.flatMap((turn) => [
-    ...turn.actions.map((action) => ({ text: '', calls: [action] })),
-    { text: turn.reply, calls: [] },
-  ]);
-}
+/** The right agent's turns: for each user turn, its actions and then its reply. */
+const turnsOf = (turns: ShopTask['turns']): ScriptedTurn[] =>
+  turns.flatMap((turn) => actionTurns(turn.actions, turn.reply));
 
 const isWrite = (call: AnswerCall) => (shopWriteTools as readonly string[]).includes(call.name);
 

@@ -238,6 +238,48 @@ describe('hearth mcp serve (stdio): prompts', () => {
   });
 });
 
+describe("hearth mcp serve (stdio): a user's project", () => {
+  it('its agents, from hearth.config.json and from agent.asTool() in a tools folder, are prompts and resources', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'hearth-mcp-features-project-'));
+    mkdirSync(join(project, 'src'));
+    mkdirSync(join(project, 'tools'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'mine', type: 'module' }));
+    writeFileSync(
+      join(project, 'src', 'helper.ts'),
+      `import { defineAgent } from '@hearth/core';
+export const helper = defineAgent({ name: 'helper', description: 'Answers briefly', instructions: 'Answer in one word.', model: 'tiny' });
+`,
+    );
+    writeFileSync(
+      join(project, 'tools', 'summarizer.ts'),
+      `import { defineAgent } from '@hearth/core';
+export const summarize = defineAgent({ name: 'summarizer', description: 'Summarizes text', instructions: 'Summarize.', model: 'tiny' }).asTool();
+`,
+    );
+    writeFileSync(
+      join(project, 'hearth.config.json'),
+      JSON.stringify({ tools: { dirs: ['tools'] }, agents: ['src/helper.ts'] }),
+    );
+    const client = new Client({ name: 'plain-client', version: '1' }, { capabilities: {} });
+    clients.push(client);
+    await client.connect(
+      new StdioClientTransport({
+        ...hearthMcpStdioServer(['--no-browser'], { HEARTH_HOME: home }),
+        cwd: project,
+        stderr: 'ignore',
+      }),
+    );
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((prompt) => prompt.name).sort()).toEqual(['helper', 'summarizer']);
+    const prompt = await client.getPrompt({ name: 'summarizer', arguments: { prompt: 'this text' } });
+    expect(prompt.messages[0]?.content).toEqual({ type: 'text', text: 'Summarize.\n\nthis text' });
+    const helper = JSON.parse(
+      textOf((await client.readResource({ uri: 'hearth-target://helper' })).contents),
+    );
+    expect(helper).toMatchObject({ kind: 'agent', instructions: 'Answer in one word.' });
+  });
+});
+
 describe('hearth mcp serve --http: the same resources and prompts', () => {
   it('reads a file, a run report and a prompt over Streamable HTTP', async () => {
     const runId = await realRun(root);

@@ -4,6 +4,7 @@ import {
   loadToolsFromDirectory,
   type McpServerConfig,
   mcpServersFromConfig,
+  RunTarget,
   ToolRegistry,
   toolInputJsonSchema,
 } from '@hearth/core';
@@ -195,7 +196,13 @@ export function registerMcpCommand(program: Command): void {
       });
       for (const { dir, from } of toolDirs) {
         // `agent.asTool()` exported from a tool module runs on the served model.
-        const tools = (await loadToolsFromDirectory(dir)).map(targets.withEngine);
+        const loaded = await loadToolsFromDirectory(dir);
+        // Its agents and workflows are also described as resources, and its agents served as prompts.
+        for (const tool of loaded) {
+          const made = RunTarget.madeTool(tool);
+          if (made) servedTargets.push(made.target);
+        }
+        const tools = loaded.map(targets.withEngine);
         for (const tool of tools) registry.register(tool);
         announce(`ran the tool modules in ${dir} (${from}): ${tools.map((tool) => tool.name).join(', ')}`);
       }

@@ -23,11 +23,6 @@ export interface Tool {
   function: { name: string; description: string; parameters: Record<string, unknown> };
 }
 
-export type ResponseFormat = {
-  type: 'json_schema';
-  json_schema: { strict?: boolean; schema: Record<string, unknown> };
-};
-
 export type SpeculativeOption =
   | false
   | { type: 'draft-mtp'; n_max: number; draft: { model: string | undefined } };
@@ -70,7 +65,6 @@ export interface SlotCompletionOptions extends LlamaSampling {
   grammar_lazy?: boolean;
   grammar_triggers?: GrammarTrigger[];
   preserved_tokens?: string[];
-  response_format?: ResponseFormat;
   n_predict: number;
   stop?: string[];
   speculative: SpeculativeOption;

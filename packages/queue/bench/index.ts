@@ -7,7 +7,7 @@
  *    both times taken by Postgres.
  * 3. Failover: the time from SIGKILLing the worker that runs a run to the run continuing on another
  *    worker. It is bounded below by the job lock (3 s in these workers; `hearth worker --stall-timeout`).
- * Run: npm run bench -w @hearth/queue  (about two minutes on 2 cores)
+ * Run: npm run bench -w @hearth/queue  (about three minutes on 2 cores)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { openRunQueue } from '../src/run-queue.js';
 import { startWorkerProcess, type WorkerProcess } from '../src/test-support/worker-processes.js';
 import type { QueuedRun, RunQueue } from '../src/types.js';
 
-const stepMs = Number(process.env.BENCH_STEP_MS ?? 500);
+const stepMs = Number(process.env.BENCH_STEP_MS ?? 1_000);
 const throughputRuns = Number(process.env.BENCH_RUNS ?? 16);
 const latencySamples = Number(process.env.BENCH_LATENCY_SAMPLES ?? 40);
 const failovers = Number(process.env.BENCH_FAILOVERS ?? 3);

@@ -33,7 +33,7 @@ export async function openBackends(connection: QueueConnection, poolSize: number
     return {
       queueName: connection.queueName ?? defaultQueueName,
       pool,
-      store: new RunStore(pool),
+      store: new RunStore(pool, connection.queueName ?? defaultQueueName),
       saver,
       close: () => pool.end(),
     };

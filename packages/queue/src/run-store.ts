@@ -45,8 +45,12 @@ export interface FanIn {
 /** The statuses a run can leave only through `resume`. */
 export const finishedStatuses: readonly QueuedRunStatus[] = ['done', 'failed', 'cancelled'];
 
+/** The runs of one queue (a run's id is unique across queues: it is its checkpoint thread). */
 export class RunStore {
-  constructor(readonly pool: pg.Pool) {}
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly queueName: string,
+  ) {}
 
   async insert(run: {
     runId: string;
@@ -60,8 +64,8 @@ export class RunStore {
   }): Promise<RunRow | undefined> {
     const input = await storeBlobs(this.pool, run.input);
     const { rows } = await this.pool.query<RunRow>(
-      `insert into hearth_runs (run_id, target, status, input, model, workdir, priority, attempts, fan_in)
-       values ($1, $2, 'queued', $3, $4, $5, $6, $7, $8) on conflict (run_id) do nothing returning *`,
+      `insert into hearth_runs (run_id, target, status, input, model, workdir, priority, attempts, fan_in, queue_name)
+       values ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9) on conflict (run_id) do nothing returning *`,
       [
         run.runId,
         run.target,
@@ -71,6 +75,7 @@ export class RunStore {
         run.priority ?? null,
         run.attempts,
         run.fanIn ? JSON.stringify(run.fanIn) : null,
+        this.queueName,
       ],
     );
     return rows[0];
@@ -84,21 +89,22 @@ export class RunStore {
   async list(status: readonly QueuedRunStatus[] | undefined, limit: number): Promise<RunRow[]> {
     const { rows } = status
       ? await this.pool.query<RunRow>(
-          'select * from hearth_runs where status = any($1) order by created_at desc, run_id limit $2',
-          [status, limit],
+          'select * from hearth_runs where queue_name = $1 and status = any($2) order by created_at desc, run_id limit $3',
+          [this.queueName, status, limit],
         )
-      : await this.pool.query<RunRow>('select * from hearth_runs order by created_at desc, run_id limit $1', [
-          limit,
-        ]);
+      : await this.pool.query<RunRow>(
+          'select * from hearth_runs where queue_name = $1 order by created_at desc, run_id limit $2',
+          [this.queueName, limit],
+        );
     return rows;
   }
 
   /** Runs that should have a live job (queued or running) and have not changed for `idleMs`. */
   async idle(idleMs: number): Promise<RunRow[]> {
     const { rows } = await this.pool.query<RunRow>(
-      `select * from hearth_runs where status in ('queued', 'running')
-       and updated_at < now() - make_interval(secs => $1::double precision / 1000)`,
-      [idleMs],
+      `select * from hearth_runs where queue_name = $1 and status in ('queued', 'running')
+       and updated_at < now() - make_interval(secs => $2::double precision / 1000)`,
+      [this.queueName, idleMs],
     );
     return rows;
   }

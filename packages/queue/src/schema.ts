@@ -59,6 +59,9 @@ const migrations: readonly string[] = [
   'alter table hearth_runs add column delivery_workdir text',
   // A fan-in run: the child runs whose results it receives, and the input key they go under.
   'alter table hearth_runs add column fan_in jsonb',
+  // Several queues may share one Postgres: each run belongs to the queue it was enqueued on.
+  `alter table hearth_runs add column queue_name text not null default 'hearth-runs';
+   create index hearth_runs_queue on hearth_runs (queue_name, created_at desc);`,
 ];
 
 /**

@@ -146,7 +146,7 @@ export interface RunQueue {
   enqueue(options: EnqueueRunOptions): Promise<QueuedRun>;
   /** The run, or undefined when no run has this id. */
   get(runId: string): Promise<QueuedRun | undefined>;
-  /** Runs, newest first. */
+  /** This queue's runs, newest first. */
   list(options?: ListRunsOptions): Promise<QueuedRun[]>;
   /**
    * Fans work out over the workers as a BullMQ flow: every child is enqueued as a run of its own,

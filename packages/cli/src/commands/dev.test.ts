@@ -148,6 +148,27 @@ describe('hearth dev in Chromium', () => {
     await dropFile(page, media.wav, 'audio/wav', 'voice-note.wav');
     await page.getByAltText(/preview of .*\.png/).waitFor();
     await page.getByLabel('play voice-note.wav').waitFor();
+    // A voice note recorded in the page: headless Chromium has no microphone, so the page's
+    // getUserMedia gets a tone from Web Audio; the recorder, its WAV encoding and the run are real.
+    await page.evaluate(`navigator.mediaDevices.getUserMedia = async () => {
+      const context = new AudioContext();
+      const tone = context.createOscillator();
+      const output = context.createMediaStreamDestination();
+      tone.connect(output);
+      tone.start();
+      return output.stream;
+    }`);
+    await page.getByRole('button', { name: 'Record from the microphone' }).click();
+    await page.getByText('Recording…').waitFor();
+    await page.waitForTimeout(800);
+    await page.getByRole('button', { name: 'Stop recording' }).click();
+    const recorded = page.getByLabel(/^play recording-.*\.wav$/);
+    await recorded.waitFor();
+    await expect
+      .poll(() =>
+        page.evaluate<number>(`document.querySelector('audio[aria-label^="play recording-"]').duration || 0`),
+      )
+      .toBeGreaterThan(0.2);
     await page.getByRole('button', { name: 'Start run' }).click();
 
     await page.waitForURL(/#\/run\//);
@@ -162,7 +183,9 @@ describe('hearth dev in Chromium', () => {
     // The report the workflow wrote, read back from the project folder.
     const report = await page.getByTestId('artifact').textContent();
     expect(report).toMatch(/## Findings/);
-    expect(report).toMatch(/Attachments: image 0-.*\.png, audio 1-voice-note\.wav/);
+    expect(report).toMatch(
+      /Attachments: image 0-.*\.png, audio 1-voice-note\.wav, audio 2-recording-.*\.wav/,
+    );
     expect(await page.getByTestId('run-output').textContent()).toMatch(/"written": true/);
     // Tool calls with their arguments and results; both attachments shown and playable.
     await page

@@ -13,6 +13,7 @@ import {
   toolNeedsApproval,
 } from '@hearth/core';
 import { type DevProject, type DevTarget, startDevServer } from '@hearth/dev';
+import { modelPresets } from '@hearth/model';
 import { builtinTools } from '@hearth/tools';
 import type { Command } from 'commander';
 import { integerOption } from '../number-option.js';
@@ -58,7 +59,7 @@ async function currentProject(): Promise<DevProject> {
       : await Promise.all([...(await exampleTargets())].map(([name, target]) => devTarget(target, name)));
   const tools = builtinTools({ fsRoot: config?.tools.fsRoot ?? root });
   for (const dir of config?.tools.dirs ?? []) tools.push(...(await loadToolsFromDirectory(dir)));
-  return { root, targets, tools: tools.map(devTool) };
+  return { root, targets, tools: tools.map(devTool), models: modelPresets.map((preset) => preset.name) };
 }
 
 /** Opens the page in the desktop's browser; where there is none (a server, CI) the printed address is enough. */

@@ -36,6 +36,8 @@ export interface DevProject {
   root: string;
   targets: DevTarget[];
   tools: DevTool[];
+  /** Model presets to offer in the run form (any preset name or GGUF path is accepted). */
+  models: string[];
 }
 
 /** A file the user attached to a run (its bytes go in the request as base64). */

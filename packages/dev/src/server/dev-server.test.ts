@@ -19,6 +19,7 @@ const project: DevProject = {
     },
   ],
   tools: [],
+  models: ['tiny'],
 };
 
 let server: DevServer;

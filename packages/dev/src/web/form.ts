@@ -1,6 +1,7 @@
 // The run form, built from the target's input JSON Schema (made from its zod schema): a field per
 // property, and for `attachments` a file picker and drop zone with previews.
 import type { AttachmentUpload, DevTarget, StartRunRequest } from '../server/api-types.js';
+import { startRecording } from './recorder.js';
 
 type Schema = {
   type?: string | string[];
@@ -94,12 +95,40 @@ function attachmentsField(files: File[], id: string): HTMLElement {
     zone.classList.remove('over');
     add(event.dataTransfer?.files ?? []);
   });
-  return h('fieldset', {}, h('legend', {}, 'Attachments'), zone, list);
+  return h('fieldset', {}, h('legend', {}, 'Attachments'), zone, recordButton(add), list);
+}
+
+/** Records a voice note from the microphone, where the browser allows it, and attaches it as WAV. */
+function recordButton(add: (files: File[]) => void): HTMLElement {
+  const note = h('span', { role: 'status' });
+  const button = h('button', { type: 'button' }, 'Record from the microphone');
+  let recording: Awaited<ReturnType<typeof startRecording>> | undefined;
+  button.addEventListener('click', () => {
+    (async () => {
+      if (recording) {
+        const file = await recording.stop();
+        recording = undefined;
+        button.textContent = 'Record from the microphone';
+        note.textContent = `Recorded ${file.name}.`;
+        add([file]);
+        return;
+      }
+      recording = await startRecording();
+      button.textContent = 'Stop recording';
+      note.textContent = 'Recording…';
+    })().catch((error: Error) => {
+      recording = undefined;
+      note.textContent = `The browser did not give the microphone: ${error.message}`;
+    });
+  });
+  if (!navigator.mediaDevices?.getUserMedia) button.disabled = true;
+  return h('div', { class: 'actions' }, button, note);
 }
 
 /** The form for a target; `onSubmit` gets the request to start the run. */
 export function runForm(
   target: DevTarget,
+  models: string[],
   onSubmit: (request: StartRunRequest) => Promise<void>,
 ): HTMLFormElement {
   const schema = target.inputSchema as Schema;
@@ -168,13 +197,15 @@ export function runForm(
     name: 'model',
     type: 'text',
     required: '',
+    list: 'model-presets',
     'aria-describedby': 'model-hint',
   });
   model.value = target.model ?? 'tiny';
   fields.append(
     h('label', { for: 'field-model' }, 'Model'),
-    h('p', { class: 'hint', id: 'model-hint' }, 'A preset (tiny, gemma-4-e2b, ...) or a GGUF path.'),
+    h('p', { class: 'hint', id: 'model-hint' }, 'A preset (pick one from the list) or a GGUF path.'),
     model,
+    h('datalist', { id: 'model-presets' }, ...models.map((name) => h('option', { value: name }))),
   );
   form.prepend(fields);
   const problem = h('p', { class: 'error', role: 'alert' });

@@ -42,7 +42,7 @@ function targetView(target: DevTarget) {
       'section',
       { 'aria-labelledby': 'run-title' },
       h('h3', { id: 'run-title' }, 'Start a run'),
-      runForm(target, async (request) => {
+      runForm(target, project?.models ?? [], async (request) => {
         const run = await postJson<RunView>('/api/runs', request);
         location.hash = `#/run/${run.runId}`;
       }),

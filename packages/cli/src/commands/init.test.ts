@@ -91,6 +91,17 @@ describe('hearth init --no-install', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('--registry asks npm for the packages at this version, with no tarballs and no overrides', async () => {
+    const dir = join(workspace, 'from-registry');
+    const { code, stderr } = await runHearth(['init', dir, '--registry', '--no-install']);
+    expect(code, stderr).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+    expect(pkg.dependencies).toMatchObject({ '@hearth/cli': `^${version}`, '@hearth/core': `^${version}` });
+    expect(pkg.overrides).toBeUndefined();
+    expect(existsSync(join(dir, '.hearth'))).toBe(false);
+  });
+
   it('--help names every option', async () => {
     const { code, stdout } = await runHearth(['init', '--help']);
     expect(code).toBe(0);

@@ -123,7 +123,7 @@ export function registerWorkerCommand(program: Command): void {
     )
     .option(
       '--shutdown-deadline <seconds>',
-      'on SIGTERM/SIGINT, how long active runs may finish before they go back on the queue (default: 30)',
+      'on SIGTERM/SIGINT, how long active runs may finish before they go back on the queue',
       parseSeconds,
       30,
     )

@@ -104,7 +104,7 @@ export function registerWorkerCommand(program: Command): void {
     )
     .option(
       '--concurrency <n>',
-      "runs executed at once, sharing this process's model host (default: 1)",
+      "runs executed at once, sharing this process's model host",
       parseConcurrency,
       1,
     )

@@ -101,7 +101,7 @@ export function toLlamaTools(request: GenerateRequest): LlamaTools {
           function: { name: tool.name, description: tool.description, parameters: tool.parameters },
         }))
       : undefined;
-  const allowed = tools ? forcedTools(request) : undefined;
+  const allowed = forcedTools(request);
   const schema = allowed ? forcedToolCallSchema(allowed) : request.responseFormat?.schema;
   return { tools, forced: allowed !== undefined, schema };
 }

@@ -213,7 +213,7 @@ class NodeLlamaCppEngine implements Engine {
   private async run(request: GenerateRequest, deltas: PushIterator<GenerateDelta>): Promise<void> {
     // Converted first so that bad input fails before any work.
     const tools = request.toolChoice === 'none' ? [] : (request.tools ?? []);
-    const allowed = tools.length > 0 ? forcedTools(request) : undefined;
+    const allowed = forcedTools(request);
     const forcedTool = allowed !== undefined;
     if (request.responseFormat && tools.length > 0 && !forcedTool) {
       throw new TypeError(

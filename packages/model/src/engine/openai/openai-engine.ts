@@ -17,6 +17,7 @@ import { readStreamResult } from '@hearth/engine';
 import { EngineLoadError } from '../../errors/engine-load-error.js';
 import { OpenAIRequestError } from '../../errors/openai-request-error.js';
 import { checkOptions } from '../check-options.js';
+import { forcedTools } from '../forced-tool-call.js';
 import { toMediaDataUrl } from '../llama-node/media.js';
 import { readServerSentEvents } from './sse.js';
 import type {
@@ -442,8 +443,13 @@ async function toOpenAIMessages(messages: readonly Message[]): Promise<OpenAIMes
   return out;
 }
 
-/** Builds the streaming Chat Completions body for a Hearth request. Non-standard fields are sent only when set. */
+/**
+ * Builds the streaming Chat Completions body for a Hearth request. Non-standard fields are sent only when set.
+ *
+ * @throws ToolChoiceError when `toolChoice` names a tool the request does not have (as local engines do).
+ */
 export async function toOpenAIRequest(model: string, request: GenerateRequest): Promise<OpenAIChatRequest> {
+  forcedTools(request); // only for its check: a named tool must be among the request's tools
   const body: OpenAIChatRequest = {
     model,
     messages: await toOpenAIMessages(request.messages),

@@ -312,6 +312,9 @@ export function describeEngineConformance(
           maxTokens: 8,
         }),
       ).rejects.toThrow(/get_wether/);
+      await expect(
+        engine.generate({ messages: hello, toolChoice: { name: 'get_weather' }, maxTokens: 8 }),
+      ).rejects.toThrow(/get_weather/);
     });
 
     it.runIf(capabilities.tools)('round-trips a required tool call and its result', async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { defineTool } from '@hearth/core';
 import type { Engine, GenerateRequest } from '@hearth/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,12 +119,27 @@ describe('multi-step cases', () => {
       'tool',
       'assistant',
     ]);
-    // 2 cases x 2 models, each in its own fresh folder, removed after the case.
+    // 2 cases x 2 models, each in its own fresh folder under the run's, removed after the case.
     expect(new Set(workDirs).size).toBe(4);
-    for (const workDir of workDirs) expect(existsSync(workDir), workDir).toBe(false);
+    for (const workDir of workDirs) {
+      expect(workDir.startsWith(join(outDir, '.hearth-eval-episodes'))).toBe(true);
+      expect(existsSync(workDir), workDir).toBe(false);
+    }
+    expect(existsSync(join(outDir, '.hearth-eval-episodes'))).toBe(false);
     const mutant = records.find((record) => record.model === 'mutant' && record.id === 'c1');
     expect(mutant).toMatchObject({ errorType: 'state_mismatch', reason: 'counter is 4, expected 3' });
     expect(mutant?.output.text).toContain('mutant fault: wrong value (expect state_mismatch)');
+  });
+
+  it("removes a killed run's leftover episode folders when it resumes", async () => {
+    const models = [await evalModel('oracle', runs)];
+    const outDir = join(dir, 'leftovers');
+    const leftover = join(outDir, '.hearth-eval-episodes', 'hearth-evals-counter-c1-killed', 'shop.db');
+    await mkdir(dirname(leftover), { recursive: true });
+    await writeFile(leftover, 'a killed episode');
+    const summary = await runEvals({ suites: runs, models, outDir });
+    expect(summary.models.oracle?.successRate).toBe(1);
+    expect(existsSync(join(outDir, '.hearth-eval-episodes'))).toBe(false);
   });
 
   it('sends bad calls back to the model as errors and stops a model that never replies at maxSteps', async () => {

@@ -68,13 +68,19 @@ const recordable = (message: Message): Message =>
     ? ({ ...message, content: withoutBytes(message.content) } as Message)
     : message;
 
-/** Opens a case's episode in a fresh temporary folder, runs `body`, then closes it and removes the folder. */
+/**
+ * Opens a case's episode in a fresh folder under `workRoot` (default: the system's temporary folder), runs
+ * `body`, then closes it and removes the folder.
+ */
 async function inFreshEpisode<C extends EvalCase, State, T>(
   suite: MultiStepSuite<C, State>,
   testCase: C,
   body: (episode: Episode<State>) => Promise<T>,
+  workRoot = tmpdir(),
 ): Promise<T> {
-  const workDir = await mkdtemp(join(tmpdir(), `hearth-evals-${suite.name}-`));
+  const workDir = await mkdtemp(
+    join(workRoot, `hearth-evals-${suite.name}-${testCase.id.replace(/[^\w-]/g, '_')}-`),
+  );
   try {
     const episode = await suite.episode(testCase, workDir);
     try {
@@ -94,82 +100,89 @@ async function inFreshEpisode<C extends EvalCase, State, T>(
  * error results, as in `defineAgent`), and a text reply is answered by the user's next scripted turn,
  * until the user has nothing left to say or `maxSteps` turns are spent. Each request names the suite,
  * case and step in `engineOptions` so the oracle and mutant can replay their scripts turn by turn.
+ * `options.workRoot`: where the episode's folder is made (the harness uses the run's output folder).
  */
 export async function runEpisode<C extends EvalCase, State>(
   suite: MultiStepSuite<C, State>,
   testCase: C,
   engine: Engine,
   requestOptions: Pick<GenerateRequest, 'sampling' | 'maxTokens'>,
+  options: { workRoot?: string } = {},
 ): Promise<EpisodeRun<State>> {
-  return inFreshEpisode(suite, testCase, async (episode) => {
-    const registry = new ToolRegistry(episode.tools);
-    const tools = episode.tools.map(toolSpecFromDefinition);
-    const [firstTurn, ...laterTurns] = episode.userTurns;
-    if (firstTurn === undefined) throw new Error(`case ${testCase.id} has no user turn`);
-    const messages: Message[] = [
-      { role: 'system', content: episode.system },
-      { role: 'user', content: firstTurn },
-    ];
-    const calls: AnswerCall[] = [];
-    const toolCalls: AnswerCall[] = [];
-    const replies: string[] = [];
-    let promptTokens = 0;
-    let completionTokens = 0;
-    let decodeMs = 0;
-    let mtp = null as EpisodeRun['mtp'];
-    let steps = 0;
-    let stopReason: EpisodeRun['stopReason'] = 'max-steps';
-    while (steps < episode.maxSteps) {
-      const result = await engine.generate({
-        ...requestOptions,
-        // A copy: the loop goes on appending to its own list while an engine may still hold this request.
-        messages: [...messages],
-        tools,
-        toolChoice: 'auto',
-        engineOptions: { [evalCaseOption]: { suite: suite.name, id: testCase.id, step: steps } },
-      });
-      steps += 1;
-      promptTokens += result.usage.promptTokens;
-      completionTokens += result.usage.completionTokens;
-      decodeMs += result.timings.decodeMs;
-      if (result.mtp?.used)
-        mtp = {
-          drafted: (mtp?.drafted ?? 0) + result.mtp.drafted,
-          accepted: (mtp?.accepted ?? 0) + result.mtp.accepted,
-        };
-      if (result.toolCalls.length > 0) {
-        messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls });
-        for (const call of result.toolCalls) {
-          toolCalls.push({ name: call.name, args: call.args });
-          const outcome = await callTool(registry, call.name, call.args, { timeoutMs: toolTimeoutMs });
-          if (!outcome.isError) calls.push({ name: call.name, args: call.args });
-          messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: outcome.content });
+  return inFreshEpisode(
+    suite,
+    testCase,
+    async (episode) => {
+      const registry = new ToolRegistry(episode.tools);
+      const tools = episode.tools.map(toolSpecFromDefinition);
+      const [firstTurn, ...laterTurns] = episode.userTurns;
+      if (firstTurn === undefined) throw new Error(`case ${testCase.id} has no user turn`);
+      const messages: Message[] = [
+        { role: 'system', content: episode.system },
+        { role: 'user', content: firstTurn },
+      ];
+      const calls: AnswerCall[] = [];
+      const toolCalls: AnswerCall[] = [];
+      const replies: string[] = [];
+      let promptTokens = 0;
+      let completionTokens = 0;
+      let decodeMs = 0;
+      let mtp = null as EpisodeRun['mtp'];
+      let steps = 0;
+      let stopReason: EpisodeRun['stopReason'] = 'max-steps';
+      while (steps < episode.maxSteps) {
+        const result = await engine.generate({
+          ...requestOptions,
+          // A copy: the loop goes on appending to its own list while an engine may still hold this request.
+          messages: [...messages],
+          tools,
+          toolChoice: 'auto',
+          engineOptions: { [evalCaseOption]: { suite: suite.name, id: testCase.id, step: steps } },
+        });
+        steps += 1;
+        promptTokens += result.usage.promptTokens;
+        completionTokens += result.usage.completionTokens;
+        decodeMs += result.timings.decodeMs;
+        if (result.mtp?.used)
+          mtp = {
+            drafted: (mtp?.drafted ?? 0) + result.mtp.drafted,
+            accepted: (mtp?.accepted ?? 0) + result.mtp.accepted,
+          };
+        if (result.toolCalls.length > 0) {
+          messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls });
+          for (const call of result.toolCalls) {
+            toolCalls.push({ name: call.name, args: call.args });
+            const outcome = await callTool(registry, call.name, call.args, { timeoutMs: toolTimeoutMs });
+            if (!outcome.isError) calls.push({ name: call.name, args: call.args });
+            messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: outcome.content });
+          }
+          continue;
         }
-        continue;
+        replies.push(result.text);
+        messages.push({ role: 'assistant', content: result.text });
+        const next = laterTurns.shift();
+        if (next === undefined) {
+          stopReason = 'replied';
+          break;
+        }
+        messages.push({ role: 'user', content: next });
       }
-      replies.push(result.text);
-      messages.push({ role: 'assistant', content: result.text });
-      const next = laterTurns.shift();
-      if (next === undefined) {
-        stopReason = 'replied';
-        break;
-      }
-      messages.push({ role: 'user', content: next });
-    }
-    return {
-      input: episodeInput(episode),
-      answer: { id: testCase.id, calls, text: replies.join('\n') },
-      endState: await episode.endState(),
-      transcript: messages.slice(1).map(recordable),
-      steps,
-      stopReason,
-      toolCalls,
-      promptTokens,
-      completionTokens,
-      tokensPerSecond: decodeMs > 0 ? completionTokens / (decodeMs / 1000) : 0,
-      mtp,
-    };
-  });
+      return {
+        input: episodeInput(episode),
+        answer: { id: testCase.id, calls, text: replies.join('\n') },
+        endState: await episode.endState(),
+        transcript: messages.slice(1).map(recordable),
+        steps,
+        stopReason,
+        toolCalls,
+        promptTokens,
+        completionTokens,
+        tokensPerSecond: decodeMs > 0 ? completionTokens / (decodeMs / 1000) : 0,
+        mtp,
+      };
+    },
+    options.workRoot,
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine, GenerateRequest } from '@hearth/engine';
 import { modelHostPeakMemory } from '@hearth/model';
@@ -58,10 +58,11 @@ async function answerCase(
   testCase: EvalCase,
   engine: Engine,
   requestOptions: Pick<GenerateRequest, 'sampling' | 'maxTokens'>,
+  workRoot: string,
 ): Promise<AnsweredCase> {
   const { suite } = run;
   if (isMultiStep(suite)) {
-    const episode = await runEpisode(suite, testCase, engine, requestOptions);
+    const episode = await runEpisode(suite, testCase, engine, requestOptions, { workRoot });
     const verdict = suite.check(testCase, { answer: episode.answer, endState: episode.endState });
     return {
       input: episode.input,
@@ -162,6 +163,10 @@ export async function runEvals(options: RunEvalsOptions): Promise<Summary> {
   const trials = options.trials ?? 1;
   const seed = options.seed ?? 0;
   await mkdir(options.outDir, { recursive: true });
+  // Multi-step cases work in folders under the run's own; a killed run's leftovers go when it resumes.
+  const workRoot = join(options.outDir, '.hearth-eval-episodes');
+  await rm(workRoot, { recursive: true, force: true });
+  await mkdir(workRoot);
   const resultsFile = join(options.outDir, 'results.jsonl');
   const finished = new Map((await readFinished(resultsFile)).map((record) => [resultKey(record), record]));
   const total =
@@ -218,10 +223,13 @@ export async function runEvals(options: RunEvalsOptions): Promise<Summary> {
               `${model.name} takes no ${lacking.join(' or ')} input`,
             );
           } else {
-            const answered = await answerCase(run, testCase, engine, {
-              sampling,
-              maxTokens: options.maxTokens ?? 512,
-            });
+            const answered = await answerCase(
+              run,
+              testCase,
+              engine,
+              { sampling, maxTokens: options.maxTokens ?? 512 },
+              workRoot,
+            );
             record = {
               ...base,
               ...answered,
@@ -259,6 +267,7 @@ export async function runEvals(options: RunEvalsOptions): Promise<Summary> {
       await engine.close();
     }
   }
+  await rm(workRoot, { recursive: true, force: true });
   const files = new Map<string, Array<{ path: string; size?: number; sha256?: string }>>();
   for (const model of options.models)
     files.set(

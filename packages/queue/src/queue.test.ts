@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -359,6 +360,26 @@ describe('@hearth/queue on real Redis and Postgres', () => {
       code: 'QUEUE_POSTGRES_UNREACHABLE',
       message: expect.not.stringContaining('secret'),
     });
+  });
+
+  it('refuses a Redis older than BullMQ needs, saying its version and the minimum', async () => {
+    // A stand-in that speaks RESP and reports Redis 5.0.7 to every command (INFO included).
+    const info = 'redis_version:5.0.7\r\nloading:0\r\n';
+    const oldRedis = createServer((socket) =>
+      socket.on('data', () => socket.write(`$${Buffer.byteLength(info)}\r\n${info}\r\n`)),
+    );
+    await new Promise<void>((resolve) => oldRedis.listen(0, '127.0.0.1', resolve));
+    const port = (oldRedis.address() as AddressInfo).port;
+    try {
+      await expect(
+        openRunQueue({ redisUrl: `redis://127.0.0.1:${port}`, postgresUrl: urls.postgresUrl }),
+      ).rejects.toMatchObject({
+        code: 'QUEUE_REDIS_VERSION',
+        message: expect.stringMatching(/version 5\.0.*6\.2 or newer/),
+      });
+    } finally {
+      oldRedis.close();
+    }
   });
 
   it('sets the schema up once when many clients start together on a fresh database', async () => {

@@ -57,6 +57,13 @@ beforeAll(async () => {
   );
   copyFileSync(approvalWorkflow, join(workflows, 'approval-note.ts'));
   copyFileSync(heldWorkflow, join(workflows, 'held.ts'));
+  // An eval report in HEARTH_HOME, made by `hearth eval` on the reference models (no weights needed).
+  const evaluation = spawnSync(
+    process.execPath,
+    [hearthBin, 'eval', '--candidate', 'oracle', '--baseline', 'mutant', '--cases', '2', '--json'],
+    { cwd: workspace, env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1' }, encoding: 'utf8' },
+  );
+  expect(evaluation.status, evaluation.stderr).toBe(0);
   const fixtures = await makeMediaFixtures();
   media = { png: fixtures.screenshotPng, wav: fixtures.speechWav };
   dev = spawn(process.execPath, [hearthBin, 'dev', '--no-open'], {
@@ -315,6 +322,18 @@ describe('hearth dev in Chromium', () => {
       .waitFor({ timeout: 120_000 });
     expect(await status(page).textContent()).toBe('done');
     expect(readFileSync(join(project, 'counter.txt'), 'utf8')).toBe('s1\ns2\ns3\n');
+    await page.close();
+  });
+
+  it('lists the eval reports and opens one', async () => {
+    const page = await openPage();
+    await page.getByRole('link', { name: 'Eval reports' }).click();
+    const report = page.getByTestId('evals').getByRole('listitem').first();
+    await report.waitFor();
+    expect(await report.textContent()).toMatch(/oracle 100% vs mutant 0%/);
+    const [opened] = await Promise.all([page.waitForEvent('popup'), report.getByRole('link').click()]);
+    await opened.waitForLoadState();
+    expect(await opened.title()).toBe('Hearth eval: oracle vs mutant');
     await page.close();
   });
 });

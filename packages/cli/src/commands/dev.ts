@@ -79,6 +79,7 @@ async function devCommand(options: DevCommandOptions): Promise<void> {
     // Runs are `hearth run` processes of this very CLI, started the way this process was.
     hearth: { node: process.execPath, args: [...process.execArgv, process.argv[1] as string] },
     stateDir: join(hearthHome(), 'dev'),
+    evalsDir: join(hearthHome(), 'evals'),
     checkpointThreads: () =>
       new Map(
         inspectCheckpointStore(checkpoints).threads.map((thread) => [thread.threadId, thread.checkpoints]),

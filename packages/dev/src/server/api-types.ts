@@ -85,6 +85,16 @@ export type RunMessage =
   | { type: 'run'; run: RunView }
   | { type: 'spans'; spans: ReceivedSpan[] };
 
+/** An eval report `hearth eval` wrote, as GET /api/evals lists it. */
+export interface EvalReportView {
+  name: string;
+  createdAt: string;
+  /** The models compared and each one's success rate over all scored cases. */
+  models: { name: string; successRate?: number }[];
+  /** Where the report opens (a link that works in a new tab; see EvalReports). */
+  href: string;
+}
+
 /** GET /api/runs: the dev server's runs, newest first, and other threads found in the checkpoints. */
 export interface RunsList {
   runs: RunView[];

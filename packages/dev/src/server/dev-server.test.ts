@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +24,23 @@ const project: DevProject = {
 
 let server: DevServer;
 let base: string;
+const evalsDir = mkdtempSync(join(tmpdir(), 'hearth-dev-server-evals-'));
 
 beforeAll(async () => {
+  // A report folder as `hearth eval` leaves one (the CLI test opens one it made).
+  mkdirSync(join(evalsDir, 'run-1', 'media'), { recursive: true });
+  writeFileSync(
+    join(evalsDir, 'run-1', 'report.html'),
+    '<!doctype html><title>eval</title><img src="media/a.png">',
+  );
+  writeFileSync(join(evalsDir, 'run-1', 'media', 'a.png'), 'png');
+  writeFileSync(
+    join(evalsDir, 'run-1', 'summary.json'),
+    JSON.stringify({ createdAt: '2026-01-01T00:00:00.000Z', models: { oracle: { successRate: 1 } } }),
+  );
+  writeFileSync(join(evalsDir, 'secret.txt'), 'not part of any report');
   server = await startDevServer({
+    evalsDir,
     project,
     // A command that would fail loudly: no request in this file may reach it.
     hearth: { node: process.execPath, args: ['-e', 'process.exit(99)'] },
@@ -105,5 +119,25 @@ describe('the hearth dev server', () => {
     );
     const list = await raw('/api/runs', withToken());
     expect(JSON.parse(list.body).runs).toEqual([]);
+  });
+
+  it('lists eval reports and opens them sandboxed, by a link only this session can make', async () => {
+    const list = JSON.parse((await raw('/api/evals', withToken())).body);
+    expect(list).toEqual([
+      {
+        name: 'run-1',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        models: [{ name: 'oracle', successRate: 1 }],
+        href: expect.stringMatching(/^\/reports\/[0-9a-f]{32}\/run-1\/report\.html$/),
+      },
+    ]);
+    const report = await raw(list[0].href, {});
+    expect(report.status).toBe(200);
+    expect(String(report.headers['content-security-policy'])).toMatch(/^sandbox; default-src 'none'/);
+    expect((await raw(list[0].href.replace('report.html', 'media/a.png'), {})).body).toBe('png');
+    const key = list[0].href.split('/')[2];
+    expect((await raw(`/reports/${'0'.repeat(32)}/run-1/report.html`, {})).status).toBe(404);
+    expect((await raw(`/reports/${key}/run-1/..%2fsecret.txt`, {})).status).toBe(404);
+    expect((await raw(`/reports/${key}/run-1/%2e%2e/secret.txt`, {})).status).toBe(404);
   });
 });

@@ -8,6 +8,7 @@ import { createHttpGuard } from '@hearth/http-guard';
 import { spansFromOtlpJson } from '@hearth/tracing';
 import type { DevProject, RunMessage, StartRunRequest } from './api-types.js';
 import { DevRequestError } from './dev-request-error.js';
+import { EvalReports } from './eval-reports.js';
 import { type HearthCommand, RunManager } from './run-manager.js';
 
 export interface DevServerOptions {
@@ -18,6 +19,8 @@ export interface DevServerOptions {
   checkpointThreads: () => Map<string, number>;
   /** Default 0: any free port. The server binds 127.0.0.1 only. */
   port?: number;
+  /** Where `hearth eval` writes its reports (`$HEARTH_HOME/evals`), listed on the page. */
+  evalsDir?: string;
   /** The built front end; default the package's `dist/web`. */
   webDir?: string;
 }
@@ -38,6 +41,14 @@ const contentTypes: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
+};
+/** What an eval report folder holds: the page, its text files and its media. */
+const reportTypes: Record<string, string> = {
+  ...contentTypes,
+  '.md': 'text/markdown; charset=utf-8',
+  '.jsonl': 'application/jsonl',
+  '.png': 'image/png',
+  '.wav': 'audio/wav',
 };
 /** The page loads only its own files; media previews are blob: URLs made in the page. */
 const securityHeaders = {
@@ -95,6 +106,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw new Error(
       `the dev page is not built (${webDir} has no index.html): run npm run build -w @hearth/dev`,
     );
+  const evalReports = new EvalReports(options.evalsDir, token);
   let port = 0;
   const runs = new RunManager({
     project: options.project,
@@ -117,6 +129,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     response.writeHead(200, {
       'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
       ...securityHeaders,
+    });
+    response.end(readFileSync(file));
+  };
+
+  /** A report's files, sandboxed: no script runs, nothing loads from elsewhere, it cannot reach the API. */
+  const serveReport = (key: string, name: string, path: string, response: ServerResponse) => {
+    const file = evalReports.file(key, name, decodeURIComponent(path));
+    if (!file)
+      return sendJson(response, 404, { error: 'no such report (or the link is from another session)' });
+    response.writeHead(200, {
+      'content-type': reportTypes[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy':
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; media-src 'self' data:",
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
     });
     response.end(readFileSync(file));
   };
@@ -144,6 +171,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
     if (path === '/api/project' && method === 'GET') return sendJson(response, 200, options.project);
     if (path === '/api/runs' && method === 'GET') return sendJson(response, 200, runs.list());
+    if (path === '/api/evals' && method === 'GET') return sendJson(response, 200, evalReports.list());
     if (path === '/api/runs' && method === 'POST')
       return sendJson(response, 201, runs.start((await readJson(request)) as StartRunRequest));
     const attachment = /^\/api\/runs\/([\w-]+)\/attachments\/(\d+)$/.exec(path);
@@ -181,6 +209,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (!isApi) {
       if (request.method !== 'GET' && request.method !== 'HEAD')
         return sendJson(response, 405, { error: 'the page takes GET only' });
+      const report = /^\/reports\/([0-9a-f]{32})\/([^/]+)\/(.+)$/.exec(path);
+      if (report)
+        return serveReport(
+          report[1] as string,
+          decodeURIComponent(report[2] as string),
+          report[3] as string,
+          response,
+        );
       return serveStatic(path, response);
     }
     route(request, response, path).catch((error: unknown) => {

@@ -4,6 +4,7 @@ export type {
   DevProject,
   DevTarget,
   DevTool,
+  EvalReportView,
   GraphData,
   RunsList,
   RunView,

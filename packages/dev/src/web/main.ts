@@ -1,6 +1,13 @@
 import type { RunEvent } from '@hearth/engine';
 import type { ReceivedSpan } from '@hearth/tracing';
-import type { DevProject, DevTarget, RunMessage, RunsList, RunView } from '../server/api-types.js';
+import type {
+  DevProject,
+  DevTarget,
+  EvalReportView,
+  RunMessage,
+  RunsList,
+  RunView,
+} from '../server/api-types.js';
 import { blobUrl, getJson, postJson, sessionToken, streamRun } from './api.js';
 import { h, runForm } from './form.js';
 import { drawGraph, markNode } from './graph.js';
@@ -391,6 +398,30 @@ async function runsView() {
   );
 }
 
+async function evalsView() {
+  const reports = await getJson<EvalReportView[]>('/api/evals');
+  const rate = (value: number | undefined) =>
+    value === undefined ? '–' : `${Math.round(value * 1000) / 10}%`;
+  show(
+    'Eval reports',
+    reports.length === 0
+      ? h('p', {}, 'No reports yet: hearth eval writes them under $HEARTH_HOME/evals.')
+      : h(
+          'ul',
+          { 'data-testid': 'evals' },
+          ...reports.map((report) =>
+            h(
+              'li',
+              {},
+              h('a', { href: report.href, target: '_blank', rel: 'noopener' }, report.name),
+              ` (${new Date(report.createdAt).toLocaleString()}): `,
+              report.models.map((model) => `${model.name} ${rate(model.successRate)}`).join(' vs '),
+            ),
+          ),
+        ),
+  );
+}
+
 function toolsView() {
   show(
     'Tools',
@@ -414,6 +445,7 @@ async function route() {
   if (view === 'run' && name) return runView(decodeURIComponent(name));
   if (view === 'runs') return runsView();
   if (view === 'tools') return toolsView();
+  if (view === 'evals') return evalsView();
   show(
     'Project',
     h('p', {}, 'Pick an agent or workflow to see its graph and start a run, or open the runs history.'),

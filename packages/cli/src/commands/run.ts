@@ -90,6 +90,11 @@ async function runInput(options: RunCommandOptions, target?: AnyRunTarget): Prom
 /** `hearth run --resume <thread>`: the recorded target, model and workdir, unless flags override them. */
 async function resumeRun(spec: string | undefined, threadId: string, options: RunCommandOptions) {
   const record = await readRunRecord(threadId);
+  // A cancelled run's pending calls were given up on; approving them now would do what was cancelled.
+  if (record?.status === 'cancelled' && (options.approve || options.deny))
+    throw new UsageError(
+      `run ${threadId} was cancelled (hearth runs cancel); its pending calls are not decided any more. Start a new run instead`,
+    );
   const targetSpec = spec ?? record?.target;
   if (!targetSpec)
     throw new UsageError(

@@ -7,6 +7,7 @@ import { runHearth, startHearth } from './test-support/hearth-binary.js';
 import { until } from './test-support/until.js';
 
 const counted = fileURLToPath(new URL('./test-support/counted-workflow.ts', import.meta.url));
+const publish = fileURLToPath(new URL('./test-support/publish-workflow.ts', import.meta.url));
 
 const hearth = (args: string[], home: string) => runHearth(args, { home });
 
@@ -127,6 +128,29 @@ describe('hearth runs list|show|cancel (local runs)', () => {
       /events:\n {2}> s1\n {4}-> count \{"step":"s1"\}\n {4}<- count: counted s1\n {2}ok s1 \d+\.\ds\n {2}> s2/,
     );
     expect(human.stdout).toContain('"done": [');
+  }, 240_000);
+
+  it('a paused run is listed as paused, cancelled by runs cancel, and its pending call can no longer be approved', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'hearth-runs-paused-home-'));
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-runs-paused-work-'));
+    const input = JSON.stringify({ dir });
+    const paused = await hearth(
+      ['run', publish, '--model', 'tiny', '--thread', 'waiting', '--input', input],
+      home,
+    );
+    expect(paused.code, paused.stderr).toBe(4);
+    const list = JSON.parse((await hearth(['runs', 'list', '--json'], home)).stdout);
+    expect(list).toMatchObject([{ runId: 'waiting', status: 'paused' }]);
+    const shown = await hearth(['runs', 'show', 'waiting'], home);
+    expect(shown.stdout).toContain('paused; continue with: hearth run --resume waiting --approve');
+
+    const cancelled = await hearth(['runs', 'cancel', 'waiting', '--json'], home);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(JSON.parse(cancelled.stdout)).toMatchObject({ runId: 'waiting', status: 'cancelled' });
+    const approved = await hearth(['run', '--resume', 'waiting', '--approve'], home);
+    expect(approved.code).toBe(2);
+    expect(approved.stderr).toMatch(/run waiting was cancelled/);
+    expect(existsSync(join(dir, 'published.txt'))).toBe(false);
   }, 240_000);
 
   it('a run whose process was SIGKILLed shows as failed (interrupted), and resuming it makes it done', async () => {

@@ -18,7 +18,33 @@ describe('jsonSchemaGrammar', () => {
     expect(Number.isFinite(Number(`-${'9'.repeat(16)}.${'9'.repeat(16)}e+99`))).toBe(true);
   });
 
-  it('lists small integer ranges value by value, and keeps required then optional keys in order', () => {
+  it('keeps integers exactly within their bounds, digit by digit', () => {
+    // The root rule of an integer grammar uses only literals, digit classes and {n}: as a RegExp it
+    // can be checked against every integer around the bounds.
+    const asRegExp = (grammar: string) => {
+      const root = /^root ::= (.*) space$/m.exec(grammar)?.[1] ?? '';
+      return new RegExp(`^(?:${root.replace(/"([^"]*)"/g, '$1').replace(/ /g, '')})$`);
+    };
+    const ranges: [number, number][] = [
+      [1, 5],
+      [-3, 3],
+      [17, 342],
+      [-1234, 5678],
+      [-999, -100],
+      [0, 100000],
+    ];
+    for (const [minimum, maximum] of ranges) {
+      const pattern = asRegExp(jsonSchemaGrammar({ type: 'integer', minimum, maximum }));
+      for (let value = minimum - 2000; value <= maximum + 2000; value++) {
+        const inRange = value >= minimum && value <= maximum;
+        expect(pattern.test(String(value)), `${value} in [${minimum}, ${maximum}]`).toBe(inRange);
+      }
+      expect(pattern.test('-0')).toBe(false);
+      expect(pattern.test(`0${maximum}`)).toBe(false);
+    }
+  });
+
+  it('keeps required then optional keys in order, and escapes literals', () => {
     const grammar = jsonSchemaGrammar({
       type: 'object',
       properties: {
@@ -28,7 +54,7 @@ describe('jsonSchemaGrammar', () => {
       },
       required: ['name', 'stars'],
     });
-    expect(grammar).toContain('("1" | "2" | "3")');
+    expect(grammar).toContain('([1-3]) space');
     expect(grammar).toMatch(
       /^root ::= "\{" space root-stars-kv "," space root-name-kv root-rest-0 "\}" space$/m,
     );
@@ -73,6 +99,35 @@ describe('jsonSchemaGrammar under llama.node (tiny)', () => {
       });
       expect(result.finishReason, `seed ${seed}: ${result.text}`).toBe('stop');
       const parsed = reading.safeParse(JSON.parse(result.text));
+      expect(parsed.error, `seed ${seed}: ${result.text}`).toBeUndefined();
+    }
+  });
+
+  it('covers unions, nullables, tuples, records, refs and wide integer ranges, on 8 seeds', async () => {
+    const point = z.object({ x: z.number(), y: z.number() });
+    const drawing = z.object({
+      shape: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('circle'), r: z.number().nonnegative() }),
+        z.object({ kind: z.literal('box'), w: z.int().min(-3).max(3) }),
+      ]),
+      note: z.string().max(5).nullable(),
+      pair: z.tuple([z.boolean(), z.enum(['é', '😀'])]),
+      counts: z.record(z.string().max(4), z.int()).optional(),
+      from: point,
+      to: point,
+      big: z.int().min(-100000).max(100000),
+    });
+    const drawingSchema = z.toJSONSchema(drawing, { reused: 'ref' }) as JsonSchema;
+    expect(JSON.stringify(drawingSchema)).toContain('"$ref"');
+    for (let seed = 1; seed <= 8; seed++) {
+      const result = await engine.generate({
+        messages: [{ role: 'user', content: 'Draw.' }],
+        responseFormat: { type: 'json_schema', schema: drawingSchema },
+        maxTokens: 300,
+        sampling: { temperature: 1.5, seed },
+      });
+      expect(result.finishReason, `seed ${seed}: ${result.text}`).toBe('stop');
+      const parsed = drawing.safeParse(JSON.parse(result.text));
       expect(parsed.error, `seed ${seed}: ${result.text}`).toBeUndefined();
     }
   });

@@ -44,17 +44,17 @@ const PRIMITIVES: Record<string, { body: string; uses: string[] }> = {
   array: { body: '"[" space (value ("," space value)*)? "]" space', uses: ['value', 'space'] },
 };
 
-/** Integer ranges up to this many values are listed value by value, so the grammar enforces them exactly. */
-const LISTED_INTEGER_RANGE = 256;
+/** The largest magnitude an integer without a bound may have: 16 digits, as the integer rule allows. */
+const LARGEST_INTEGER = 10 ** 16 - 1;
 
 /**
  * The one place a JSON Schema becomes a grammar, for every local engine (`llama-node`, `native`,
  * `node-llama-cpp`): GBNF in llama.cpp's dialect whose every sentence is JSON that matches the
  * schema, for the subset `checkJsonSchema` accepts. Numbers are always finite (see PRIMITIVES);
- * integer ranges of up to 256 values are exact, wider ones and number bounds keep only their sign
- * and digit count (validate the parsed value when they matter); an object with listed properties
- * takes no others (a small model would otherwise wander into endless extra keys); `minProperties`,
- * `maxProperties` and `format` are not enforced.
+ * integer bounds are exact (digit by digit), number bounds keep only their sign (validate the
+ * parsed value when they matter); an object with listed properties
+ * takes no others (a small model would otherwise wander into endless extra keys), and a map's
+ * keys follow `propertyNames`; `minProperties`, `maxProperties` and `format` are not enforced.
  */
 export function jsonSchemaGrammar(schema: JsonSchema): string {
   const builder = new GrammarBuilder(schema);
@@ -192,7 +192,14 @@ class GrammarBuilder {
       if (additional === false) return `"{" ${space} "}" ${space}`;
       if (typeof additional !== 'object' || additional === null) return this.primitive('object');
       const value = this.visit(additional, `${name}-value`);
-      const pair = `${this.primitive('string')} ":" ${space} ${value}`;
+      const key =
+        schema.propertyNames === undefined
+          ? this.primitive('string')
+          : this.rule(
+              `${name}-key`,
+              this.visit({ type: 'string', ...asRecord(schema.propertyNames) }, `${name}-key`),
+            );
+      const pair = `${key} ":" ${space} ${value}`;
       return `"{" ${space} (${pair} ("," ${space} ${pair})*)? "}" ${space}`;
     }
     const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
@@ -269,15 +276,15 @@ class GrammarBuilder {
     const space = this.primitive('space');
     const lower = integerBound(schema, 'minimum', 'exclusiveMinimum', 1);
     const upper = integerBound(schema, 'maximum', 'exclusiveMaximum', -1);
-    if (lower !== undefined && upper !== undefined && upper - lower < LISTED_INTEGER_RANGE) {
-      if (upper < lower) throw new TypeError(`The integer range [${lower}, ${upper}] at ${name} is empty`);
-      const values = Array.from({ length: upper - lower + 1 }, (_, i) => `"${lower + i}"`);
-      return `(${values.join(' | ')}) ${space}`;
-    }
-    const widest = Math.max(Math.abs(lower ?? 0), Math.abs(upper ?? 0));
-    const digits = lower === undefined || upper === undefined ? 16 : Math.min(16, String(widest).length);
-    const magnitude = `([0] | [1-9] [0-9]{0,${digits - 1}})`;
-    return `${lower !== undefined && lower >= 0 ? '' : '"-"? '}${magnitude} ${space}`;
+    if (lower === undefined && upper === undefined) return this.primitive('integer');
+    const from = Math.max(lower ?? -LARGEST_INTEGER, -LARGEST_INTEGER);
+    const to = Math.min(upper ?? LARGEST_INTEGER, LARGEST_INTEGER);
+    if (to < from) throw new TypeError(`The integer range [${from}, ${to}] at ${name} is empty`);
+    const options: string[] = [];
+    // Negative values are "-" and a magnitude; 0 is never written "-0".
+    if (from < 0) options.push(`"-" (${digitRange(Math.max(1, -to), -from)})`);
+    if (to >= 0) options.push(digitRange(Math.max(0, from), to));
+    return `(${options.join(' | ')}) ${space}`;
   }
 }
 
@@ -331,6 +338,43 @@ function integerBound(
   }
   if (candidates.length === 0) return undefined;
   return step > 0 ? Math.max(...candidates) : Math.min(...candidates);
+}
+
+/**
+ * A grammar for the decimal integers from `from` to `to` (0 <= from <= to), written without leading
+ * zeros: one alternative per digit count, each split digit by digit.
+ */
+function digitRange(from: number, to: number): string {
+  const options: string[] = [];
+  for (let length = String(from).length; length <= String(to).length; length++) {
+    const low = length === String(from).length ? String(from) : `1${'0'.repeat(length - 1)}`;
+    const high = length === String(to).length ? String(to) : '9'.repeat(length);
+    options.push(sameLengthRange(low, high));
+  }
+  return options.length === 1 ? (options[0] as string) : options.map((option) => `(${option})`).join(' | ');
+}
+
+/** Digit strings of equal length from `low` to `high`, as a grammar. */
+function sameLengthRange(low: string, high: string): string {
+  if (low.length === 0) return '""';
+  if (low === high) return `"${low}"`;
+  const [lowFirst, highFirst] = [Number(low[0]), Number(high[0])];
+  const [lowRest, highRest] = [low.slice(1), high.slice(1)];
+  if (lowFirst === highFirst) return `"${lowFirst}" (${sameLengthRange(lowRest, highRest)})`;
+  const anyRest = lowRest.length > 0 ? ` [0-9]{${lowRest.length}}` : '';
+  const options: string[] = [];
+  let middleFrom = lowFirst;
+  let middleTo = highFirst;
+  if (/[^0]/.test(lowRest)) {
+    options.push(`"${lowFirst}" (${sameLengthRange(lowRest, '9'.repeat(lowRest.length))})`);
+    middleFrom++;
+  }
+  if (/[^9]/.test(highRest)) {
+    options.push(`"${highFirst}" (${sameLengthRange('0'.repeat(highRest.length), highRest)})`);
+    middleTo--;
+  }
+  if (middleFrom <= middleTo) options.unshift(`[${middleFrom}-${middleTo}]${anyRest}`);
+  return options.length === 1 ? (options[0] as string) : options.map((option) => `(${option})`).join(' | ');
 }
 
 /** GBNF repetition suffix for `{min,max}` (`*` when unbounded from zero). */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '@hearth/chromium';
-import { makeMediaFixtures } from '@hearth/testkit';
+import { makeMediaFixtures, startServices, stopServices } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The built CLI, as a user runs it (turbo builds the package and its dependencies before its tests).
@@ -66,24 +66,7 @@ beforeAll(async () => {
   expect(evaluation.status, evaluation.stderr).toBe(0);
   const fixtures = await makeMediaFixtures();
   media = { png: fixtures.screenshotPng, wav: fixtures.speechWav };
-  dev = spawn(process.execPath, [hearthBin, 'dev', '--no-open'], {
-    cwd: project,
-    env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let printed = '';
-  let errors = '';
-  dev.stderr?.on('data', (chunk) => {
-    errors += chunk;
-  });
-  pageUrl = await new Promise<string>((resolve, reject) => {
-    dev.stdout?.on('data', (chunk) => {
-      printed += chunk;
-      const match = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(printed);
-      if (match) resolve(match[1] as string);
-    });
-    dev.on('exit', (code) => reject(new Error(`hearth dev exited (${code}): ${printed}${errors}`)));
-  });
+  ({ dev, pageUrl } = await startDev());
   origin = new URL(pageUrl).origin;
   token = new URL(pageUrl).hash.replace('#token=', '');
   browser = await launchChromium();
@@ -91,12 +74,39 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (dev && dev.exitCode === null) {
-    const exited = new Promise((resolve) => dev.once('exit', resolve));
-    dev.kill('SIGTERM');
-    await exited;
-  }
+  await stopDev(dev);
 });
+
+/** `hearth dev --no-open` in the project (the built CLI) and the address it printed. */
+async function startDev(env: Record<string, string> = {}): Promise<{ dev: ChildProcess; pageUrl: string }> {
+  const child = spawn(process.execPath, [hearthBin, 'dev', '--no-open'], {
+    cwd: project,
+    env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  let errors = '';
+  child.stderr?.on('data', (chunk) => {
+    errors += chunk;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => {
+      printed += chunk;
+      const match = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(printed);
+      if (match) resolve(match[1] as string);
+    });
+    child.on('exit', (code) => reject(new Error(`hearth dev exited (${code}): ${printed}${errors}`)));
+  });
+  return { dev: child, pageUrl: url };
+}
+
+/** Stops `hearth dev` as Ctrl+C does (it kills the runs it started) and waits for it to exit. */
+async function stopDev(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
 
 /** A page at 640 CSS pixels wide: a 1280-pixel window at 200% zoom. */
 async function openPage(): Promise<Page> {
@@ -334,6 +344,50 @@ describe('hearth dev in Chromium', () => {
     const [opened] = await Promise.all([page.waitForEvent('popup'), report.getByRole('link').click()]);
     await opened.waitForLoadState();
     expect(await opened.title()).toBe('Hearth eval: oracle vs mutant');
+    await page.close();
+  });
+});
+
+describe('hearth dev with a run queue configured', () => {
+  let services: string;
+  let queued: { dev: ChildProcess; pageUrl: string } | undefined;
+  let runId: string;
+
+  beforeAll(async () => {
+    services = join(project, '..', 'services');
+    const urls = await startServices({ dir: services });
+    const queueEnv = {
+      HEARTH_REDIS_URL: urls.redisUrl,
+      HEARTH_POSTGRES_URL: urls.postgresUrl,
+      HEARTH_QUEUE_NAME: `dev-${process.pid}`,
+    };
+    // A run on the queue with no worker to take it: it waits, queued.
+    const enqueued = spawnSync(
+      process.execPath,
+      [hearthBin, 'run', 'held', '--queue', '--detach', '--json'],
+      {
+        cwd: project,
+        env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1', ...queueEnv },
+        encoding: 'utf8',
+      },
+    );
+    expect(enqueued.status, enqueued.stderr).toBe(0);
+    runId = (JSON.parse(enqueued.stdout) as { runId: string }).runId;
+    queued = await startDev(queueEnv);
+  }, 180_000);
+
+  afterAll(async () => {
+    await stopDev(queued?.dev);
+    await stopServices(services).catch(() => undefined);
+  });
+
+  it('shows the runs waiting on the queue in the history', async () => {
+    const page = await browser.newPage({ viewport: { width: 640, height: 900 } });
+    await page.goto(queued?.pageUrl as string);
+    await page.getByRole('link', { name: 'Runs history' }).click();
+    const row = page.getByTestId('queue').locator('tr', { hasText: runId });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/held.*queued/);
     await page.close();
   });
 });

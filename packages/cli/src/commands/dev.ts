@@ -19,6 +19,8 @@ import type { Command } from 'commander';
 import { integerOption } from '../number-option.js';
 import { exampleTargets, projectTargets } from '../run/load-target.js';
 import { readProjectConfig } from '../run/project-config.js';
+import { openQueueFrom } from '../run/queue-connection.js';
+import { queueRunView } from '../run/queued-runs.js';
 
 export interface DevCommandOptions {
   port: number;
@@ -74,7 +76,22 @@ function openBrowser(url: string): void {
 async function devCommand(options: DevCommandOptions): Promise<void> {
   const project = await currentProject();
   const checkpoints = defaultCheckpointPath();
+  // The queue the environment names (HEARTH_REDIS_URL and HEARTH_POSTGRES_URL), shown on the history page.
+  const queue = await openQueueFrom({});
   const server = await startDevServer({
+    ...(queue
+      ? {
+          queuedRuns: async () =>
+            (await queue.list()).map(queueRunView).map((run) => ({
+              runId: run.runId,
+              target: run.target,
+              status: run.status,
+              ...(run.model ? { model: run.model } : {}),
+              ...(run.worker ? { worker: run.worker } : {}),
+              updatedAt: run.updatedAt,
+            })),
+        }
+      : {}),
     project,
     // Runs are `hearth run` processes of this very CLI, started the way this process was.
     hearth: { node: process.execPath, args: [...process.execArgv, process.argv[1] as string] },
@@ -97,6 +114,7 @@ async function devCommand(options: DevCommandOptions): Promise<void> {
     process.once('SIGTERM', stop);
   });
   await server.close();
+  await queue?.close();
 }
 
 /** `hearth dev`: the local web app for this project's agents, workflows, runs, approvals and traces. */

@@ -85,6 +85,20 @@ export type RunMessage =
   | { type: 'run'; run: RunView }
   | { type: 'spans'; spans: ReceivedSpan[] };
 
+/** A run on the shared queue (`hearth run --queue`), as GET /api/queue lists it. */
+export interface QueuedRunRow {
+  runId: string;
+  target: string;
+  /** `queued` (waiting for a worker), or a run status. */
+  status: string;
+  model?: string;
+  worker?: string;
+  updatedAt: string;
+}
+
+/** GET /api/queue: the queue's runs, when the environment names a queue. */
+export type QueueList = { configured: false } | { configured: true; runs: QueuedRunRow[] };
+
 /** An eval report `hearth eval` wrote, as GET /api/evals lists it. */
 export interface EvalReportView {
   name: string;

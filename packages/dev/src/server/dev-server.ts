@@ -6,7 +6,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHttpGuard } from '@hearth/http-guard';
 import { spansFromOtlpJson } from '@hearth/tracing';
-import type { DevProject, RunMessage, StartRunRequest } from './api-types.js';
+import type { DevProject, QueuedRunRow, QueueList, RunMessage, StartRunRequest } from './api-types.js';
 import { DevRequestError } from './dev-request-error.js';
 import { EvalReports } from './eval-reports.js';
 import { type HearthCommand, RunManager } from './run-manager.js';
@@ -19,6 +19,8 @@ export interface DevServerOptions {
   checkpointThreads: () => Map<string, number>;
   /** Default 0: any free port. The server binds 127.0.0.1 only. */
   port?: number;
+  /** The runs on the queue the environment names (`HEARTH_REDIS_URL`, ...); absent when none is. */
+  queuedRuns?: () => Promise<QueuedRunRow[]>;
   /** Where `hearth eval` writes its reports (`$HEARTH_HOME/evals`), listed on the page. */
   evalsDir?: string;
   /** The built front end; default the package's `dist/web`. */
@@ -172,6 +174,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (path === '/api/project' && method === 'GET') return sendJson(response, 200, options.project);
     if (path === '/api/runs' && method === 'GET') return sendJson(response, 200, runs.list());
     if (path === '/api/evals' && method === 'GET') return sendJson(response, 200, evalReports.list());
+    if (path === '/api/queue' && method === 'GET') {
+      const queue: QueueList = options.queuedRuns
+        ? { configured: true, runs: await options.queuedRuns() }
+        : { configured: false };
+      return sendJson(response, 200, queue);
+    }
     if (path === '/api/runs' && method === 'POST')
       return sendJson(response, 201, runs.start((await readJson(request)) as StartRunRequest));
     const attachment = /^\/api\/runs\/([\w-]+)\/attachments\/(\d+)$/.exec(path);

@@ -6,6 +6,7 @@ export type {
   DevTool,
   EvalReportView,
   GraphData,
+  QueuedRunRow,
   RunsList,
   RunView,
   StartRunRequest,

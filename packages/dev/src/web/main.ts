@@ -4,6 +4,7 @@ import type {
   DevProject,
   DevTarget,
   EvalReportView,
+  QueueList,
   RunMessage,
   RunsList,
   RunView,
@@ -344,7 +345,52 @@ function runView(runId: string) {
 }
 
 async function runsView() {
-  const { runs, otherThreads } = await getJson<RunsList>('/api/runs');
+  const [{ runs, otherThreads }, queue] = await Promise.all([
+    getJson<RunsList>('/api/runs'),
+    getJson<QueueList>('/api/queue'),
+  ]);
+  const queued = queue.configured
+    ? [
+        h('h3', {}, 'Runs on the queue'),
+        queue.runs.length === 0
+          ? h('p', {}, 'None.')
+          : h(
+              'div',
+              { class: 'table-wrap' },
+              h(
+                'table',
+                { 'data-testid': 'queue' },
+                h('caption', {}, 'Runs on the shared queue (hearth run --queue), newest first'),
+                h(
+                  'thead',
+                  {},
+                  h(
+                    'tr',
+                    {},
+                    ...['run', 'target', 'status', 'worker', 'updated'].map((name) =>
+                      h('th', { scope: 'col' }, name),
+                    ),
+                  ),
+                ),
+                h(
+                  'tbody',
+                  {},
+                  ...queue.runs.map((run) =>
+                    h(
+                      'tr',
+                      {},
+                      h('td', {}, run.runId),
+                      h('td', {}, run.target),
+                      h('td', {}, h('span', { class: `status ${run.status}` }, run.status)),
+                      h('td', {}, run.worker ?? '–'),
+                      h('td', {}, new Date(run.updatedAt).toLocaleString()),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+      ]
+    : [];
   const rows = runs.map((run) =>
     h(
       'tr',
@@ -395,6 +441,7 @@ async function runsView() {
             ),
           ),
         ),
+    ...queued,
   );
 }
 

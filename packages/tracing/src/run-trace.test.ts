@@ -188,6 +188,34 @@ describe('run traces over OTLP/HTTP', () => {
     expect(tool.attributes['gen_ai.tool.call.result']).toBe('the launch code is 1234');
   });
 
+  it('marks a failed model call, node and run as errors, with the error code as error.type', async () => {
+    const before = receiver.spans.length;
+    const tracing = startTracing({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+    const run = tracing?.startRun({ runId: 'run-2', target: 'helper', targetKind: 'agent', model: 'tiny' });
+    if (!tracing || !run) throw new Error('tracing should start: an endpoint is set');
+    const crash = Object.assign(new Error('the model process died'), { code: 'MODEL_CRASHED' });
+    const failing = run.traceEngine({ ...scriptedEngine, generate: async () => Promise.reject(crash) });
+    run.onEvent({ type: 'node-start', node: 'model', path: [] });
+    await expect(failing.generate({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toBe(crash);
+    run.onEvent({ type: 'node-end', node: 'model', path: [], error: 'the model process died' });
+    run.end({ status: 'failed', error: crash });
+    await tracing.shutdown();
+    const spans = receiver.spans.slice(before).filter((span) => span.traceId === run.traceId);
+    const root = byName(spans, 'invoke_agent helper');
+    expect(root.attributes).toMatchObject({
+      'gen_ai.agent.name': 'helper',
+      'hearth.run.status': 'failed',
+      'error.type': 'MODEL_CRASHED',
+    });
+    expect(root.status).toEqual({ code: 'error', message: 'the model process died' });
+    const node = byName(spans, 'model');
+    expect(node.status.code).toBe('error');
+    const chat = byName(spans, 'chat tiny');
+    expect(chat.parentSpanId).toBe(node.spanId);
+    expect(chat.attributes['error.type']).toBe('MODEL_CRASHED');
+    expect(chat.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
+  });
+
   it('sends nothing and costs nothing without an endpoint', () => {
     expect(startTracing({ env: {} })).toBeUndefined();
     expect(

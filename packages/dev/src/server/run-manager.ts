@@ -251,6 +251,8 @@ export class RunManager {
     const record = this.runs.get(runId);
     if (!record || spans.length === 0) return;
     record.spans.push(...spans);
+    // Spans of a run whose process has already exited are kept too (the history shows its timeline).
+    if (!record.view.live) this.save(record);
     this.broadcast(runId, { type: 'spans', spans });
   }
 

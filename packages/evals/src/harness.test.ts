@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { Engine } from '@hearth/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileHashCache } from './file-hash.js';
-import { type EvalModel, runEvals } from './harness.js';
+import { answerEvalCase, type EvalModel, runEvals } from './harness.js';
 import { evalModel } from './models.js';
-import { oracleEngine } from './reference-models.js';
+import { mutantEngine, oracleEngine } from './reference-models.js';
 import type { ResultRecord } from './result-record.js';
 import { firstCasesAcrossCategories, loadSuites } from './suites.js';
 
@@ -64,6 +64,46 @@ describe('runEvals', () => {
       errorType: 'engine_error',
       error: 'the model host crashed',
     });
+  });
+
+  it('answers elsewhere in any order and summarises as the local run does; a second answer to a key is refused', async () => {
+    const runs = await loadSuites(['tool-calling'], { cases: 5 });
+    const models = [await evalModel('oracle', runs), await evalModel('mutant', runs)];
+    const local = await runEvals({ suites: runs, models, outDir: join(dir, 'local') });
+    const engines = { oracle: oracleEngine(runs), mutant: mutantEngine(runs) };
+    const answerOptions = { trials: 1, seed: 0, maxTokens: 512, workRoot: join(dir, 'elsewhere-work') };
+    const handed: string[] = [];
+    const elsewhere = await runEvals({
+      suites: runs,
+      models,
+      outDir: join(dir, 'elsewhere'),
+      answerElsewhere: async (pending, record) => {
+        // Last first, as several workers may finish them.
+        for (const { run, testCase, model, trial } of [...pending].reverse()) {
+          handed.push(`${model.name}/${testCase.id}`);
+          const engine = engines[model.name as keyof typeof engines];
+          await record(await answerEvalCase(run, testCase, model.name, trial, engine, answerOptions));
+        }
+      },
+    });
+    expect(handed).toHaveLength(10);
+    expect(elsewhere.models.oracle).toMatchObject({ successRate: 1, scored: 5 });
+    expect(elsewhere.models.mutant).toMatchObject({ successRate: 0, scored: 5 });
+    expect(elsewhere.comparison).toEqual(local.comparison);
+    expect(elsewhere.models.mutant?.categories).toEqual(local.models.mutant?.categories);
+
+    const [first] = await records(join(dir, 'elsewhere'));
+    await expect(
+      runEvals({
+        suites: runs,
+        models,
+        outDir: join(dir, 'twice'),
+        answerElsewhere: async (_pending, record) => {
+          await record(first as ResultRecord);
+          await record(first as ResultRecord);
+        },
+      }),
+    ).rejects.toThrow(/already has one/);
   });
 
   it('refuses two models with the same name', async () => {

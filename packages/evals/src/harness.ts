@@ -37,6 +37,34 @@ export interface RunEvalsOptions {
   hearthCommit?: string | null;
   /** Called after each case is recorded (and with the cases a resumed run skips, once at the start). */
   onProgress?: (event: { done: number; total: number; record?: ResultRecord }) => void;
+  /**
+   * Answers the missing cases somewhere else instead of opening the models here (`hearth eval run
+   * --queue`: over the run queue's workers, each calling {@link answerEvalCase}). It gets every
+   * missing case of every model and calls `record` with each result as it arrives, in any order;
+   * each is appended to results.jsonl at once, so a killed run resumes from what arrived.
+   */
+  answerElsewhere?: (
+    pending: readonly PendingCase[],
+    record: (result: ResultRecord) => Promise<void>,
+  ) => Promise<void>;
+}
+
+/** A case a model has yet to answer, for {@link RunEvalsOptions.answerElsewhere}. */
+export interface PendingCase {
+  run: SuiteRun;
+  testCase: EvalCase;
+  model: EvalModel;
+  trial: number;
+}
+
+/** How a case is asked, the same for every case of a run. */
+export interface AnswerEvalCaseOptions {
+  /** Trials per case: 1 decodes greedily, more sample with seed + trial. */
+  trials: number;
+  seed: number;
+  maxTokens: number;
+  /** Where a multi-step case's episode makes its working folder. */
+  workRoot: string;
 }
 
 type AnsweredCase = Omit<
@@ -124,6 +152,72 @@ function notApplicableRecord(
   };
 }
 
+/**
+ * One case answered by one model, as its results.jsonl record: not asked (n/a) when the case needs input
+ * the engine lacks, an `engine_error` record when the engine fails on it. Used by `runEvals` and by
+ * whatever answers a case elsewhere (a queue worker).
+ */
+export async function answerEvalCase(
+  run: SuiteRun,
+  testCase: EvalCase,
+  modelName: string,
+  trial: number,
+  engine: Engine,
+  options: AnswerEvalCaseOptions,
+): Promise<ResultRecord> {
+  const sampling = options.trials === 1 ? { greedy: true } : { temperature: 0.7, seed: options.seed + trial };
+  const base = {
+    suite: run.suite.name,
+    id: testCase.id,
+    category: testCase.category,
+    model: modelName,
+    trial,
+    engine: engine.info.engine,
+  };
+  const started = performance.now();
+  const lacking = (run.suite.needs?.(testCase) ?? []).filter((need) => !engine.info.capabilities[need]);
+  try {
+    if (lacking.length > 0)
+      // Not asked at all: the engine would refuse the media, and a refusal is not a wrong answer.
+      return notApplicableRecord(
+        base,
+        isMultiStep(run.suite) ? { messages: [], tools: [] } : requestInput(run.suite.request(testCase)),
+        `${modelName} takes no ${lacking.join(' or ')} input`,
+      );
+    const answered = await answerCase(
+      run,
+      testCase,
+      engine,
+      { sampling, maxTokens: options.maxTokens },
+      options.workRoot,
+    );
+    return {
+      ...base,
+      ...answered,
+      latencyMs: performance.now() - started,
+      hostPeakRssBytes: await modelHostPeakMemory(engine),
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ...base,
+      input: isMultiStep(run.suite) ? { messages: [], tools: [] } : requestInput(run.suite.request(testCase)),
+      output: { text: '', toolCalls: [] },
+      calls: [],
+      steps: 0,
+      correct: false,
+      reason: `the engine failed on this case: ${message}`,
+      errorType: 'engine_error',
+      latencyMs: performance.now() - started,
+      promptTokens: 0,
+      completionTokens: 0,
+      tokensPerSecond: 0,
+      mtp: null,
+      error: message,
+    };
+  }
+}
+
 export const resultKey = (record: Pick<ResultRecord, 'suite' | 'id' | 'model' | 'trial'>) =>
   JSON.stringify([record.suite, record.id, record.model, record.trial]);
 
@@ -154,7 +248,8 @@ async function readFinished(file: string): Promise<ResultRecord[]> {
  * Runs every case of every suite against every model, the same cases in the same order, one model at a time
  * (two big models rarely fit in memory together). Each answer is appended to `outDir/results.jsonl` as it
  * finishes, so a killed run started again with the same `outDir` answers only what is missing; then
- * summary.json and report.md are written from all records.
+ * summary.json and report.md are written from all records. With `answerElsewhere`, the missing cases
+ * of all models are handed to it at once instead (answered by other processes, in any order).
  */
 export async function runEvals(options: RunEvalsOptions): Promise<Summary> {
   const names = options.models.map((model) => model.name);
@@ -169,102 +264,75 @@ export async function runEvals(options: RunEvalsOptions): Promise<Summary> {
   await mkdir(workRoot);
   const resultsFile = join(options.outDir, 'results.jsonl');
   const finished = new Map((await readFinished(resultsFile)).map((record) => [resultKey(record), record]));
-  const total =
-    options.models.length * trials * options.suites.reduce((sum, run) => sum + run.loaded.cases.length, 0);
-  const records: ResultRecord[] = [];
-  let done = 0;
-  const engines = new Map<string, string>();
-  for (const model of options.models) {
-    const keys = options.suites.flatMap((run) =>
+  const answerOptions = { trials, seed, maxTokens: options.maxTokens ?? 512, workRoot };
+  // Every (suite, case, model, trial) in the run's one order: records are summarised in this order
+  // whatever order they were answered in, so a resumed or queued run gives the same summary.
+  const keysOf = (model: EvalModel) =>
+    options.suites.flatMap((run) =>
       run.loaded.cases.flatMap((testCase) =>
         Array.from({ length: trials }, (_, trial) => ({
           run,
           testCase,
+          model,
           trial,
           key: resultKey({ suite: run.suite.name, id: testCase.id, model: model.name, trial }),
         })),
       ),
     );
+  const allKeys = options.models.flatMap(keysOf);
+  const total = allKeys.length;
+  const records = new Map<string, ResultRecord>();
+  let done = 0;
+  const engines = new Map<string, string>();
+  const keep = async (record: ResultRecord) => {
+    await appendFile(resultsFile, `${JSON.stringify(record)}\n`);
+    records.set(resultKey(record), record);
+    engines.set(record.model, record.engine);
+    done += 1;
+    options.onProgress?.({ done, total, record });
+  };
+  const takeFinished = (keys: typeof allKeys) => {
     const missing = keys.filter(({ key }) => !finished.has(key));
     for (const { key } of keys) {
       const record = finished.get(key);
       if (record) {
-        records.push(record);
-        engines.set(model.name, record.engine);
+        records.set(key, record);
+        engines.set(record.model, record.engine);
       }
     }
     done += keys.length - missing.length;
     options.onProgress?.({ done, total });
-    if (missing.length === 0) continue;
-    const engine = await model.open();
-    engines.set(model.name, engine.info.engine);
-    try {
-      for (const { run, testCase, trial } of missing) {
-        const sampling = trials === 1 ? { greedy: true } : { temperature: 0.7, seed: seed + trial };
-        const base = {
-          suite: run.suite.name,
-          id: testCase.id,
-          category: testCase.category,
-          model: model.name,
-          trial,
-          engine: engine.info.engine,
-        };
-        const started = performance.now();
-        let record: ResultRecord;
-        const lacking = (run.suite.needs?.(testCase) ?? []).filter((need) => !engine.info.capabilities[need]);
-        try {
-          if (lacking.length > 0) {
-            // Not asked at all: the engine would refuse the media, and a refusal is not a wrong answer.
-            record = notApplicableRecord(
-              base,
-              isMultiStep(run.suite)
-                ? { messages: [], tools: [] }
-                : requestInput(run.suite.request(testCase)),
-              `${model.name} takes no ${lacking.join(' or ')} input`,
-            );
-          } else {
-            const answered = await answerCase(
-              run,
-              testCase,
-              engine,
-              { sampling, maxTokens: options.maxTokens ?? 512 },
-              workRoot,
-            );
-            record = {
-              ...base,
-              ...answered,
-              latencyMs: performance.now() - started,
-              hostPeakRssBytes: await modelHostPeakMemory(engine),
-            };
-          }
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          record = {
-            ...base,
-            input: isMultiStep(run.suite)
-              ? { messages: [], tools: [] }
-              : requestInput(run.suite.request(testCase)),
-            output: { text: '', toolCalls: [] },
-            calls: [],
-            steps: 0,
-            correct: false,
-            reason: `the engine failed on this case: ${message}`,
-            errorType: 'engine_error',
-            latencyMs: performance.now() - started,
-            promptTokens: 0,
-            completionTokens: 0,
-            tokensPerSecond: 0,
-            mtp: null,
-            error: message,
-          };
-        }
-        await appendFile(resultsFile, `${JSON.stringify(record)}\n`);
-        records.push(record);
-        done += 1;
-        options.onProgress?.({ done, total, record });
+    return missing;
+  };
+  if (options.answerElsewhere) {
+    const missing = takeFinished(allKeys);
+    const expected = new Set(missing.map(({ key }) => key));
+    if (missing.length > 0)
+      await options.answerElsewhere(missing, async (record) => {
+        const key = resultKey(record);
+        // Each missing key once: a record for another key, or a second one, would skew the summary.
+        if (!expected.delete(key))
+          throw new EvalDataError(
+            `a result arrived for ${key}, which ${records.has(key) ? 'already has one' : 'is not a case of this run'}`,
+          );
+        await keep(record);
+      });
+    if (expected.size > 0)
+      throw new EvalDataError(
+        `${expected.size} cases were not answered (first: ${[...expected][0]}); run again with the same --out to answer them`,
+      );
+  } else {
+    for (const model of options.models) {
+      const missing = takeFinished(keysOf(model));
+      if (missing.length === 0) continue;
+      const engine = await model.open();
+      engines.set(model.name, engine.info.engine);
+      try {
+        for (const { run, testCase, trial } of missing)
+          await keep(await answerEvalCase(run, testCase, model.name, trial, engine, answerOptions));
+      } finally {
+        await engine.close();
       }
-    } finally {
-      await engine.close();
     }
   }
   await rm(workRoot, { recursive: true, force: true });
@@ -284,7 +352,7 @@ export async function runEvals(options: RunEvalsOptions): Promise<Summary> {
       engine: engines.get(model.name) ?? 'unknown',
       files: files.get(model.name) ?? [],
     })),
-    records,
+    records: allKeys.flatMap(({ key }) => records.get(key) ?? []),
     trials,
     seed,
     hearthCommit: options.hearthCommit ?? null,

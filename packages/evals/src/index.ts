@@ -4,7 +4,15 @@
 export { type EpisodeRun, replayAnswer, runEpisode } from './episode.js';
 export { EvalDataError } from './errors/eval-data-error.js';
 export { FileHashCache } from './file-hash.js';
-export { type EvalModel, type RunEvalsOptions, runEvals } from './harness.js';
+export {
+  type AnswerEvalCaseOptions,
+  answerEvalCase,
+  type EvalModel,
+  type PendingCase,
+  type RunEvalsOptions,
+  resultKey,
+  runEvals,
+} from './harness.js';
 export { type EvalModelOptions, evalModel } from './models.js';
 export { mutantEngine, oracleEngine, type SuiteRun } from './reference-models.js';
 export { renderReportHtml } from './report/html.js';

@@ -5,6 +5,19 @@ import { z } from 'zod';
 import { jsonSchemaGrammar, patternGrammar } from './json-schema-grammar.js';
 import { LlamaNodeEngine } from './llama-node/llama-node-engine.js';
 
+/**
+ * The root rule of a number or integer grammar uses only literals, digit classes, repetitions and
+ * `decimal-part`: as a RegExp it can be checked against every value around the bounds.
+ */
+function asRegExp(grammar: string): RegExp {
+  const root = /^root ::= (.*) space$/m.exec(grammar)?.[1] ?? '';
+  const source = root
+    .replace(/decimal-part/g, '[0-9]{1,16}')
+    .replace(/"([^"]*)"/g, (_, literal: string) => literal.replace('.', '\\.'))
+    .replace(/ /g, '');
+  return new RegExp(`^(?:${source})$`);
+}
+
 describe('jsonSchemaGrammar', () => {
   it('bounds every number: 16 digits each side of the point and a two-digit exponent', () => {
     const grammar = jsonSchemaGrammar({
@@ -19,12 +32,6 @@ describe('jsonSchemaGrammar', () => {
   });
 
   it('keeps integers exactly within their bounds, digit by digit', () => {
-    // The root rule of an integer grammar uses only literals, digit classes and {n}: as a RegExp it
-    // can be checked against every integer around the bounds.
-    const asRegExp = (grammar: string) => {
-      const root = /^root ::= (.*) space$/m.exec(grammar)?.[1] ?? '';
-      return new RegExp(`^(?:${root.replace(/"([^"]*)"/g, '$1').replace(/ /g, '')})$`);
-    };
     const ranges: [number, number][] = [
       [1, 5],
       [-3, 3],
@@ -41,6 +48,25 @@ describe('jsonSchemaGrammar', () => {
       }
       expect(pattern.test('-0')).toBe(false);
       expect(pattern.test(`0${maximum}`)).toBe(false);
+    }
+  });
+
+  it('keeps numbers within whole-number bounds, with no exponent', () => {
+    for (const [minimum, maximum] of [
+      [0, 1],
+      [1, 5],
+      [-1, 1],
+      [-5, -2],
+      [-3, 0],
+    ] as const) {
+      const pattern = asRegExp(jsonSchemaGrammar({ type: 'number', minimum, maximum }));
+      for (let value = minimum - 2; value <= maximum + 2; value += 0.25) {
+        const inRange = value >= minimum && value <= maximum;
+        for (const text of [String(value), value.toFixed(2)]) {
+          expect(pattern.test(text), `${text} in [${minimum}, ${maximum}]`).toBe(inRange);
+        }
+      }
+      expect(pattern.test(`${maximum}e0`)).toBe(false);
     }
   });
 
@@ -103,7 +129,7 @@ describe('jsonSchemaGrammar under llama.node (tiny)', () => {
     }
   });
 
-  it('covers unions, nullables, tuples, records, refs and wide integer ranges, on 8 seeds', async () => {
+  it('covers unions, nullables, tuples, records, refs and number ranges, on 8 seeds', async () => {
     const point = z.object({ x: z.number(), y: z.number() });
     const drawing = z.object({
       shape: z.discriminatedUnion('kind', [
@@ -116,6 +142,7 @@ describe('jsonSchemaGrammar under llama.node (tiny)', () => {
       from: point,
       to: point,
       big: z.int().min(-100000).max(100000),
+      confidence: z.number().min(0).max(1),
     });
     const drawingSchema = z.toJSONSchema(drawing, { reused: 'ref' }) as JsonSchema;
     expect(JSON.stringify(drawingSchema)).toContain('"$ref"');

@@ -268,6 +268,29 @@ class GrammarBuilder {
 
   private number(schema: Record<string, unknown>, _name: string): string {
     const space = this.primitive('space');
+    const { minimum, maximum } = schema;
+    // Whole-number bounds (0..1, 1..5: the common ones) are exact: no exponent, the integral part
+    // within the bounds, and at a bound itself only zeros after the point.
+    if (
+      Number.isInteger(minimum) &&
+      Number.isInteger(maximum) &&
+      (minimum as number) < (maximum as number) &&
+      schema.exclusiveMinimum === undefined &&
+      schema.exclusiveMaximum === undefined
+    ) {
+      const [low, high] = [minimum as number, maximum as number];
+      const fraction = `("." ${this.primitive('decimal-part')})?`;
+      const zeros = '("." "0"{1,16})?';
+      const from = (bound: number, top: number) =>
+        bound === top
+          ? `"${bound}" ${zeros}`
+          : `(${digitRange(bound, top - 1)}) ${fraction} | "${top}" ${zeros}`;
+      const options: string[] = [];
+      // Below zero the magnitude runs from -high (or 0) to -low.
+      if (low < 0) options.push(`"-" (${from(Math.max(0, -high), -low)})`);
+      if (high >= 0) options.push(`(${from(Math.max(0, low), high)})`);
+      return `(${options.join(' | ')}) ${space}`;
+    }
     if (!nonNegative(schema)) return this.primitive('number');
     return `${this.primitive('integral-part')} ("." ${this.primitive('decimal-part')})? ${this.primitive('exponent')}? ${space}`;
   }

@@ -51,8 +51,8 @@ const LARGEST_INTEGER = 10 ** 16 - 1;
  * The one place a JSON Schema becomes a grammar, for every local engine (`llama-node`, `native`,
  * `node-llama-cpp`): GBNF in llama.cpp's dialect whose every sentence is JSON that matches the
  * schema, for the subset `checkJsonSchema` accepts. Numbers are always finite (see PRIMITIVES);
- * integer bounds are exact (digit by digit), number bounds keep only their sign (validate the
- * parsed value when they matter); an object with listed properties
+ * integer bounds and whole-number bounds of numbers are exact (digit by digit), other number bounds
+ * keep only their sign (validate the parsed value when they matter); an object with listed properties
  * takes no others (a small model would otherwise wander into endless extra keys), and a map's
  * keys follow `propertyNames`; `minProperties`, `maxProperties` and `format` are not enforced.
  */

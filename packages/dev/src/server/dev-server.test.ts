@@ -105,8 +105,10 @@ describe('the hearth dev server', () => {
     const unknown = await start({ target: 'nope', model: 'tiny', input: {}, attachments: [] });
     expect(unknown.status).toBe(400);
     expect(JSON.parse(unknown.body).error).toMatch(/no agent or workflow named "nope".*known: notes/);
-    const badModel = await start({ target: 'notes', model: 'tiny; rm -rf /', input: {}, attachments: [] });
-    expect(JSON.parse(badModel.body).error).toMatch(/^model: /);
+    for (const model of ['tiny; rm -rf /', '--workdir=/', ''])
+      expect(
+        JSON.parse((await start({ target: 'notes', model, input: {}, attachments: [] })).body).error,
+      ).toMatch(/^model: /);
     const svg = await start({
       target: 'notes',
       model: 'tiny',

@@ -47,7 +47,8 @@ const mimeTypes: Record<'image' | 'audio', RegExp> = {
   image: /^image\/(png|jpeg|gif|webp|bmp)$/,
   audio: /^audio\/(wav|x-wav|wave|mpeg|mp3|flac|ogg)$/,
 };
-const modelPattern = /^[\w.:/@+-]{1,300}$/;
+/** A preset name or a path; never starting with a dash, which `hearth run` would read as a flag. */
+const modelPattern = /^(?!-)[\w.:/@+-]{1,300}$/;
 
 /** A file name safe to write in the run's folder (the user's name, stripped to plain characters). */
 const safeName = (name: string, index: number) =>
@@ -194,8 +195,7 @@ export class RunManager {
       'run',
       target.source,
       '--stream',
-      '--model',
-      request.model,
+      `--model=${request.model}`,
       '--thread',
       runId,
       '--workdir',

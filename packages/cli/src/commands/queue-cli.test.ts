@@ -55,7 +55,7 @@ describe('hearth run --queue', () => {
     const live = await hearth(['run', counted, '--queue', '--thread', 'q-live']);
     expect(live.code, live.stderr).toBe(0);
     expect(live.stdout).toMatch(
-      /queued as run q-live\n> s1\n {2}-> count \{"step":"s1"\}\n {2}<- count: counted s1\nok s1 \d+\.\ds\n> s2\n/,
+      /queued as run q-live \(Ctrl-C stops following, not the run\)\n> s1\n {2}-> count \{"step":"s1"\}\n {2}<- count: counted s1\nok s1 \d+\.\ds\n> s2\n/,
     );
     expect(live.stdout).toContain('result: {\n  "done": [\n    "s1",\n    "s2",\n    "s3"\n  ]\n}');
     // The worker ran it in its own workdir.

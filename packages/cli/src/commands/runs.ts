@@ -227,7 +227,7 @@ export function registerRunsCommand(program: Command): Command {
     .action((runId: string, options: ListOptions) => show(runId, options));
   withQueueOptions(runs.command('cancel'))
     .description(
-      'cancel a run: a running one stops at once (its process records it cancelled); a paused or interrupted one is marked cancelled. ' +
+      'cancel a run: a running one stops at once (its process or worker records it cancelled); a queued, paused or interrupted one is marked cancelled. ' +
         'Exits 1 for a run that has already ended',
     )
     .argument('<run-id>', 'the run id (its thread id)')

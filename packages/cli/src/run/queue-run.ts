@@ -96,7 +96,8 @@ export async function runOnQueue(request: QueueRunRequest): Promise<{ exitCode: 
       else printJson(queueRunView(queued));
       return { exitCode: ExitCode.success };
     }
-    if (request.display === 'live') writeLine(`${queued.target} queued as run ${queued.runId}`);
+    if (request.display === 'live')
+      writeLine(`${queued.target} queued as run ${queued.runId} (Ctrl-C stops following, not the run)`);
     const show = eventPrinter(request.display, writeLine);
     const follow = queue.follow(queued.runId, { afterSeq });
     let next = await follow.next();

@@ -335,6 +335,19 @@ describe('hearth dev in Chromium', () => {
     await page.close();
   });
 
+  it('says which port is taken, with exit code 2', () => {
+    const port = new URL(origin).port;
+    const second = spawnSync(process.execPath, [hearthBin, 'dev', '--no-open', '--port', port], {
+      cwd: project,
+      env: { ...process.env, HEARTH_HOME: home, HEARTH_OFFLINE: '1' },
+      encoding: 'utf8',
+    });
+    expect(second.status).toBe(2);
+    expect(second.stderr).toContain(
+      `--port ${port}: 127.0.0.1:${port} cannot be used (another program listens there)`,
+    );
+  });
+
   it('lists the eval reports and opens one', async () => {
     const page = await openPage();
     await page.getByRole('link', { name: 'Eval reports' }).click();

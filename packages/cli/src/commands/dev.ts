@@ -16,6 +16,7 @@ import { type DevProject, type DevTarget, startDevServer } from '@hearth/dev';
 import { modelPresets } from '@hearth/model';
 import { builtinTools } from '@hearth/tools';
 import type { Command } from 'commander';
+import { UsageError } from '../errors/usage-error.js';
 import { integerOption } from '../number-option.js';
 import { exampleTargets, projectTargets } from '../run/load-target.js';
 import { readProjectConfig } from '../run/project-config.js';
@@ -79,6 +80,7 @@ async function devCommand(options: DevCommandOptions): Promise<void> {
   // The queue the environment names (HEARTH_REDIS_URL and HEARTH_POSTGRES_URL), shown on the history page.
   const queue = await openQueueFrom({});
   const server = await startDevServer({
+    port: options.port,
     ...(queue
       ? {
           queuedRuns: async () =>
@@ -101,7 +103,12 @@ async function devCommand(options: DevCommandOptions): Promise<void> {
       new Map(
         inspectCheckpointStore(checkpoints).threads.map((thread) => [thread.threadId, thread.checkpoints]),
       ),
-    port: options.port,
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE' || error.code === 'EACCES')
+      throw new UsageError(
+        `--port ${options.port}: 127.0.0.1:${options.port} cannot be used (${error.code === 'EADDRINUSE' ? 'another program listens there' : 'not allowed for this user'}); pick another port, or leave --port out for a free one`,
+      );
+    throw error;
   });
   process.stdout.write(
     `hearth dev: ${project.targets.length} agents and workflows of ${project.root}\n` +

@@ -98,7 +98,7 @@ async function resumeRun(spec: string | undefined, threadId: string, options: Ru
   const targetSpec = spec ?? record?.target;
   if (!targetSpec)
     throw new UsageError(
-      `unknown thread "${threadId}": no run with this id was started here; give the target too`,
+      `unknown thread "${threadId}": no run with this id was started here; give the target too (or add --queue for a queued run)`,
     );
   const { target, source } = await loadRunTarget(targetSpec);
   const checkpoints = options.checkpoints ?? record?.checkpoints;

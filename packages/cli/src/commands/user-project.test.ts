@@ -48,9 +48,27 @@ const summarizer = defineAgent({ name: 'summarizer', description: 'Summarizes te
 export const summarize = summarizer.asTool();
 `,
 );
+// A workflow of plain functions names no model: served, it runs without one.
+writeFileSync(
+  join(project, 'src', 'twice.ts'),
+  `import { defineWorkflow, END, START } from '@hearth/core';
+import { z } from 'zod';
+export default defineWorkflow({
+  name: 'twice',
+  description: 'Says a word twice',
+  state: z.object({ word: z.string(), said: z.string().default('') }),
+  nodes: { say: { run: (state) => ({ said: state.word + ' ' + state.word }) } },
+  edges: [{ from: START, to: 'say' }, { from: 'say', to: END }],
+});
+`,
+);
 writeFileSync(
   join(project, 'hearth.config.json'),
-  JSON.stringify({ tools: { dirs: ['tools'] }, agents: ['src/helper.ts'], workflows: ['src/shout.ts'] }),
+  JSON.stringify({
+    tools: { dirs: ['tools'] },
+    agents: ['src/helper.ts'],
+    workflows: ['src/shout.ts', 'src/twice.ts'],
+  }),
 );
 
 describe('a user project outside the checkout (CommonJS, no node_modules)', () => {
@@ -96,6 +114,12 @@ describe('a user project outside the checkout (CommonJS, no node_modules)', () =
       expect(result.isError, JSON.stringify(result.content)).not.toBe(true);
       expect(result.structuredContent).toMatchObject({ loud: 'MCP!' });
       expect(progress).toEqual(['upper', 'exclaim']);
+    });
+
+    it('a workflow that names no model runs without one', async () => {
+      const result = await connection.callTool('twice', { word: 'echo' });
+      expect(result.isError, JSON.stringify(result.content)).not.toBe(true);
+      expect(result.structuredContent).toMatchObject({ said: 'echo echo' });
     });
 
     it('an agent exported as agent.asTool() from a tools folder runs on the served model', async () => {

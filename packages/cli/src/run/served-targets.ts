@@ -37,10 +37,13 @@ export function servedTargetTools(
     input: target.input,
     effects: target.effects,
     requiresApproval: effectsNeedApproval(target.effects),
-    run: async (input, context) =>
-      target
-        .asTool({ workdir: options.workdir, ...runOptions, engine: await engineFor(target) })
-        .run(input, context),
+    run: async (input, context) => {
+      // A target that names no model and is given none (a workflow of plain functions and tool
+      // calls) runs without one; a node that does need one says so (MissingEngineError).
+      const needsEngine = options.model !== undefined || target.model !== undefined;
+      const engine = needsEngine ? { engine: await engineFor(target) } : {};
+      return target.asTool({ workdir: options.workdir, ...runOptions, ...engine }).run(input, context);
+    },
   });
   return {
     tools: [...targets].map((target) => served(target)),

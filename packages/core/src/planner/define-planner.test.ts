@@ -174,6 +174,32 @@ describe('definePlanner (scripted model)', () => {
     expect(stepRequest?.responseFormat).toBeUndefined();
   });
 
+  it('streams the plan and the answer as token events, each before the event it produced', async () => {
+    const plan = { steps: [{ id: 's1', task: 'look', dependsOn: [] }] };
+    const answer = { answer: 'seen', citedSteps: ['s1'] };
+    const engine = new ScriptedEngine((request): ScriptedReply => {
+      if (request.responseFormat?.name === 'plan') return { json: plan };
+      if (request.responseFormat?.name === 'answer') return { json: answer };
+      return {
+        json: { action: 'final_answer', answer: { result: 'looked', succeeded: true, newFacts: false } },
+      };
+    });
+    const events: RunEvent[] = [];
+    await definePlanner({ name: 'streamer' }).run(
+      { goal: 'look' },
+      { engine, checkpointer: 'memory', onEvent: (event) => events.push(event) },
+    );
+    const own = events.filter((event) => event.type === 'token' && event.source === 'streamer');
+    // The scripted engine streams each reply in two deltas: plan, then answer.
+    expect(own.map((event) => (event.type === 'token' ? event.text : '')).join('')).toBe(
+      JSON.stringify(plan) + JSON.stringify(answer),
+    );
+    expect(own).toHaveLength(4);
+    const planAt = events.findIndex((event) => event.type === 'plan');
+    expect(events.indexOf(own[1] as RunEvent)).toBeLessThan(planAt);
+    expect(events.indexOf(own[2] as RunEvent)).toBeGreaterThan(planAt);
+  });
+
   it('decodes the plan under a schema whose ids and dependencies come from a fixed list', async () => {
     const engine = dagModel();
     const planner = definePlanner({

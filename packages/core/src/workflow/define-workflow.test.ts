@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAgent } from '../agent/define-agent.js';
 import { WorkflowDefinitionError } from '../errors/workflow-definition-error.js';
+import { generateObject } from '../generate-object.js';
 import { ScriptedEngine } from '../testing/scripted-engine.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
 import { defineWorkflow, END, fanOut, START } from './define-workflow.js';
@@ -205,6 +206,47 @@ describe('defineWorkflow', () => {
     const tokens = events.filter((e) => e.type === 'token');
     expect(tokens.every((e) => e.path.join('/') === 'think' && e.source === 'namer')).toBe(true);
     expect(tokens.map((e) => e.type === 'token' && e.text).join('')).toContain('"answer":"hearth"');
+  });
+
+  it("a function node's generateObject streams token events through ctx.onToken", async () => {
+    const workflow = defineWorkflow({
+      name: 'titler',
+      state: z.object({ title: z.string().default('') }),
+      nodes: {
+        name: {
+          run: async (_state, ctx) => {
+            const { object } = await generateObject({
+              engine: ctx.engine(),
+              schema: z.object({ title: z.string() }),
+              prompt: 'A title.',
+              onToken: ctx.onToken,
+            });
+            return { title: object.title };
+          },
+        },
+      },
+      edges: [
+        { from: START, to: 'name' },
+        { from: 'name', to: END },
+      ],
+    });
+    const events: RunEvent[] = [];
+    const result = await workflow.run(
+      {},
+      {
+        engine: new ScriptedEngine([{ json: { title: 'Embers' } }]),
+        checkpointer: 'memory',
+        onEvent: (e) => events.push(e),
+      },
+    );
+    expect(result.output).toMatchObject({ title: 'Embers' });
+    const tokens = events.flatMap((e) => (e.type === 'token' ? [e] : []));
+    expect(tokens.map((e) => e.text)).toEqual(['{"title":', '"Embers"}']);
+    // From the workflow's own top-level node: its name as the source, an empty path.
+    expect(tokens.map((e) => [e.source, e.path])).toEqual([
+      ['titler', []],
+      ['titler', []],
+    ]);
   });
 
   it('refuses definitions with edges to unknown nodes', () => {

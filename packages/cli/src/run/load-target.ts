@@ -120,7 +120,7 @@ export async function loadRunTarget(spec: string): Promise<LoadedTarget> {
   if (byName) return { target: byName, source: byName.name };
   const names = [...project.keys(), ...known.keys()];
   throw new UsageError(
-    `no file, project agent/workflow or example named "${spec}"; known names: ${names.join(', ') || 'none (examples not built: run npm run build)'}`,
+    `no file or example named "${spec}", nor an agent or workflow in ./hearth.config.json; known names: ${names.join(', ') || 'none (examples not built: run npm run build)'}`,
   );
 }
 

@@ -3,4 +3,4 @@
 export { genAi } from './genai-attributes.js';
 export { type ReceivedSpan, spansFromOtlpJson } from './otlp-json.js';
 export { RunTrace, type TracedOutcome, type TracedRun } from './run-trace.js';
-export { otlpTracesUrl, startTracing, Tracing, type TracingOptions } from './tracing.js';
+export { otlpHeaders, otlpTracesUrl, startTracing, Tracing, type TracingOptions } from './tracing.js';

@@ -31,7 +31,7 @@ export function otlpTracesUrl(env: Record<string, string | undefined>): string |
 }
 
 /** `OTEL_EXPORTER_OTLP_HEADERS` / `..._TRACES_HEADERS`: `key=value` pairs, comma-separated, URL-encoded. */
-function otlpHeaders(env: Record<string, string | undefined>): Record<string, string> {
+export function otlpHeaders(env: Record<string, string | undefined>): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const list of [env.OTEL_EXPORTER_OTLP_HEADERS, env.OTEL_EXPORTER_OTLP_TRACES_HEADERS])
     for (const pair of (list ?? '').split(',')) {

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type OtlpReceiver, startOtlpReceiver } from '@hearth/tracing/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevProject } from './api-types.js';
 import { type DevServer, startDevServer } from './dev-server.js';
@@ -24,6 +25,8 @@ const project: DevProject = {
 
 let server: DevServer;
 let base: string;
+/** The tracing backend the user set for `hearth dev`: the runs' spans must reach it too. */
+let userBackend: OtlpReceiver;
 const evalsDir = mkdtempSync(join(tmpdir(), 'hearth-dev-server-evals-'));
 
 beforeAll(async () => {
@@ -39,6 +42,8 @@ beforeAll(async () => {
     JSON.stringify({ createdAt: '2026-01-01T00:00:00.000Z', models: { oracle: { successRate: 1 } } }),
   );
   writeFileSync(join(evalsDir, 'secret.txt'), 'not part of any report');
+  userBackend = await startOtlpReceiver();
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = userBackend.url;
   server = await startDevServer({
     evalsDir,
     project,
@@ -49,7 +54,11 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${server.port}`;
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await userBackend.close();
+  delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+});
 
 /** A raw request, so the Host header can be forged (fetch would not send ours). */
 function raw(path: string, headers: Record<string, string>, method = 'GET', body?: string) {
@@ -141,5 +150,25 @@ describe('the hearth dev server', () => {
     expect((await raw(`/reports/${'0'.repeat(32)}/run-1/report.html`, {})).status).toBe(404);
     expect((await raw(`/reports/${key}/run-1/..%2fsecret.txt`, {})).status).toBe(404);
     expect((await raw(`/reports/${key}/run-1/%2e%2e/secret.txt`, {})).status).toBe(404);
+  });
+
+  it("takes the runs' spans with the token only, and passes them on to the user's OTLP endpoint", async () => {
+    const span = {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      name: 'invoke_workflow notes',
+      startTimeUnixNano: '1700000000000000000',
+      endTimeUnixNano: '1700000001000000000',
+      attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'invoke_workflow' } }],
+    };
+    const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
+    const path = '/otlp/some-run/v1/traces';
+    expect((await raw(path, { 'content-type': 'application/json' }, 'POST', body)).status).toBe(401);
+    expect((await raw(path, withToken(), 'POST', body)).status).toBe(200);
+    await expect.poll(() => userBackend.spans.length).toBe(1);
+    expect(userBackend.spans[0]).toMatchObject({
+      name: 'invoke_workflow notes',
+      attributes: { 'gen_ai.operation.name': 'invoke_workflow' },
+    });
   });
 });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHttpGuard } from '@hearth/http-guard';
-import { spansFromOtlpJson } from '@hearth/tracing';
+import { otlpHeaders, otlpTracesUrl, spansFromOtlpJson } from '@hearth/tracing';
 import type { DevProject, QueuedRunRow, QueueList, RunMessage, StartRunRequest } from './api-types.js';
 import { DevRequestError } from './dev-request-error.js';
 import { EvalReports } from './eval-reports.js';
@@ -109,6 +109,29 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       `the dev page is not built (${webDir} has no index.html): run npm run build -w @hearth/dev`,
     );
   const evalReports = new EvalReports(options.evalsDir, token);
+  // The runs send their spans here; the endpoint the user set for `hearth dev` (OTEL_EXPORTER_OTLP_ENDPOINT)
+  // gets them too, as it would from `hearth run`.
+  const userEndpoint = otlpTracesUrl(process.env);
+  let forwardFailure: string | undefined;
+  const forwardSpans = (body: unknown) => {
+    if (!userEndpoint) return;
+    fetch(userEndpoint, {
+      method: 'POST',
+      headers: { ...otlpHeaders(process.env), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+      .then((answer) => {
+        if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
+      })
+      .catch((error: Error) => {
+        // Said once: a tracing backend that is down must not flood the terminal or stop the runs.
+        if (forwardFailure) return;
+        forwardFailure = error.message;
+        process.stderr.write(
+          `[tracing] warning: could not send spans to ${userEndpoint}: ${error.message}\n`,
+        );
+      });
+  };
   let port = 0;
   const runs = new RunManager({
     project: options.project,
@@ -167,7 +190,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const method = request.method ?? 'GET';
     const otlp = /^\/otlp\/([\w-]+)\/v1\/traces$/.exec(path);
     if (otlp && method === 'POST') {
-      runs.addSpans(otlp[1] as string, spansFromOtlpJson(await readJson(request)));
+      const body = await readJson(request);
+      runs.addSpans(otlp[1] as string, spansFromOtlpJson(body));
+      forwardSpans(body);
       sendJson(response, 200, {});
       return;
     }

@@ -290,6 +290,8 @@ export class RunManager {
         ...process.env,
         OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlp.url,
         OTEL_EXPORTER_OTLP_HEADERS: otlp.headers,
+        // The user's own backend headers would replace the token; the dev server forwards to that backend itself.
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: '',
         // Spans reach the page's timeline within a second rather than at the run's end.
         OTEL_BSP_SCHEDULE_DELAY: '500',
       },

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hearthHome } from '@hearth/engine';
 import {
+  type EvalModel,
   evalModel,
   FileHashCache,
   loadSuites,
@@ -15,10 +16,13 @@ import {
 } from '@hearth/evals';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
+import { answerOverQueue } from '../eval/queued-eval.js';
+import { suiteContext } from '../eval/suite-context.js';
 import { integerOption } from '../number-option.js';
 import { ExitCode, printJson } from '../output.js';
+import { openQueueFrom, type QueueFlags, queueOptionHelp } from '../run/queue-connection.js';
 
-interface RunOptions {
+interface RunOptions extends QueueFlags {
   suite: string[];
   candidate: string;
   baseline: string;
@@ -33,6 +37,7 @@ interface RunOptions {
   apiKey?: string;
   out?: string;
   json?: boolean;
+  queue?: boolean;
 }
 
 interface ScoreOptions {
@@ -61,15 +66,6 @@ function hearthCommit(): string | null {
 }
 
 const safeName = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_');
-
-/**
- * Where suites keep the media they make (screen-qa screenshots, spoken WAVs) and how speech is made:
- * espeak-ng through the testkit, loaded only when a spoken case is spoken.
- */
-const suiteContext = (mediaDir: string) => ({
-  mediaDir,
-  speak: async (text: string, dir: string) => (await import('@hearth/testkit')).speak(text, { dir }),
-});
 
 /** Progress on stderr: a redrawn bar on a TTY, else one line per case (logs and CI keep every line). */
 function progressReporter(json: boolean) {
@@ -121,6 +117,10 @@ export async function evalRunCommand(options: RunOptions): Promise<void> {
     throw new UsageError(
       "--engine openai needs --base-url, the server's API root (e.g. http://127.0.0.1:11434/v1)",
     );
+  if (options.queue && options.apiKey)
+    throw new UsageError(
+      '--api-key is not sent over the queue (it would be stored in Postgres): set OPENAI_API_KEY for the workers instead',
+    );
   const specs = [options.candidate, options.baseline, ...options.model];
   if (new Set(specs).size !== specs.length)
     throw new UsageError(
@@ -143,18 +143,53 @@ export async function evalRunCommand(options: RunOptions): Promise<void> {
     options.engine === 'openai'
       ? { engine: 'openai' as const, baseUrl: options.baseUrl, apiKey: options.apiKey }
       : {};
-  const models = await Promise.all(specs.map((spec) => evalModel(spec, runs, modelOptions)));
-  const summary = await runEvals({
-    suites: runs,
-    models,
-    outDir,
-    trials: options.trials,
-    seed: options.seed,
-    maxTokens: options.maxTokens,
-    hashCache: new FileHashCache(join(hearthHome(), 'evals', 'file-hashes.json')),
-    hearthCommit: hearthCommit(),
-    onProgress: progressReporter(Boolean(options.json)),
-  });
+  const queue = options.queue ? await openQueueFrom(options) : undefined;
+  if (options.queue && !queue)
+    throw new UsageError(
+      '--queue needs the run queue: set HEARTH_REDIS_URL and HEARTH_POSTGRES_URL (or --redis-url and --postgres-url), ' +
+        'and start hearth worker processes against it',
+    );
+  let summary: Summary;
+  try {
+    // Queued: the workers open the models, so nothing is resolved or downloaded here (and no file is hashed).
+    const models = queue
+      ? specs.map(
+          (spec): EvalModel => ({
+            name: spec,
+            spec,
+            files: [],
+            open: () => Promise.reject(new Error(`${spec} is opened by the queue's workers`)),
+          }),
+        )
+      : await Promise.all(specs.map((spec) => evalModel(spec, runs, modelOptions)));
+    summary = await runEvals({
+      suites: runs,
+      models,
+      outDir,
+      trials: options.trials,
+      seed: options.seed,
+      maxTokens: options.maxTokens,
+      hashCache: new FileHashCache(join(hearthHome(), 'evals', 'file-hashes.json')),
+      hearthCommit: hearthCommit(),
+      onProgress: progressReporter(Boolean(options.json)),
+      ...(queue
+        ? {
+            answerElsewhere: answerOverQueue(queue, {
+              outDir,
+              trials: options.trials,
+              seed: options.seed,
+              maxTokens: options.maxTokens,
+              ...(options.cases ? { cases: options.cases } : {}),
+              ...(options.data ? { data: options.data } : {}),
+              ...(options.engine === 'openai' && options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+              log: (line) => process.stderr.write(`[eval] ${line}\n`),
+            }),
+          }
+        : {}),
+    });
+  } finally {
+    await queue?.close();
+  }
   if (options.json)
     printJson({
       out: outDir,
@@ -289,11 +324,20 @@ export function registerEvalCommand(program: Command): void {
       '--json',
       'print summary.json, with the report folder as "out" and its files as "files", instead of a short summary (no progress bar)',
     )
+    .option(
+      '--queue',
+      "spread the cases over the run queue's workers (hearth worker; each opens the models named here, one per model per worker); " +
+        'results arrive in results.jsonl as they finish, and a killed eval run again with the same --out takes up its queued cases',
+    )
+    .option('--redis-url <url>', `with --queue: ${queueOptionHelp.redisUrl}`)
+    .option('--postgres-url <url>', `with --queue: ${queueOptionHelp.postgresUrl}`)
     .addHelpText(
       'after',
       `\nExit codes: ${ExitCode.success} done (whatever the scores), ${ExitCode.usage} bad flags or data, ${ExitCode.model} a model failed to load.\n` +
         'Example: hearth eval --candidate gemma-4-12b --baseline gemma-4-26b-a4b --cases 50\n' +
-        'Checks without weights: hearth eval --candidate oracle --baseline mutant --out /tmp/eval (oracle must score 100%, mutant 0%)',
+        'Checks without weights: hearth eval --candidate oracle --baseline mutant --out /tmp/eval (oracle must score 100%, mutant 0%)\n' +
+        'Over workers: HEARTH_REDIS_URL=... HEARTH_POSTGRES_URL=... hearth eval --cases 200 --queue (with hearth worker running on\n' +
+        '  each machine; --data must be a path the workers read; a server model needs OPENAI_API_KEY on the workers)',
     )
     .action((options: RunOptions) => evalRunCommand(options));
   evalCommand

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { AnyRunTarget, Engine } from '@hearth/core';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
+import { evalCaseTargetName, evalCaseWorker } from '../eval/eval-case-target.js';
 import { integerOption } from '../number-option.js';
 import { defaultModel, loadRunTarget } from '../run/load-target.js';
 import { type QueueFlags, queueConnectionFrom, queueOptionHelp } from '../run/queue-connection.js';
@@ -29,6 +30,8 @@ class WorkerEngines {
 
   /** The run's model, else the worker's `--model`, else the target's default; no model for targets without one. */
   engineFor = async (model: string | undefined, target: AnyRunTarget): Promise<Engine | undefined> => {
+    // An eval case on a reference model or a server opens that itself; its local models come here by name.
+    if (!model && target.name === evalCaseTargetName) return undefined;
     const chosen = model ?? this.options.model ?? (target.model ? defaultModel(target) : undefined);
     if (!chosen) return undefined;
     let engine = this.opened.get(chosen);
@@ -68,13 +71,15 @@ async function runWorker(options: WorkerCommandOptions): Promise<void> {
     );
   const { startRunWorker } = await import('@hearth/queue');
   const engines = new WorkerEngines(options);
+  const evalCases = evalCaseWorker();
   const log = (line: string) => process.stderr.write(`[worker] ${line}\n`);
   const worker = await startRunWorker({
     ...connection,
     concurrency: options.concurrency,
     ...(options.workdirRoot ? { workdirRoot: resolve(options.workdirRoot) } : {}),
     ...(options.stallTimeout !== undefined ? { stalls: stallSettings(options.stallTimeout) } : {}),
-    loadTarget: async (ref) => (await loadRunTarget(ref)).target,
+    loadTarget: async (ref) =>
+      ref === evalCaseTargetName ? evalCases.target : (await loadRunTarget(ref)).target,
     engineFor: engines.engineFor,
     log,
   });
@@ -87,7 +92,7 @@ async function runWorker(options: WorkerCommandOptions): Promise<void> {
       log(`${signal}: stopping (deadline ${options.shutdownDeadline} s)`);
       worker
         .close({ deadlineMs: options.shutdownDeadline * 1000 })
-        .then(() => engines.close())
+        .then(() => Promise.all([engines.close(), evalCases.close()]))
         .finally(stopped);
     };
     process.once('SIGTERM', stop);
@@ -135,7 +140,8 @@ export function registerWorkerCommand(program: Command): void {
     .addHelpText(
       'after',
       '\nRuns continue from their Postgres checkpoints on whichever worker takes them next, so workers may be\n' +
-        'killed and restarted at any time. Example (one machine):\n' +
+        'killed and restarted at any time. Workers also answer the cases of hearth eval run --queue.\n' +
+        'Example (one machine):\n' +
         '  hearth testkit services start --dir /tmp/hs      # prints HEARTH_REDIS_URL=... HEARTH_POSTGRES_URL=...\n' +
         '  HEARTH_REDIS_URL=... HEARTH_POSTGRES_URL=... hearth worker --concurrency 4',
     )

@@ -190,7 +190,6 @@ function runView(runId: string) {
       spansBox,
     ),
   );
-  let run: RunView | undefined;
   let svgRoot: SVGSVGElement | undefined;
   const spans: ReceivedSpan[] = [];
   const textBySource = new Map<string, HTMLPreElement>();
@@ -243,7 +242,6 @@ function runView(runId: string) {
   };
 
   const renderRun = (view: RunView) => {
-    run = view;
     status.replaceChildren(
       `${view.targetKind} ${view.target} on ${view.model}: `,
       h('span', { class: `status ${view.status}`, 'data-testid': 'run-status' }, view.status),

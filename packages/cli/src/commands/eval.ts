@@ -333,7 +333,8 @@ export function registerEvalCommand(program: Command): void {
     .option('--postgres-url <url>', `with --queue: ${queueOptionHelp.postgresUrl}`)
     .addHelpText(
       'after',
-      `\nExit codes: ${ExitCode.success} done (whatever the scores), ${ExitCode.usage} bad flags or data, ${ExitCode.model} a model failed to load.\n` +
+      `\nExit codes: ${ExitCode.success} done (whatever the scores), ${ExitCode.failure} --queue: the queue unreachable or a case failed on the workers, ` +
+        `${ExitCode.usage} bad flags or data, ${ExitCode.model} a model failed to load.\n` +
         'Example: hearth eval --candidate gemma-4-12b --baseline gemma-4-26b-a4b --cases 50\n' +
         'Checks without weights: hearth eval --candidate oracle --baseline mutant --out /tmp/eval (oracle must score 100%, mutant 0%)\n' +
         'Over workers: HEARTH_REDIS_URL=... HEARTH_POSTGRES_URL=... hearth eval --cases 200 --queue (with hearth worker running on\n' +

@@ -156,7 +156,7 @@ export function registerMcpCommand(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nA hearth.config.json in the working directory is read without --config, and the tool modules in its\ntools.dirs (like --tools directories) are imported and run when the server starts: serve only from a\nfolder you trust. The config file, each tools directory and the tools it added are printed on stderr.\n' +
+      "\nA hearth.config.json in the working directory is read without --config, and the tool modules in its\ntools.dirs (like --tools directories) and the modules in its agents and workflows are imported and run\nwhen the server starts: serve only from a folder you trust. The config file, each tools directory and\nthe tools it added are printed on stderr. The project's agents and workflows are served as tools (and\nagent.asTool() exported from a tools module runs on the served model).\n" +
         '\nExamples:\n  hearth mcp serve                                   # stdio, for Claude Desktop or an IDE\n  hearth mcp serve --http --port 3333                # http://127.0.0.1:3333/mcp\n  hearth mcp serve --http --host 0.0.0.0 --token $T  # network access needs a token (16+ characters)\n  hearth mcp serve --http --host 0.0.0.0 --token $T --allowed-host mybox.lan  # clients reach it by that name\n  npx @modelcontextprotocol/inspector --cli hearth mcp serve --method tools/list',
     )
     .action(async (options: ServeOptions) => {

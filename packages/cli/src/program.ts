@@ -35,7 +35,8 @@ Exit codes: ${ExitCode.success} success, ${ExitCode.failure} failure, ${ExitCode
 with no file), ${ExitCode.model} model file or model process failure (not GGUF, mismatched set, crash, offline, does not fit),
 ${ExitCode.approvalNeeded} run paused waiting for approval. The same error gives the same exit code in every command.
 Environment: HEARTH_HOME (cache and state, default ~/.cache/hearth), HEARTH_OFFLINE=1, HF_TOKEN, HEARTH_DEBUG=1,
-HEARTH_CHROMIUM_PATH (Chromium binary, default /usr/bin/chromium).`,
+HEARTH_CHROMIUM_PATH (Chromium binary, default /usr/bin/chromium), OTEL_EXPORTER_OTLP_ENDPOINT (send run traces
+there over OTLP/HTTP; nothing is sent without it), HEARTH_TRACE_CONTENT=1 (prompts and replies in those traces).`,
     );
   registerInitCommand(program);
   registerGenerateCommand(program);

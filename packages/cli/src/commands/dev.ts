@@ -24,7 +24,8 @@ import { openQueueFrom } from '../run/queue-connection.js';
 import { queueRunView } from '../run/queued-runs.js';
 
 export interface DevCommandOptions {
-  port: number;
+  /** Default: a free one. */
+  port?: number;
   /** `--no-open`: do not open a browser. */
   open: boolean;
 }
@@ -80,7 +81,7 @@ async function devCommand(options: DevCommandOptions): Promise<void> {
   // The queue the environment names (HEARTH_REDIS_URL and HEARTH_POSTGRES_URL), shown on the history page.
   const queue = await openQueueFrom({});
   const server = await startDevServer({
-    port: options.port,
+    port: options.port ?? 0,
     ...(queue
       ? {
           queuedRuns: async () =>
@@ -131,7 +132,7 @@ export function registerDevCommand(program: Command): void {
     .description(
       'Open a local web app for this project: graphs, run forms, live runs, approvals, history, traces',
     )
-    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', integerOption('a port', 0, 65535), 0)
+    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', integerOption('a port', 0, 65535))
     .option('--no-open', 'do not open a browser; just print the address')
     .addHelpText(
       'after',

@@ -221,6 +221,7 @@ export function registerRunCommand(program: Command): void {
         `${ExitCode.model} model file or process failure, ${ExitCode.approvalNeeded} paused waiting for approval.\n` +
         'Examples:\n  hearth run workflows/bug-report --model tiny --image shot.png --audio note.wav --json\n' +
         '  hearth run --resume <thread> --approve\n' +
+        '  OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 hearth run workflows/bug-report   (OpenTelemetry spans; HEARTH_TRACE_CONTENT=1 adds prompts)\n' +
         '  hearth run workflows/bug-report --queue --detach --json   (HEARTH_REDIS_URL, HEARTH_POSTGRES_URL set)',
     )
     .action(async (spec: string | undefined, options: RunCommandOptions) => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors/usage-error.js';
 
@@ -10,7 +10,7 @@ export const projectHearthPackages = {
   devDependencies: ['@hearth/model', '@hearth/testkit'],
 } as const;
 
-/** Where a new project's Hearth packages come from. */
+/** Where a new project's Hearth packages come from (`from` says where, for messages). */
 export type PackageSource =
   /** A Hearth checkout (its workspace packages, built) or an installation (installed package folders). */
   | { kind: 'folders'; from: string; folders: Map<string, string> }
@@ -146,8 +146,8 @@ export function packageSource(options: { from?: string; registry?: boolean }): P
   };
 }
 
-/** Runs a command to its end, its output going to our stderr (stdout stays free); rejects with its exit code. */
-export function runQuietly(command: string, args: string[], cwd: string): Promise<string> {
+/** Runs a command to its end and resolves with its stdout; rejects with its exit code and stderr. */
+export function runCapturing(command: string, args: string[], cwd: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -181,8 +181,8 @@ export async function bundleHearthPackages(
   if (source.kind === 'tarballs') {
     mkdirSync(dest, { recursive: true });
     for (const [name, file] of source.tarballs) {
-      copyFileSync(file, join(dest, file.split('/').pop() as string));
-      bundled.set(name, file.split('/').pop() as string);
+      copyFileSync(file, join(dest, basename(file)));
+      bundled.set(name, basename(file));
     }
     return bundled;
   }
@@ -197,7 +197,7 @@ export async function bundleHearthPackages(
   mkdirSync(dest, { recursive: true });
   // Scripts stay off: a checkout's `prepack` would rebuild, and an installed package is already built.
   const packed = JSON.parse(
-    await runQuietly(
+    await runCapturing(
       'npm',
       ['pack', ...needed.values(), '--ignore-scripts', '--pack-destination', dest, '--json'],
       dest,

@@ -6,6 +6,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
@@ -17,7 +18,7 @@ import {
   type PackageSource,
   packageSource,
   projectHearthPackages,
-  runQuietly,
+  runCapturing,
 } from './init-packages.js';
 
 interface InitOptions {
@@ -54,6 +55,8 @@ function prepareDirectory(dir: string, force: boolean | undefined): void {
     mkdirSync(dir, { recursive: true });
     return;
   }
+  if (!statSync(dir).isDirectory())
+    throw new UsageError(`${dir} is a file, not a folder: give a folder for the project`);
   const entries = readdirSync(dir);
   if (entries.length > 0 && !force)
     throw new UsageError(
@@ -151,7 +154,7 @@ export function registerInitCommand(program: Command): void {
       if (options.install) {
         progress('npm install (a few minutes the first time: llama.cpp bindings, LangGraph) ...');
         const started = Date.now();
-        await runQuietly('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], dir);
+        await runCapturing('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], dir);
         progress(`installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
       }
       process.stdout.write(

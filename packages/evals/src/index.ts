@@ -10,7 +10,6 @@ export {
   type EvalModel,
   type PendingCase,
   type RunEvalsOptions,
-  resultKey,
   runEvals,
 } from './harness.js';
 export { type EvalModelOptions, evalModel } from './models.js';

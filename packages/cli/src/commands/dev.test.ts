@@ -281,6 +281,23 @@ describe('hearth dev in Chromium', () => {
     await page.close();
   });
 
+  it('denies a paused call from the page: the run finishes without running it', async () => {
+    const page = await openPage();
+    await page.getByRole('link', { name: 'approval-demo' }).click();
+    await page.locator('#field-attachments').setInputFiles(media.png);
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.getByRole('heading', { name: 'Waiting for your approval' }).waitFor({ timeout: 240_000 });
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await page
+      .locator('[data-testid="run-status"]', { hasText: /^(done|failed)$/ })
+      .waitFor({ timeout: 240_000 });
+    expect(await status(page).textContent()).toBe('done');
+    expect(await page.getByTestId('run-output').textContent()).toMatch(/"saved": ".*denied/);
+    // The one line is still the one the approved run wrote.
+    expect(readFileSync(join(project, 'notes.txt'), 'utf8').trim().split('\n')).toHaveLength(1);
+    await page.close();
+  });
+
   it('refuses every action without the token, from another site, or with a form body', async () => {
     const action = `${origin}/api/runs`;
     const body = JSON.stringify({ target: 'approval-demo', model: 'tiny', input: {}, attachments: [] });
@@ -309,7 +326,7 @@ describe('hearth dev in Chromium', () => {
     const runs = (await (await fetch(action, { headers: { authorization: `Bearer ${token}` } })).json()) as {
       runs: unknown[];
     };
-    expect(runs.runs).toHaveLength(2);
+    expect(runs.runs).toHaveLength(3);
   });
 
   it('kills a run mid-step and resumes it from its last checkpoint (finished steps are not run again)', async () => {

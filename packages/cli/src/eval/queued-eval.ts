@@ -106,8 +106,8 @@ export function answerOverQueue(
         if (!stopped(queued)) continue;
         if (queued.status !== 'done')
           throw new QueuedEvalCaseError(
-            `case ${label} ${queued.status} on the workers (run ${runId}, hearth runs show ${runId}): ` +
-              `${queued.error ? `${queued.error.code ?? queued.error.name}: ${queued.error.message}` : 'no error recorded'}. ` +
+            `case ${label} ${queued.status} on the workers (run ${runId}; hearth runs show ${runId}): ` +
+              `${queued.error ? `${queued.error.code ?? queued.error.name}: ${queued.error.message.replace(/\.$/, '')}` : 'no error recorded'}. ` +
               'The cases answered so far are kept: fix the cause and run the eval again with the same --out',
           );
         await record(queued.output as ResultRecord);

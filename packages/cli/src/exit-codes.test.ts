@@ -22,6 +22,7 @@ async function hearthErrorClasses(): Promise<Map<string, readonly string[]>> {
     import('./errors/usage-error.js'),
     import('./errors/run-not-found-error.js'),
     import('./errors/run-not-cancellable-error.js'),
+    import('./errors/run-cancelled-error.js'),
     import('./errors/queued-eval-case-error.js'),
   ]);
   const classes = new Map<string, readonly string[]>();

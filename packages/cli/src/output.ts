@@ -25,6 +25,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   USAGE: ExitCode.usage,
   RUN_NOT_FOUND: ExitCode.usage,
   RUN_NOT_CANCELLABLE: ExitCode.failure,
+  RUN_CANCELLED: ExitCode.failure,
   EVAL_QUEUED_CASE_FAILED: ExitCode.failure,
   // @hearth/engine: media or a JSON Schema refused before any engine sees it
   JSON_SCHEMA_UNSUPPORTED: ExitCode.usage,

@@ -106,6 +106,9 @@ describe('hearth runs list|show|cancel (local runs)', () => {
     const ended = await blocked.closed;
     expect(ended.signal, blocked.stderr()).toBe(null);
     expect(ended.code).toBe(1);
+    expect(blocked.stderr()).toContain(
+      'hearth: run blocked was cancelled (hearth runs cancel); its finished steps are checkpointed: hearth run --resume blocked continues it',
+    );
     expect((await listed()).blocked).toMatchObject({ status: 'cancelled' });
     // The finished run counted three steps; the cancelled one only its first.
     expect(readFileSync(counter, 'utf8')).toBe('s1\ns2\ns3\ns1\n');

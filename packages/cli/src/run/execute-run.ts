@@ -88,7 +88,7 @@ export async function executeRun(
       // A failed run still ends with its summary (status `failed`, the error's code) for programs
       // reading --json or --stream; the error itself then decides the exit code.
       if (display !== 'live') printOutcome(display, summary);
-      throw error;
+      throw tracker.failure(error);
     }
     const summary = runSummary({ target, runId, startedAt, endedAt: new Date(), result }, model, events);
     tracker.end(summary);

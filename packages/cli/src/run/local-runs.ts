@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { RunEvent, RunStatus, RunSummary } from '@hearth/core';
+import { RunCancelledError } from '../errors/run-cancelled-error.js';
 import { RunNotCancellableError } from '../errors/run-not-cancellable-error.js';
 import {
   appendRunEvent,
@@ -32,7 +33,8 @@ export class LocalRunTracker {
   constructor(private readonly runId: string) {
     this.signal = this.controller.signal;
     this.watcher = setInterval(() => {
-      if (this.begun && existsSync(cancelRequestPath(runId))) this.controller.abort();
+      if (this.begun && existsSync(cancelRequestPath(runId)))
+        this.controller.abort(new RunCancelledError(runId));
     }, CANCEL_POLL_MS);
     // Watching must not keep a finished process alive.
     this.watcher.unref();
@@ -60,6 +62,13 @@ export class LocalRunTracker {
     if (event.type !== 'token') appendRunEvent(this.runId, { ...event, at: Date.now() });
   }
 
+  /** The error a call ends with: a cancelled run's says it was cancelled and how to continue it. */
+  failure(error: unknown): unknown {
+    return this.signal.aborted && RunCancelledError.isInstance(this.signal.reason)
+      ? this.signal.reason
+      : error;
+  }
+
   /** Records how the call ended (its summary), when it ran anything; stops watching for cancels. */
   end(summary: RunSummary): void {
     clearInterval(this.watcher);
@@ -80,7 +89,7 @@ export interface LocalRunView {
   where: 'local';
   target: string;
   status: RunStatus;
-  model: string;
+  model?: string;
   workdir: string;
   createdAt?: string;
   updatedAt?: string;
@@ -128,7 +137,7 @@ export function localRunView(record: RunRecord & { runId: string }): LocalRunVie
     where: 'local',
     target: record.target,
     status,
-    model: record.model,
+    ...(record.model ? { model: record.model } : {}),
     workdir: record.workdir,
     ...(record.createdAt ? { createdAt: record.createdAt } : {}),
     ...(record.updatedAt ? { updatedAt: record.updatedAt } : {}),

@@ -30,8 +30,8 @@ export interface TracedRun {
   /** The agent, workflow or planner's name. */
   target: string;
   targetKind: RunTargetKind;
-  /** The model preset or file the run was started with. */
-  model: string;
+  /** The model preset or file the run was started with; none for a run that calls no model. */
+  model?: string;
   /** True when this call continues a paused or killed run. */
   resumed?: boolean;
 }

@@ -6,7 +6,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../output.js';
 import { executeRun } from '../run/execute-run.js';
 import { displayFor } from '../run/live-view.js';
-import { defaultModel, loadRunTarget } from '../run/load-target.js';
+import { loadRunTarget, runModel } from '../run/load-target.js';
 import { queueOptionHelp } from '../run/queue-connection.js';
 import { runOnQueue } from '../run/queue-run.js';
 import { readRunRecord } from '../run/run-record.js';
@@ -24,6 +24,8 @@ export interface RunCommandOptions {
   deny?: boolean;
   json?: boolean;
   stream?: boolean;
+  /** With `--stream`: tool-result events carry the images and audio, base64. */
+  streamMedia?: boolean;
   workdir?: string;
   checkpoints?: string;
   /** Run it on the queue (workers anywhere) instead of in this process. */
@@ -105,11 +107,12 @@ async function resumeRun(spec: string | undefined, threadId: string, options: Ru
   return executeRun({
     target,
     source,
-    model: options.model ?? record?.model ?? defaultModel(target),
+    model: runModel(target, options.model ?? record?.model),
     ...(options.engine ? { engine: options.engine } : {}),
     workdir: resolve(options.workdir ?? record?.workdir ?? process.cwd()),
     ...(checkpoints ? { checkpoints } : {}),
     display: displayFor(options),
+    ...(options.streamMedia ? { streamMedia: true } : {}),
     resume: {
       threadId,
       ...(options.approve || options.deny ? { decision: { approve: options.approve === true } } : {}),
@@ -162,6 +165,10 @@ async function runCommand(
     throw new UsageError('--approve/--deny decide a paused run: add --resume <thread>');
   if (options.detach && !options.queue)
     throw new UsageError('--detach leaves a queued run going: add --queue');
+  if (options.streamMedia && (!options.stream || options.queue))
+    throw new UsageError(
+      '--stream-media adds images and audio to the events of --stream (a local run): add --stream',
+    );
   if (options.queue) return queueRun(spec, options);
   if (options.resume) return resumeRun(spec, options.resume, options);
   if (!spec) throw new UsageError('name what to run: hearth run <file-or-example> (see hearth run --help)');
@@ -169,11 +176,12 @@ async function runCommand(
   return executeRun({
     target,
     source,
-    model: options.model ?? defaultModel(target),
+    model: runModel(target, options.model),
     ...(options.engine ? { engine: options.engine } : {}),
     workdir: resolve(options.workdir ?? process.cwd()),
     ...(options.checkpoints ? { checkpoints: resolve(options.checkpoints) } : {}),
     display: displayFor(options),
+    ...(options.streamMedia ? { streamMedia: true } : {}),
     input: await runInput(options, target),
     ...(options.thread ? { threadId: options.thread } : {}),
   });
@@ -208,6 +216,10 @@ export function registerRunCommand(program: Command): void {
     .option('--checkpoints <file>', 'SQLite checkpoint file (default: $HEARTH_HOME/checkpoints.sqlite)')
     .option('--json', 'print one JSON object: thread, status, plan, steps, tool calls, result')
     .option('--stream', 'print every event as one JSON line while the run goes (tokens included)')
+    .option(
+      '--stream-media',
+      'with --stream: tool results carry the images and audio tools returned, base64 (long lines)',
+    )
     .option(
       '--queue',
       'run it on the queue (hearth worker processes on any machine) and follow it live; with --resume, continue a queued run',

@@ -122,7 +122,8 @@ async function list(options: ListOptions): Promise<void> {
 function printRun(run: RunView & { events: LoggedRunEvent[] }): void {
   write(`run ${run.runId} (${run.where})`);
   write(`  target   ${run.target}`);
-  write(`  model    ${run.model ?? "(the worker's choice)"}   workdir ${run.workdir ?? '-'}`);
+  const noModel = run.where === 'queue' ? "(the worker's choice)" : '(none: it calls no model)';
+  write(`  model    ${run.model ?? noModel}   workdir ${run.workdir ?? '-'}`);
   write(
     `  status   ${run.status}   created ${shortTime(run.createdAt)}   updated ${shortTime(run.updatedAt)}`,
   );

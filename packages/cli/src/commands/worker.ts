@@ -4,7 +4,7 @@ import { type Command, Option } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
 import { evalCaseTargetName, evalCaseWorker } from '../eval/eval-case-target.js';
 import { integerOption } from '../number-option.js';
-import { defaultModel, loadRunTarget } from '../run/load-target.js';
+import { loadRunTarget, runModel } from '../run/load-target.js';
 import { type QueueFlags, queueConnectionFrom, queueOptionHelp } from '../run/queue-connection.js';
 
 interface WorkerCommandOptions extends QueueFlags {
@@ -32,7 +32,7 @@ class WorkerEngines {
   engineFor = async (model: string | undefined, target: AnyRunTarget): Promise<Engine | undefined> => {
     // An eval case on a reference model or a server opens that itself; its local models come here by name.
     if (!model && target.name === evalCaseTargetName) return undefined;
-    const chosen = model ?? this.options.model ?? (target.model ? defaultModel(target) : undefined);
+    const chosen = runModel(target, model ?? this.options.model);
     if (!chosen) return undefined;
     let engine = this.opened.get(chosen);
     if (!engine) {

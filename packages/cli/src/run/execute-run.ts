@@ -1,7 +1,14 @@
 import { mkdir } from 'node:fs/promises';
-import type { ApprovalDecision, RunEvent, RunResult, RunTarget } from '@hearth/core';
+import {
+  type ApprovalDecision,
+  MissingEngineError,
+  type RunEvent,
+  type RunResult,
+  type RunTarget,
+} from '@hearth/core';
 import { llamaNodeSimdWarning, openEngine } from '@hearth/model';
 import { startTracing } from '@hearth/tracing';
+import { UsageError } from '../errors/usage-error.js';
 import { ExitCode, printJson } from '../output.js';
 import { eventPrinter, type RunDisplay } from './live-view.js';
 import { LocalRunTracker } from './local-runs.js';
@@ -11,12 +18,15 @@ export interface ExecuteRunOptions {
   target: RunTarget;
   /** Where the target came from (a file path or example name), recorded for `--resume`. */
   source: string;
-  model: string;
+  /** None: the run gets no engine (a target that calls no model; a node that does fails by name). */
+  model?: string;
   /** Default: the fastest engine available. */
   engine?: 'native' | 'llama-node';
   workdir: string;
   checkpoints?: string;
   display: RunDisplay;
+  /** Tool-result events carry the images and audio tools return (`hearth run --stream-media`). */
+  streamMedia?: boolean;
   input?: Record<string, unknown>;
   threadId?: string;
   resume?: { threadId: string; decision?: ApprovalDecision };
@@ -33,8 +43,9 @@ function printOutcome(display: RunDisplay, summary: ReturnType<typeof runSummary
 }
 
 /**
- * Runs (or resumes) a target on a fresh engine and prints it as `display` asks. A new thread is
- * recorded first so `hearth run --resume <thread>` can find it after a pause or a kill.
+ * Runs (or resumes) a target on a fresh engine (none without a model) and prints it as `display`
+ * asks. A new thread is recorded first so `hearth run --resume <thread>` can find it after a pause
+ * or a kill.
  */
 export async function executeRun(
   options: ExecuteRunOptions,
@@ -47,10 +58,16 @@ export async function executeRun(
   const runId = options.resume?.threadId ?? options.threadId ?? crypto.randomUUID();
   const tracker = new LocalRunTracker(runId);
   const startedAt = new Date();
-  const engine = await openEngine({ model }, options.engine ? { engine: options.engine } : {});
+  const engine = model
+    ? await openEngine({ model }, options.engine ? { engine: options.engine } : {})
+    : undefined;
   if (display === 'live')
-    writeLine(`${target.kind} ${target.name} on ${model} (${engine.info.engine} engine)`);
-  const simdWarning = engine.info.engine === 'llama-node' ? llamaNodeSimdWarning() : undefined;
+    writeLine(
+      engine
+        ? `${target.kind} ${target.name} on ${model} (${engine.info.engine} engine)`
+        : `${target.kind} ${target.name} (no model)`,
+    );
+  const simdWarning = engine?.info.engine === 'llama-node' ? llamaNodeSimdWarning() : undefined;
   if (simdWarning) process.stderr.write(`[engine] warning: ${simdWarning}\n`);
   // Spans go out only when OTEL_EXPORTER_OTLP_ENDPOINT is set; prompts and replies only with HEARTH_TRACE_CONTENT=1.
   const tracing = startTracing();
@@ -58,16 +75,17 @@ export async function executeRun(
     runId,
     target: target.name,
     targetKind: target.kind,
-    model,
+    ...(model ? { model } : {}),
     resumed: options.resume !== undefined,
   });
   try {
     const runOptions = {
-      engine: trace?.traceEngine(engine) ?? engine,
+      ...(engine ? { engine: trace?.traceEngine(engine) ?? engine } : {}),
       workdir: options.workdir,
       ...(options.checkpoints ? { checkpointer: options.checkpoints } : {}),
       // `hearth runs cancel` stops the run through this signal.
       signal: tracker.signal,
+      ...(options.streamMedia ? { eventMedia: true } : {}),
       onEvent: (event: RunEvent) => {
         events.push(event);
         tracker.onEvent(event);
@@ -80,7 +98,14 @@ export async function executeRun(
       result = options.resume
         ? await target.resume(runId, options.resume.decision, runOptions)
         : await startRun(options, runId, runOptions, tracker);
-    } catch (error) {
+    } catch (thrown) {
+      // Without a model the run had no engine; a node needing one is a usage mistake the flag fixes.
+      const error =
+        !model && MissingEngineError.isInstance(thrown)
+          ? new UsageError(
+              `node "${thrown.node}" needs a model, and ${target.kind} "${target.name}" names no default model: pass --model <preset|path>`,
+            )
+          : thrown;
       const call = { target, runId, startedAt, endedAt: new Date(), error, signal: tracker.signal };
       const summary = runSummary(call, model, events);
       tracker.end(summary);
@@ -96,7 +121,7 @@ export async function executeRun(
     printOutcome(display, summary);
     return { exitCode: result.status === 'paused' ? ExitCode.approvalNeeded : ExitCode.success, result };
   } finally {
-    await engine.close();
+    await engine?.close();
     const unsent = await tracing?.shutdown();
     if (unsent) process.stderr.write(`[tracing] warning: ${unsent}\n`);
   }
@@ -113,7 +138,7 @@ async function startRun(
   await target.assertNewThread(runId, runOptions);
   tracker.begin({
     target: options.source,
-    model: options.model,
+    ...(options.model ? { model: options.model } : {}),
     workdir: options.workdir,
     ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
   });

@@ -124,11 +124,11 @@ export async function loadRunTarget(spec: string): Promise<LoadedTarget> {
   );
 }
 
-/** The model a run uses when no `--model` is given: the one its definition names. */
-export function defaultModel(target: RunTarget): string {
-  if (!target.model)
-    throw new UsageError(
-      `${target.kind} "${target.name}" names no default model: pass --model <preset|path>`,
-    );
-  return target.model;
+/**
+ * The model a run uses: the one given (`--model`, a queued run's), else the one its definition
+ * names. None when neither: a target that never calls a model (plain functions and tool calls) runs
+ * without an engine, and a node that does need one fails by name (MissingEngineError).
+ */
+export function runModel(target: RunTarget, given: string | undefined): string | undefined {
+  return given ?? target.model;
 }

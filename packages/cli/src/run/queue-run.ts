@@ -3,7 +3,7 @@ import type { QueuedRun, RunQueue } from '@hearth/queue';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode, exitCodeByErrorCode, printJson } from '../output.js';
 import { eventPrinter, type RunDisplay } from './live-view.js';
-import { loadRunTarget } from './load-target.js';
+import { loadRunTarget, runModel } from './load-target.js';
 import { openQueueFrom, type QueueFlags } from './queue-connection.js';
 import { queuedRunEvents, queueRunView } from './queued-runs.js';
 
@@ -66,7 +66,7 @@ export async function runOnQueue(request: QueueRunRequest): Promise<{ exitCode: 
       ...(request.attachments.length ? { attachments: request.attachments } : {}),
     });
     // No model named anywhere: the worker's --model, or none for a target without model nodes.
-    const model = request.model ?? target.model;
+    const model = runModel(target, request.model);
     enqueue = (queue) =>
       queue.enqueue({
         target: source,

@@ -17,7 +17,8 @@ import { hearthHome, type RunStatus, type RunSummary } from '@hearth/engine';
 export interface RunRecord {
   /** A file path or example name, as `loadRunTarget` takes it. */
   target: string;
-  model: string;
+  /** None for a run of a target that names no model, started without `--model`. */
+  model?: string;
   workdir: string;
   checkpoints?: string;
   /** The run id (the thread id); the file name alone is not enough, it replaces unsafe characters. */

@@ -14,14 +14,14 @@ function withoutMediaBytes(value: unknown): unknown {
  * status, timings, output or error, pending approvals, steps), plus what a person running the CLI
  * wants beside it: the model, the last plan, the tool calls, and how to continue a paused run.
  */
-export function runSummary(call: RunCall<unknown>, model: string, events: RunEvent[]) {
+export function runSummary(call: RunCall<unknown>, model: string | undefined, events: RunEvent[]) {
   const summary: RunSummary = summarizeRun(call);
   const lastPlan = events.filter((event) => event.type === 'plan').at(-1)?.plan;
   const output = summary.output as { plan?: unknown } | undefined;
   return {
     ...summary,
     output: withoutMediaBytes(summary.output ?? null),
-    model,
+    model: model ?? null,
     plan: output?.plan ?? lastPlan ?? null,
     toolCalls: events
       .filter((event) => event.type === 'tool-result')

@@ -1,7 +1,7 @@
 import { type AnyRunTarget, effectsNeedApproval, RunTarget, type ToolDefinition } from '@hearth/core';
 import type { Engine } from '@hearth/engine';
 import { openEngine } from '@hearth/model';
-import { defaultModel } from './load-target.js';
+import { runModel } from './load-target.js';
 
 /** Agents and workflows served as tools, and the engines their calls opened. */
 export interface ServedTargets {
@@ -22,8 +22,7 @@ export function servedTargetTools(
   options: { model?: string; workdir: string },
 ): ServedTargets {
   const engines = new Map<string, Promise<Engine>>();
-  const engineFor = (target: AnyRunTarget): Promise<Engine> => {
-    const model = options.model ?? defaultModel(target);
+  const engineFor = (model: string): Promise<Engine> => {
     let engine = engines.get(model);
     if (!engine) {
       engine = openEngine({ model });
@@ -38,10 +37,8 @@ export function servedTargetTools(
     effects: target.effects,
     requiresApproval: effectsNeedApproval(target.effects),
     run: async (input, context) => {
-      // A target that names no model and is given none (a workflow of plain functions and tool
-      // calls) runs without one; a node that does need one says so (MissingEngineError).
-      const needsEngine = options.model !== undefined || target.model !== undefined;
-      const engine = needsEngine ? { engine: await engineFor(target) } : {};
+      const model = runModel(target, options.model);
+      const engine = model ? { engine: await engineFor(model) } : {};
       return target.asTool({ workdir: options.workdir, ...runOptions, ...engine }).run(input, context);
     },
   });

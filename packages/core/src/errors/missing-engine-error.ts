@@ -9,7 +9,10 @@ export class MissingEngineError extends HearthError {
   /** Every `code` this class is thrown with. */
   static readonly codes = ['ENGINE_MISSING'] as const;
 
-  constructor(node: string) {
+  constructor(
+    /** The node that needed the model. */
+    readonly node: string,
+  ) {
     super(
       'ENGINE_MISSING',
       `node "${node}" needs a model, but the run has no engine: pass { engine } in the run options`,

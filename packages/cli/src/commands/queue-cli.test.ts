@@ -61,6 +61,20 @@ describe('hearth run --queue', () => {
     // The worker ran it in its own workdir.
     expect(readFileSync(join(dir, 'workdirs', 'q-live', 'counter.txt'), 'utf8')).toBe('s1\ns2\ns3\n');
 
+    // --stream: one JSON event per line as the worker emits them, the run's record last.
+    const streamed = await hearth(['run', counted, '--queue', '--stream', '--thread', 'q-stream']);
+    expect(streamed.code, streamed.stderr).toBe(0);
+    const streamLines = streamed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(streamLines.filter((line) => line.type === 'node-end').map((line) => line.node)).toEqual([
+      's1',
+      's2',
+      's3',
+    ]);
+    expect(streamLines.at(-1)).toMatchObject({ type: 'result', runId: 'q-stream', status: 'done' });
+
     // Detached: one JSON object with the run id, at once; the run finishes on the worker.
     const detached = await hearth(['run', counted, '--queue', '--detach', '--json']);
     expect(detached.code, detached.stderr).toBe(0);

@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     include: ['src/**/*.test.ts'],
+    // The suites' data is copied from the repository's evals/ into the package (as the build does).
+    globalSetup: ['scripts/copy-suite-data.mjs'],
   },
 });

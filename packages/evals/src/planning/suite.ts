@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ContentPart } from '@hearth/engine';
 import { calculatorTool, fsTools } from '@hearth/tools';
 import { EvalDataError } from '../errors/eval-data-error.js';
+import { shippedData } from '../shipped-data.js';
 import {
   type AnswerCall,
   actionTurns,
@@ -21,8 +21,8 @@ import {
   type WorkFolder,
 } from './planning-task.js';
 
-/** The tasks this repository ships: `evals/planning/data` at the repository root (the same path from `src/` and `dist/`). */
-export const shippedPlanningData = fileURLToPath(new URL('../../../../evals/planning/data', import.meta.url));
+/** The tasks this package ships (from the repository's `evals/planning/data`). */
+export const shippedPlanningData = shippedData('planning');
 
 /** Model turns per case: the longest ground truth takes 5, with room for a model that looks around first. */
 const maxSteps = 10;

@@ -1,15 +1,13 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { hearthHome } from '@hearth/engine';
+import { shippedData } from '../shipped-data.js';
 import { checkShortAnswer, shortAnswerMutations } from '../short-answer/short-answer.js';
 import type { MutatedAnswer, Suite } from '../suite.js';
 import { loadScreenQaFolder } from './load-screen-qa.js';
 import type { ScreenQaCase } from './screen-qa-types.js';
 
-/** The cases this repository ships: `evals/screen-qa/data` at the repository root. */
-export const shippedScreenQaData = fileURLToPath(
-  new URL('../../../../evals/screen-qa/data', import.meta.url),
-);
+/** The cases this package ships (from the repository's `evals/screen-qa/data`). */
+export const shippedScreenQaData = shippedData('screen-qa');
 
 const instructions =
   'You answer questions about a screenshot. Reply with the answer only: a number or a few words as ' +

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type ContentPart, hearthHome } from '@hearth/engine';
+import { shippedData } from '../shipped-data.js';
 import { checkShortAnswer, shortAnswerMutations } from '../short-answer/short-answer.js';
 import type { MutatedAnswer, Suite } from '../suite.js';
 import { toolCallingSuite } from '../tool-calling/suite.js';
 import { loadSpokenFolder } from './load-spoken.js';
 import type { SpokenCase } from './spoken-types.js';
 
-/** The cases this repository ships: `evals/spoken/data` at the repository root. */
-export const shippedSpokenData = fileURLToPath(new URL('../../../../evals/spoken/data', import.meta.url));
+/** The cases this package ships (from the repository's `evals/spoken/data`). */
+export const shippedSpokenData = shippedData('spoken');
 
 const questionInstructions =
   "Answer the user's question with the answer only: a number or a few words, no sentence and no explanation.";

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EvalDataError } from '../errors/eval-data-error.js';
+import { shippedData } from '../shipped-data.js';
 import {
   type AnswerCall,
   actionTurns,
@@ -16,8 +16,8 @@ import { initialShopState, openShop, type ShopState, snapshotShop } from './shop
 import { type ShopTask, type StatefulCase, shopTaskSchema } from './shop-task.js';
 import { shopTools, shopWriteTools } from './shop-tools.js';
 
-/** The shop this repository ships: `evals/stateful/data` at the repository root (the same path from `src/` and `dist/`). */
-export const shippedStatefulData = fileURLToPath(new URL('../../../../evals/stateful/data', import.meta.url));
+/** The shop this package ships (from the repository's `evals/stateful/data`). */
+export const shippedStatefulData = shippedData('stateful');
 
 /** Model turns per case: the longest ground truth takes 6 (3 actions and a reply, twice), with room to spare. */
 const maxSteps = 12;

@@ -1,18 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import type { GenerateRequest, GenerateResult, Message } from '@hearth/engine';
+import { shippedData } from '../shipped-data.js';
 import type { Answer, AnswerCall, MutatedAnswer, Suite } from '../suite.js';
 import { checkBfclAnswer } from './bfcl-checker.js';
 import { bfclTools, toolNameFor } from './bfcl-schema.js';
 import type { BfclFunction, ToolCallingCase } from './bfcl-types.js';
 import { loadBfclFolder } from './load-bfcl.js';
 
-/**
- * The cases this repository ships, written in BFCL's format: `evals/tool-calling/data` at the repository
- * root (the same path from `src/` and `dist/`).
- */
-export const shippedToolCallingData = fileURLToPath(
-  new URL('../../../../evals/tool-calling/data', import.meta.url),
-);
+/** The cases this package ships, in BFCL's format (from the repository's `evals/tool-calling/data`). */
+export const shippedToolCallingData = shippedData('tool-calling');
 
 function toMessage(turn: { role: string; content: string }): Message {
   if (turn.role === 'system') return { role: 'system', content: turn.content };

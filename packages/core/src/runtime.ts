@@ -14,6 +14,8 @@ export interface RunEnvironment {
   workdir: string;
   /** Records tool results by call key so a re-delivered run reuses them (the queue's effect ledger). */
   toolLedger?: ToolLedger;
+  /** Put the images and audio tools return into tool-result events (`RunOptions.eventMedia`). */
+  eventMedia?: boolean;
 }
 
 /**

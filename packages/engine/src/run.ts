@@ -72,6 +72,8 @@ export type RunEvent =
       summary: string;
       /** Images/audio the tool returned (they go back to the model as media parts). */
       media: number;
+      /** Those images and audio, base64, only when the run asked for them (core's `RunOptions.eventMedia`). */
+      mediaParts?: { kind: 'image' | 'audio'; mimeType: string; data: string }[];
       path: string[];
     }
   | {

@@ -208,6 +208,15 @@ describe('hearth dev in Chromium', () => {
     await page
       .locator('li[data-call="inspectScreenshot:browser_screenshot"]', { hasText: 'Result' })
       .waitFor();
+    // The screenshot the browser tool took, shown (decoded) with its result.
+    await page.getByAltText('browser_screenshot result 1').waitFor();
+    await expect
+      .poll(() =>
+        page.evaluate<number>(
+          `document.querySelector('img[alt="browser_screenshot result 1"]').naturalWidth`,
+        ),
+      )
+      .toBeGreaterThan(100);
     await page.locator('section img[alt$=".png"]').first().waitFor();
     await page.locator('section audio[aria-label="play voice-note.wav"]').waitFor();
     // The run's spans: the timeline and the per-turn token table.

@@ -1,7 +1,7 @@
 import type { ToolCall } from '@hearth/engine';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { toolNeedsApproval } from '../approvals/effects.js';
-import { emit } from '../events.js';
+import { emit, emitToolResult } from '../events.js';
 import { toolCallIdentity } from '../runtime.js';
 import { callTool, type ToolOutcome, toolErrorOutcome } from '../tool-runner.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
@@ -29,15 +29,7 @@ export function toolNode(setup: AgentSetup) {
           toolNeedsApproval(tools.get(call.name)) &&
           state.decisions[call.id] !== true;
         const outcome = await runCall(setup, tools, call, denied, config);
-        emit(config, {
-          type: 'tool-result',
-          source: setup.name,
-          callId: call.id,
-          tool: call.name,
-          isError: outcome.isError,
-          summary: outcome.text.slice(0, 500),
-          media: outcome.media.length,
-        });
+        emitToolResult(config, { source: setup.name, callId: call.id, tool: call.name }, outcome);
         return { call, outcome, denied };
       }),
     );

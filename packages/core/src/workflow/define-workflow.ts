@@ -11,7 +11,7 @@ import {
 import type { z } from 'zod';
 import { combineEffects, toolNeedsApproval, toolSourceEffects } from '../approvals/effects.js';
 import { WorkflowDefinitionError } from '../errors/workflow-definition-error.js';
-import { emit, type NodeEvent } from '../events.js';
+import { emit, emitToolResult, type NodeEvent } from '../events.js';
 import {
   engineOf,
   environmentOf,
@@ -35,8 +35,6 @@ export interface NodeContext {
   engine(): ReturnType<typeof engineOf>;
   /** Reports progress to whoever streams the run (tokens, plan updates...). */
   emit(event: NodeEvent): void;
-  /** Reports decoded model text as a token event: pass it as `generateObject`'s `onToken`. */
-  onToken(text: string): void;
   /**
    * Runs one of the workflow's tools by name, with its timeout, reported as events; its failures come
    * back as an error outcome. Tools that require approval must be called from a tool node instead.
@@ -235,15 +233,7 @@ export function defineWorkflow<
       signal: config.signal,
       ...toolCallIdentity(config, ledgerCallId),
     });
-    emit(config, {
-      type: 'tool-result',
-      source: name,
-      callId,
-      tool: toolName,
-      isError: outcome.isError,
-      summary: outcome.text.slice(0, 500),
-      media: outcome.media.length,
-    });
+    emitToolResult(config, { source: name, callId, tool: toolName }, outcome);
     return outcome;
   };
 
@@ -255,7 +245,6 @@ export function defineWorkflow<
       environment,
       engine: () => engineOf(config, name),
       emit: (event) => emit(config, event),
-      onToken: (text) => emit(config, { type: 'token', source: name, text }),
       callTool: async (toolName, args) => {
         const tools = toolsForRun(definition.tools, environment, owner);
         if (tools.has(toolName) && toolNeedsApproval(tools.get(toolName))) {

@@ -40,6 +40,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called with every event as it happens (`stream` yields the same events). */
   onEvent?: (event: RunEvent) => void;
+  /** Tool-result events carry the images and audio the tools returned, as base64 (a live view shows them). */
+  eventMedia?: boolean;
   /** LangGraph's super-step limit (default 100): a guard against runaway cycles. */
   recursionLimit?: number;
   /** Records tool results so a re-delivered run reuses them (`@hearth/queue`'s effect ledger). */
@@ -372,6 +374,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
         engine: options.engine,
         workdir: options.workdir ?? process.cwd(),
         ...(options.toolLedger ? { toolLedger: options.toolLedger } : {}),
+        ...(options.eventMedia ? { eventMedia: true } : {}),
       },
     );
     const steps: StepRecord[] = [];

@@ -195,6 +195,7 @@ export class RunManager {
       'run',
       target.source,
       '--stream',
+      '--stream-media',
       `--model=${request.model}`,
       '--thread',
       runId,
@@ -216,7 +217,14 @@ export class RunManager {
         `run ${runId} is not waiting for approval (it is ${record.view.status})`,
         409,
       );
-    this.spawnRun(record, ['run', '--resume', runId, approve ? '--approve' : '--deny', '--stream']);
+    this.spawnRun(record, [
+      'run',
+      '--resume',
+      runId,
+      approve ? '--approve' : '--deny',
+      '--stream',
+      '--stream-media',
+    ]);
     return record.view;
   }
 
@@ -227,7 +235,7 @@ export class RunManager {
     if (record.view.status === 'paused')
       throw new DevRequestError(`run ${runId} is waiting for approval: approve or deny it`, 409);
     if (record.view.status === 'done') throw new DevRequestError(`run ${runId} has finished`, 409);
-    this.spawnRun(record, ['run', '--resume', runId, '--stream']);
+    this.spawnRun(record, ['run', '--resume', runId, '--stream', '--stream-media']);
     return record.view;
   }
 

@@ -232,6 +232,13 @@ function runView(runId: string) {
       item?.append(
         h('p', {}, event.isError ? 'Error:' : 'Result:', event.media ? ` (+${event.media} image/audio)` : ''),
         h('pre', { 'aria-label': 'result', class: event.isError ? 'error' : '' }, event.summary),
+        ...(event.mediaParts ?? []).map((part, index) => {
+          const source = `data:${part.mimeType};base64,${part.data}`;
+          const label = `${event.tool} result ${index + 1}`;
+          return part.kind === 'image'
+            ? h('img', { src: source, alt: label, class: 'tool-media' })
+            : h('audio', { src: source, controls: '', 'aria-label': `play ${label}` });
+        }),
       );
     }
     if (event.type === 'plan')

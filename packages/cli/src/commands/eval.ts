@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hearthHome } from '@hearth/engine';
 import {
@@ -52,11 +52,16 @@ const write = (line = '') => process.stdout.write(`${line}\n`);
 const percent = (value: number | null | undefined) =>
   value == null ? 'n/a' : `${(value * 100).toFixed(1)}%`;
 
-/** The commit of the Hearth checkout this CLI runs from, or null outside a git checkout. */
+/**
+ * The commit of the Hearth checkout this CLI runs from, or null when it is not run from one: an
+ * installed CLI (under node_modules) would otherwise report the commit of the user's project.
+ */
 function hearthCommit(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  if (here.split(sep).includes('node_modules')) return null;
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd: dirname(fileURLToPath(import.meta.url)),
+      cwd: here,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();

@@ -11,7 +11,8 @@ import { runHearth } from './test-support/hearth-binary.js';
 // The release check, as a user meets Hearth: every publishable package packed by `npm pack`, a
 // project made by `hearth init --from <those tarballs>` in a temp folder outside the checkout,
 // installed (one npm install, from the npm cache when it can), typechecked, its own tests run, its
-// workflow run on tiny by the project's own `hearth`, and its tools listed by the MCP inspector.
+// workflow run on tiny by the project's own `hearth`, the shipped evals run on the reference
+// models, and its tools listed by the MCP inspector.
 const checkout = fileURLToPath(new URL('../../../../', import.meta.url));
 const minutes = 60_000;
 
@@ -79,6 +80,37 @@ describe('npm pack -> hearth init --from tarballs -> install -> typecheck, test,
       expect(workflow.code, workflow.stderr).toBe(0);
       const { output } = JSON.parse(workflow.stdout) as { output: { greeting: string; words: number } };
       expect(output.words).toBe(output.greeting.split(/\s+/).filter(Boolean).length);
+
+      // Every suite's shipped cases come with the installed @hearth/evals (none read from a checkout).
+      const evalRun = await run(
+        hearth,
+        [
+          'eval',
+          'run',
+          '--candidate',
+          'oracle',
+          '--baseline',
+          'mutant',
+          '--cases',
+          '2',
+          '--out',
+          join(workspace, 'eval'),
+          '--json',
+        ],
+        project,
+      );
+      expect(evalRun.code, evalRun.stderr).toBe(0);
+      const evalReport = JSON.parse(evalRun.stdout) as {
+        suites: Record<string, { dataDir: string; cases: number }>;
+        models: Record<string, { successRate: number; scored: number }>;
+      };
+      for (const suite of Object.values(evalReport.suites)) {
+        expect(suite.dataDir.startsWith(join(project, 'node_modules'))).toBe(true);
+        expect(suite.cases).toBe(2);
+      }
+      const scored = Object.keys(evalReport.suites).length * 2;
+      expect(evalReport.models.oracle).toMatchObject({ successRate: 1, scored });
+      expect(evalReport.models.mutant).toMatchObject({ successRate: 0, scored });
 
       // The inspector's CLI mode runs on Node 20 (its package asks for 22 for the web UI it also ships).
       const inspectorDir = installedPackageDir('@modelcontextprotocol/inspector', checkout);

@@ -13,6 +13,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTestkitCommand } from './commands/testkit.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { ExitCode } from './output.js';
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -48,6 +49,7 @@ there over OTLP/HTTP; nothing is sent without it), HEARTH_TRACE_CONTENT=1 (promp
   registerDevCommand(program);
   registerMcpCommand(program);
   registerTestkitCommand(program);
+  registerWorkerCommand(program);
   registerEngineCommand(program);
   registerDoctorCommand(program);
   registerEvalCommand(program);

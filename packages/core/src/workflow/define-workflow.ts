@@ -35,6 +35,8 @@ export interface NodeContext {
   engine(): ReturnType<typeof engineOf>;
   /** Reports progress to whoever streams the run (tokens, plan updates...). */
   emit(event: NodeEvent): void;
+  /** Reports decoded model text as a token event: pass it as `generateObject`'s `onToken`. */
+  onToken(text: string): void;
   /**
    * Runs one of the workflow's tools by name, with its timeout, reported as events; its failures come
    * back as an error outcome. Tools that require approval must be called from a tool node instead.
@@ -245,6 +247,7 @@ export function defineWorkflow<
       environment,
       engine: () => engineOf(config, name),
       emit: (event) => emit(config, event),
+      onToken: (text) => emit(config, { type: 'token', source: name, text }),
       callTool: async (toolName, args) => {
         const tools = toolsForRun(definition.tools, environment, owner);
         if (tools.has(toolName) && toolNeedsApproval(tools.get(toolName))) {

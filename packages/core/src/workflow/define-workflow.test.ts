@@ -211,6 +211,7 @@ describe('defineWorkflow', () => {
   it("a function node's generateObject streams token events through ctx.onToken", async () => {
     const workflow = defineWorkflow({
       name: 'titler',
+      description: 'Names a title.',
       state: z.object({ title: z.string().default('') }),
       nodes: {
         name: {

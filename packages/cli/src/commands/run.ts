@@ -201,7 +201,10 @@ export function registerRunCommand(program: Command): void {
     .option('--input <json>', 'input as JSON, or @file.json')
     .option('--image <file>', 'attach an image (repeatable); it reaches the model as an image', collect, [])
     .option('--audio <file>', 'attach an audio clip (repeatable); it reaches the model as audio', collect, [])
-    .option('--model <preset|path>', "model preset or GGUF path (default: the definition's model)")
+    .option(
+      '--model <preset|path>',
+      "model preset or GGUF path (default: the definition's model; none for a definition that names none)",
+    )
     .addOption(
       new Option(
         '--engine <engine>',

@@ -5,9 +5,11 @@ import {
   inspectCheckpointStore,
   repairCheckpointStore,
 } from '@hearth/core';
+import { HearthError } from '@hearth/engine';
+import type { QueuedRun } from '@hearth/queue';
 import type { Command } from 'commander';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
-import { ExitCode, printJson } from '../output.js';
+import { ExitCode, exitCodeFor, printJson } from '../output.js';
 import { liveView } from '../run/live-view.js';
 import {
   cancelLocalRun,
@@ -111,9 +113,31 @@ async function withQueue<T>(
 
 const byUpdate = (a: RunView, b: RunView) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? '');
 
-/** `hearth runs list`: every run started here and, with a queue configured, every queued run, newest first. */
+/** Whether `error` says the queue's Redis or Postgres cannot be used (unreachable or too old). */
+async function isQueueConnectionError(error: unknown): Promise<boolean> {
+  if (!HearthError.isInstance(error)) return false;
+  // Loaded only on this error path: a queue error means the queue library is loaded already.
+  const { QueueConnectionError } = await import('@hearth/queue');
+  return QueueConnectionError.isInstance(error);
+}
+
+/**
+ * `hearth runs list`: every run started here and, with a queue configured, every queued run, newest
+ * first. A configured queue that cannot be reached does not hide the local runs: they are listed, the
+ * queue's error goes to stderr as a warning, and the exit code is the queue error's (1), since the
+ * list is incomplete.
+ */
 async function list(options: ListOptions): Promise<void> {
-  const queued = await withQueue(options, async (queue) => (queue ? await queue.list() : []));
+  let queued: QueuedRun[] = [];
+  try {
+    queued = await withQueue(options, async (queue) => (queue ? await queue.list() : []));
+  } catch (error) {
+    if (!(await isQueueConnectionError(error))) throw error;
+    process.stderr.write(
+      `hearth: warning: queued runs not listed, only local ones: ${(error as Error).message}\n`,
+    );
+    process.exitCode = exitCodeFor(error);
+  }
   const runs: RunView[] = [...listLocalRuns(), ...queued.map(queueRunView)].sort(byUpdate);
   if (options.json) printJson(runs.map(({ summary: _summary, ...run }) => run));
   else printTable(runs);
@@ -213,7 +237,8 @@ export function registerRunsCommand(program: Command): Command {
     runs
       .command('list')
       .description(
-        'the runs started on this machine (HEARTH_HOME) and, when a queue is configured, the queued runs; newest first, with their status',
+        'the runs started on this machine (HEARTH_HOME) and, when a queue is configured, the queued runs; newest first, with their status. ' +
+          'When the configured queue cannot be reached, the local runs are still listed (with --json, still one array), a warning naming the unreachable server goes to stderr, and the exit code is 1',
       ),
   )
     .option(

@@ -9,15 +9,17 @@ import {
   type RunResult,
   summarizeRun,
 } from '@hearth/core';
-import { DelayedError, type Job, Queue, WaitingError, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, WaitingChildrenError, WaitingError, Worker } from 'bullmq';
 import { type Backends, jobIdOf, openBackends, type RunJobData, settlesWithin } from './backends.js';
 import { loadBlobs, storeBlobs } from './blobs.js';
+import { ChildRuns } from './child-runs.js';
 import { postgresPool, redisClient } from './connections.js';
+import { QueueRunStateError } from './errors/queue-run-state-error.js';
 import { tryLease } from './lease.js';
 import { PostgresToolLedger } from './ledger.js';
 import { addRunJob } from './run-queue.js';
 import { finishedStatuses, type RunRow, Sql } from './run-store.js';
-import type { ChildRunResult, RunProgress, RunWorker, RunWorkerOptions } from './types.js';
+import type { ChildRunResult, RunObserver, RunProgress, RunWorker, RunWorkerOptions } from './types.js';
 
 /** Defaults sized for model turns (see `RunWorkerOptions.stalls`). */
 const defaultStalls = { lockDurationMs: 120_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
@@ -27,11 +29,13 @@ const leaseRetryMs = 2_000;
 const cancelPollMs = 500;
 /** Events are written in batches at most this far apart. */
 const eventFlushMs = 150;
+/** A parent whose unfinished children are not BullMQ children of its job (recovered, paused) looks again this often. */
+const childPollMs = 2_000;
 
 let workersStarted = 0;
 
 /** Why a worker stopped a run early: each is handled differently when the run call unwinds. */
-type StopReason = 'cancelled' | 'shutdown' | 'lease-lost';
+type StopReason = 'cancelled' | 'shutdown' | 'lease-lost' | 'waiting-children';
 class StopSignal extends Error {
   constructor(readonly reason: StopReason) {
     super(`run stopped: ${reason}`);
@@ -67,6 +71,7 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
     options,
     log,
     active,
+    queue,
     workdirRoot: options.workdirRoot ?? join(hearthHome(), 'queue', 'workdirs'),
   };
   const workerRedis = redisClient(options.redisUrl, 'worker');
@@ -144,6 +149,8 @@ interface WorkerContext {
   log: (line: string) => void;
   /** The abort controllers of the runs executing now, by run id. */
   active: Map<string, AbortController>;
+  /** Adds jobs (re-enqueued runs, child runs of fan-out branches). */
+  queue: Queue<RunJobData>;
   workdirRoot: string;
 }
 
@@ -215,8 +222,19 @@ async function executeRun(
   }, cancelPollMs);
   const events = new EventWriter(context, runId, job);
   let target: AnyRunTarget | undefined;
+  const children = context.options.fanOutChildren
+    ? new ChildRuns(context.backends, context.queue, row, job, () =>
+        controller.abort(new StopSignal('waiting-children')),
+      )
+    : undefined;
+  let observer: RunObserver | undefined;
+  // Once: a failure after the run call returned (writing its record) must not end its watch again.
+  const endObserver = (outcome: Parameters<RunObserver['end']>[0]) => {
+    observer?.end(outcome);
+    observer = undefined;
+  };
   try {
-    target = await context.options.loadTarget(row.target);
+    target = await loadRunTarget(context, row);
     const workdir = row.workdir ?? join(context.workdirRoot, encodeURIComponent(runId));
     await mkdir(workdir, { recursive: true });
     await store.update(
@@ -225,17 +243,27 @@ async function executeRun(
       { target_name: target.name, target_kind: target.kind, delivery_workdir: workdir },
     );
     const engine = await context.options.engineFor?.(row.model ?? undefined, target);
+    const checkpoint = await saver.getTuple({ configurable: { thread_id: runId } });
+    observer = context.options.observeRun?.({
+      runId,
+      target,
+      ...(row.model ? { model: row.model } : {}),
+      resumed: Boolean(checkpoint),
+    });
     const ledger = new PostgresToolLedger(pool, runId);
     const runOptions = {
-      ...(engine ? { engine } : {}),
+      ...(engine ? { engine: observer?.wrapEngine?.(engine) ?? engine } : {}),
       workdir,
       checkpointer: saver,
       threadId: runId,
       signal: controller.signal,
       toolLedger: ledger,
-      onEvent: (event: RunEvent) => events.add(event),
+      ...(children ? { runChild: children.run } : {}),
+      onEvent: (event: RunEvent) => {
+        observer?.onEvent?.(event);
+        events.add(event);
+      },
     };
-    const checkpoint = await saver.getTuple({ configurable: { thread_id: runId } });
     let result: RunResult<unknown>;
     if (!checkpoint) {
       context.log(`run ${runId}: starting ${target.kind} ${target.name}`);
@@ -259,6 +287,7 @@ async function executeRun(
       }
     }
     await events.close();
+    endObserver({ status: result.status, pendingApprovals: result.pendingApprovals.length });
     const summary = summarizeRun({ target, runId, startedAt, endedAt: new Date(), result });
     await store.update(
       runId,
@@ -281,10 +310,25 @@ async function executeRun(
   } catch (error) {
     await events.close().catch(() => undefined);
     const stop = controller.signal.reason instanceof StopSignal ? controller.signal.reason.reason : undefined;
+    endObserver({ status: stop === 'cancelled' ? 'cancelled' : 'failed', error });
     if (stop === 'lease-lost') {
       // Postgres dropped the lease: another worker may own the run now; write nothing more.
       context.log(`run ${runId}: lease lost (${(leaseLost.reason as Error)?.message}); stopping`);
       throw error;
+    }
+    if (stop === 'waiting-children') {
+      // Its finished branches are checkpointed; the next delivery replays the rest, and each finds
+      // its child run by its branch key (done: its output; failed: its error; else wait again).
+      await store.update(
+        runId,
+        { generation: row.generation },
+        { status: 'queued', progress: events.progress },
+      );
+      context.log(`run ${runId}: waiting for its child runs, holding no worker`);
+      // Woken by BullMQ when its last child job ends; children it does not own (recovered, paused) are polled.
+      if (await job.moveToWaitingChildren(token ?? '')) throw new WaitingChildrenError();
+      await job.moveToDelayed(Date.now() + childPollMs, token);
+      throw new DelayedError();
     }
     if (stop === 'shutdown') {
       await store.update(runId, { generation: row.generation }, { status: 'queued' }).catch(() => undefined);
@@ -333,10 +377,23 @@ async function executeRun(
     );
     throw error;
   } finally {
+    children?.dispose();
     clearInterval(cancelPoll);
     leaseLost.removeEventListener('abort', onLeaseLost);
     context.active.delete(runId);
   }
+}
+
+/** A run's target: the enqueued one, or for a fan-out branch's child run, the target its node runs. */
+async function loadRunTarget(context: WorkerContext, row: RunRow): Promise<AnyRunTarget> {
+  const target = await context.options.loadTarget(row.target);
+  if (!row.target_path) return target;
+  const nested = target.nestedTarget(row.target_path);
+  if (!nested)
+    throw new QueueRunStateError(
+      `child run "${row.run_id}": ${target.kind} "${target.name}" (${row.target}) has no agent or workflow at node ${row.target_path.join(' > ')} any more; was the module changed since its parent ${row.parent_run_id} started?`,
+    );
+  return nested;
 }
 
 /** The results of a fan-in run's children, in order, as its input receives them. */

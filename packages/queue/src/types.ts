@@ -100,6 +100,10 @@ export interface QueuedRun {
   progress?: RunProgress;
   /** For a fan-in run (`fanOut`): the child runs whose results it receives. */
   children?: string[];
+  /** For the child run of a fan-out branch (`RunWorkerOptions.fanOutChildren`): the run it belongs to. */
+  parentRunId?: string;
+  /** For such a child run: the node path to its target inside `target` (`RunTarget.nestedTarget`). */
+  targetPath?: string[];
   /** The summary of the last worker call that ended (done, paused, failed or cancelled). */
   summary?: RunSummary;
 }
@@ -199,8 +203,45 @@ export interface RunWorkerOptions extends QueueConnection {
   stalls?: { lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number };
   /** How often runs whose job was lost or failed by stalls are looked for and re-enqueued (default: the stalled interval). */
   recoverIntervalMs?: number;
+  /**
+   * Runs each `fanOut` branch whose node is an agent, planner or workflow as a child run on the
+   * queue (any worker takes it) instead of in this worker's process. Its id is `<parent run
+   * id>/<branch key>`, so a re-delivered parent finds its children and never enqueues them twice.
+   * While they run, the parent holds no worker slot: its delivery stops and BullMQ wakes it when its
+   * child jobs end (so even one worker with concurrency 1 gets through). A child that fails fails
+   * its branch with `QueueChildRunError`. Default false: branches run in-process.
+   */
+  fanOutChildren?: boolean;
   /** Where the worker reports what it does (one line each); default nothing. */
   log?(line: string): void;
+  /**
+   * Called as each delivery of a run starts, once its target is loaded; what it returns watches that
+   * delivery (the CLI traces runs this way, so the queue knows no OpenTelemetry). Omit to watch none.
+   */
+  observeRun?(run: ObservedRun): RunObserver | undefined;
+}
+
+/** The run a delivery executes, as `RunWorkerOptions.observeRun` is told it. */
+export interface ObservedRun {
+  runId: string;
+  target: AnyRunTarget;
+  /** The model the run was enqueued with, if any (the engine may still be the worker's default). */
+  model?: string;
+  /** True when this delivery continues the run from its checkpoint (approval, recovery, resume). */
+  resumed: boolean;
+}
+
+/** Watches one delivery of a run (see `RunWorkerOptions.observeRun`). */
+export interface RunObserver {
+  /** The engine the run uses instead of `engine` (for instance one that records each model call). */
+  wrapEngine?(engine: Engine): Engine;
+  /** Every run event, in order. */
+  onEvent?(event: RunEvent): void;
+  /**
+   * How the delivery ended: the run's status (`failed` also for a delivery stopped by shutdown or a
+   * lost lease, which another delivery continues), the error that stopped it, the calls awaiting approval.
+   */
+  end(outcome: { status: RunStatus; error?: unknown; pendingApprovals?: number }): void;
 }
 
 /** A running worker. */

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import type { AnyRunTarget, Engine } from '@hearth/core';
+import type { ObservedRun, RunObserver } from '@hearth/queue';
+import { startTracing, type Tracing } from '@hearth/tracing';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
 import { evalCaseTargetName, evalCaseWorker } from '../eval/eval-case-target.js';
@@ -54,6 +56,26 @@ class WorkerEngines {
 }
 
 /**
+ * The spans of one delivery of a queued run, as `hearth run` makes them for a local run (run, node,
+ * chat and execute_tool spans with the GenAI attributes), under the model its engine is opened for.
+ */
+function traceDelivery(tracing: Tracing, model: string | undefined, run: ObservedRun): RunObserver {
+  const chosen = runModel(run.target, run.model ?? model);
+  const trace = tracing.startRun({
+    runId: run.runId,
+    target: run.target.name,
+    targetKind: run.target.kind,
+    ...(chosen ? { model: chosen } : {}),
+    resumed: run.resumed,
+  });
+  return {
+    wrapEngine: (engine) => trace.traceEngine(engine),
+    onEvent: (event) => trace.onEvent(event),
+    end: (outcome) => trace.end(outcome),
+  };
+}
+
+/**
  * BullMQ's stall settings from one number: a killed worker's job lock lapses after `seconds`, stalled
  * jobs are looked for four times as often, and a job may stall twice before the recovery sweep takes over.
  */
@@ -73,6 +95,8 @@ async function runWorker(options: WorkerCommandOptions): Promise<void> {
   const engines = new WorkerEngines(options);
   const evalCases = evalCaseWorker();
   const log = (line: string) => process.stderr.write(`[worker] ${line}\n`);
+  // Spans go out only when OTEL_EXPORTER_OTLP_ENDPOINT is set; prompts and replies only with HEARTH_TRACE_CONTENT=1.
+  const tracing = startTracing();
   const worker = await startRunWorker({
     ...connection,
     concurrency: options.concurrency,
@@ -82,6 +106,7 @@ async function runWorker(options: WorkerCommandOptions): Promise<void> {
       ref === evalCaseTargetName ? evalCases.target : (await loadRunTarget(ref)).target,
     engineFor: engines.engineFor,
     log,
+    ...(tracing ? { observeRun: (run: ObservedRun) => traceDelivery(tracing, options.model, run) } : {}),
   });
   // Stop on SIGTERM/SIGINT: finish the runs in hand within the deadline, put the rest back on the queue.
   await new Promise<void>((stopped) => {
@@ -93,6 +118,10 @@ async function runWorker(options: WorkerCommandOptions): Promise<void> {
       worker
         .close({ deadlineMs: options.shutdownDeadline * 1000 })
         .then(() => Promise.all([engines.close(), evalCases.close()]))
+        .then(() => tracing?.shutdown())
+        .then((unsent) => {
+          if (unsent) log(`tracing warning: ${unsent}`);
+        })
         .finally(stopped);
     };
     process.once('SIGTERM', stop);

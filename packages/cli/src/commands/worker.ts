@@ -170,6 +170,7 @@ export function registerWorkerCommand(program: Command): void {
       'after',
       '\nRuns continue from their Postgres checkpoints on whichever worker takes them next, so workers may be\n' +
         'killed and restarted at any time. Workers also answer the cases of hearth eval run --queue.\n' +
+        'With OTEL_EXPORTER_OTLP_ENDPOINT set, each delivery of a run sends the same OpenTelemetry spans as hearth run.\n' +
         'Example (one machine):\n' +
         '  hearth testkit services start --dir /tmp/hs      # prints HEARTH_REDIS_URL=... HEARTH_POSTGRES_URL=...\n' +
         '  HEARTH_REDIS_URL=... HEARTH_POSTGRES_URL=... hearth worker --concurrency 4',

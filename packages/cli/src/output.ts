@@ -91,6 +91,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, ExitCode>> = {
   QUEUE_POSTGRES_VERSION: ExitCode.failure,
   QUEUE_RUN_NOT_FOUND: ExitCode.usage,
   QUEUE_RUN_STATE: ExitCode.usage,
+  QUEUE_CHILD_RUN_FAILED: ExitCode.failure,
   // @hearth/evals: a data, answers or results file that is not in its format
   EVAL_DATA: ExitCode.usage,
   // @hearth/testkit (`hearth testkit`, `hearth demo`)

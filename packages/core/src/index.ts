@@ -87,7 +87,14 @@ export {
   plannerInputSchema,
   type StepResult,
 } from './planner/define-planner.js';
-export { type RunEnvironment, type ToolLedger, type ToolSource, toolCallKey } from './runtime.js';
+export {
+  type ChildRunRequest,
+  type RunChild,
+  type RunEnvironment,
+  type ToolLedger,
+  type ToolSource,
+  toolCallKey,
+} from './runtime.js';
 export { callTool, type ToolOutcome } from './tool-runner.js';
 export {
   audioResult,

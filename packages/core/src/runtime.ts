@@ -16,7 +16,33 @@ export interface RunEnvironment {
   toolLedger?: ToolLedger;
   /** Put the images and audio tools return into tool-result events (`RunOptions.eventMedia`). */
   eventMedia?: boolean;
+  /** Runs a fan-out branch's target as a run of its own elsewhere (`RunOptions.runChild`). */
+  runChild?: RunChild;
 }
+
+/** One `fanOut` branch whose node runs an agent, planner or workflow, handed to `RunOptions.runChild`. */
+export interface ChildRunRequest {
+  /**
+   * Node names from the run's own graph down to the branch's node (one name unless the fan-out is
+   * inside a nested workflow): `RunTarget.nestedTarget(nodePath)` on the run's target gives the target.
+   */
+  nodePath: string[];
+  /**
+   * Names this branch within the run, the same on every replay of its step (a re-delivered or resumed
+   * run): the node path, the graph step and the branch's index among that step's fan-out items.
+   */
+  branchKey: string;
+  /** The target's input (what the node's `input(state)` returned). */
+  input: unknown;
+  /** The run's signal: the branch is abandoned when it fires. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a branch's target outside this process (`@hearth/queue` enqueues it as a child run) and
+ * returns its output, or throws its error. Without it, branches run in-process as subgraphs.
+ */
+export type RunChild = (request: ChildRunRequest) => Promise<unknown>;
 
 /**
  * Where a run records each tool call's result under its key (`ToolRunContext.idempotencyKey`), so

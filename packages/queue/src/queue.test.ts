@@ -397,7 +397,7 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     await check.connect();
     const { rows } = await check.query('select version from hearth_queue_migrations order by version');
     await check.end();
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
   });
 
   it('a Redis restart mid-run: the worker reconnects and the run finishes', async () => {

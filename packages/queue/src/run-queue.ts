@@ -23,7 +23,7 @@ const followPollMs = 200;
 const defaultAttempts = 3;
 
 /** The BullMQ options of the job of a run's current generation (from the run's record). */
-function jobOptions(row: RunRow) {
+export function jobOptions(row: RunRow) {
   return {
     jobId: jobIdOf(row.run_id, row.generation),
     attempts: row.attempts,

@@ -17,6 +17,8 @@ export interface RunRow {
   workdir: string | null;
   delivery_workdir: string | null;
   fan_in: FanIn | null;
+  parent_run_id: string | null;
+  target_path: string[] | null;
   priority: number | null;
   attempts: number;
   generation: number;
@@ -61,11 +63,13 @@ export class RunStore {
     priority?: number;
     attempts: number;
     fanIn?: FanIn;
+    /** A child run of a fan-out branch: its parent run and the node path to its target there. */
+    child?: { parentRunId: string; targetPath: string[] };
   }): Promise<RunRow | undefined> {
     const input = await storeBlobs(this.pool, run.input);
     const { rows } = await this.pool.query<RunRow>(
-      `insert into hearth_runs (run_id, target, status, input, model, workdir, priority, attempts, fan_in, queue_name)
-       values ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9) on conflict (run_id) do nothing returning *`,
+      `insert into hearth_runs (run_id, target, status, input, model, workdir, priority, attempts, fan_in, queue_name, parent_run_id, target_path)
+       values ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (run_id) do nothing returning *`,
       [
         run.runId,
         run.target,
@@ -76,6 +80,8 @@ export class RunStore {
         run.attempts,
         run.fanIn ? JSON.stringify(run.fanIn) : null,
         this.queueName,
+        run.child?.parentRunId ?? null,
+        run.child ? JSON.stringify(run.child.targetPath) : null,
       ],
     );
     return rows[0];
@@ -193,6 +199,8 @@ export class RunStore {
       ...(row.error ? { error: row.error } : {}),
       pendingApprovals: row.pending_approvals,
       ...(row.fan_in ? { children: row.fan_in.children } : {}),
+      ...(row.parent_run_id ? { parentRunId: row.parent_run_id } : {}),
+      ...(row.target_path ? { targetPath: row.target_path } : {}),
       ...(row.progress ? { progress: row.progress } : {}),
       ...(row.summary ? { summary: (await loadBlobs(this.pool, row.summary)) as RunSummary } : {}),
     };

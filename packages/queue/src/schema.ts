@@ -62,6 +62,9 @@ const migrations: readonly string[] = [
   // Several queues may share one Postgres: each run belongs to the queue it was enqueued on.
   `alter table hearth_runs add column queue_name text not null default 'hearth-runs';
    create index hearth_runs_queue on hearth_runs (queue_name, created_at desc);`,
+  // A fan-out branch run as a child run: its parent, and the node path to its target inside the parent's.
+  `alter table hearth_runs add column parent_run_id text;
+   alter table hearth_runs add column target_path jsonb;`,
 ];
 
 /**

@@ -118,6 +118,26 @@ export function fanOut<Node extends string>(node: Node, input: Record<string, un
   return { node, input };
 }
 
+/**
+ * Where a task started by a `fanOut` item (a LangGraph Send, triggered by `__pregel_push`) sits: the
+ * node names from the top graph down, and a key that names the branch on every replay of its step
+ * (the parent namespaces, whose task ids derive from the checkpoint, the step and the item's index).
+ * Undefined for a task reached by an ordinary edge.
+ */
+function fanOutBranch(
+  config: LangGraphRunnableConfig,
+  node: string,
+): { nodePath: string[]; branchKey: string } | undefined {
+  const metadata = config.metadata ?? {};
+  const path = metadata.langgraph_path as unknown[] | undefined;
+  if (path?.[0] !== '__pregel_push' || typeof metadata.langgraph_step !== 'number') return undefined;
+  const namespaces = String(config.configurable?.checkpoint_ns ?? node).split('|');
+  const parents = namespaces.slice(0, -1);
+  const nodePath = [...parents.map((segment) => segment.split(':')[0] ?? segment), node];
+  const branchKey = [...parents, `${node}@${metadata.langgraph_step}.${String(path[1])}`].join('|');
+  return { nodePath, branchKey };
+}
+
 /** An edge between nodes named in `Node` (plus START and END), so a misspelt name does not compile. */
 export type EdgeSpec<S, Node extends string = string> =
   /** Always go on to `to`; a list runs those nodes in parallel (they join at their common successor). */
@@ -279,8 +299,20 @@ export function defineWorkflow<
         throw new WorkflowDefinitionError(
           `${owner}: node "${nodeName}" needs an agent, planner or workflow in "target"`,
         );
-      run = async (state, config) =>
-        spec.output(await spec.target.invokeNested(spec.input(state), config), state);
+      run = async (state, config) => {
+        const runChild = environmentOf(config).runChild;
+        const branch = runChild ? fanOutBranch(config, nodeName) : undefined;
+        // A fan-out branch may run as a child run elsewhere (a queue worker's option); the rest nest here.
+        const result =
+          runChild && branch
+            ? await runChild({
+                ...branch,
+                input: spec.input(state),
+                ...(config.signal ? { signal: config.signal } : {}),
+              })
+            : await spec.target.invokeNested(spec.input(state), config);
+        return spec.output(result as never, state);
+      };
     } else if (spec.tool !== undefined) {
       run = async (state, config) => {
         const tools = toolsForRun(definition.tools, environmentOf(config), owner);

@@ -21,7 +21,7 @@ import { effectsNeedApproval } from '../approvals/effects.js';
 import { type CheckpointerOption, defaultCheckpointPath, openCheckpointer } from '../checkpointer.js';
 import { RunInputError } from '../errors/run-input-error.js';
 import type { NodeEvent } from '../events.js';
-import { type ToolLedger, withEnvironment } from '../runtime.js';
+import { type RunChild, type ToolLedger, withEnvironment } from '../runtime.js';
 import { defineTool, toolResultFromOutput } from '../tools/define-tool.js';
 import type { ToolDefinition } from '../tools/tool-types.js';
 
@@ -46,6 +46,11 @@ export interface RunOptions {
   recursionLimit?: number;
   /** Records tool results so a re-delivered run reuses them (`@hearth/queue`'s effect ledger). */
   toolLedger?: ToolLedger;
+  /**
+   * Runs each `fanOut` branch whose node is an agent, planner or workflow elsewhere (`@hearth/queue`
+   * makes it a child run on another worker) instead of as a subgraph in this process.
+   */
+  runChild?: RunChild;
 }
 
 export type { ApprovalDecision };
@@ -195,6 +200,16 @@ export class RunTarget<Input = unknown, Output = unknown> {
         conditional: conditional === true,
       })),
     };
+  }
+
+  /**
+   * The agent or workflow a node runs, following `nodePath` through nested workflows (a
+   * `ChildRunRequest.nodePath`); undefined when a name on the path is not a target node.
+   */
+  nestedTarget(nodePath: readonly string[]): AnyRunTarget | undefined {
+    let target: AnyRunTarget | undefined = this;
+    for (const node of nodePath) target = target?.spec.nestedTargets?.()[node];
+    return target;
   }
 
   /** Checks input against the schema; the error lists every problem with its field path. */
@@ -375,6 +390,7 @@ export class RunTarget<Input = unknown, Output = unknown> {
         workdir: options.workdir ?? process.cwd(),
         ...(options.toolLedger ? { toolLedger: options.toolLedger } : {}),
         ...(options.eventMedia ? { eventMedia: true } : {}),
+        ...(options.runChild ? { runChild: options.runChild } : {}),
       },
     );
     const steps: StepRecord[] = [];

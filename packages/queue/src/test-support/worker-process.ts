@@ -1,7 +1,7 @@
 /**
  * A worker in its own process, for tests that SIGKILL workers: `node --import tsx worker-process.ts`
  * with HEARTH_REDIS_URL, HEARTH_POSTGRES_URL, TEST_QUEUE (queue name), TEST_CONCURRENCY and
- * TEST_WORKDIRS. Targets are module paths (their default export). Short stall settings so a killed
+ * TEST_WORKDIRS (and TEST_FAN_OUT_CHILDREN=1 for `fanOutChildren`). Targets are module paths (their default export). Short stall settings so a killed
  * worker's job comes back within seconds. Prints `ready <id>` on stdout; SIGTERM closes it.
  */
 import { RunTarget } from '@hearth/core';
@@ -19,6 +19,7 @@ const worker = await startRunWorker({
   queueName: env('TEST_QUEUE'),
   concurrency: Number(process.env.TEST_CONCURRENCY ?? 1),
   workdirRoot: env('TEST_WORKDIRS'),
+  fanOutChildren: process.env.TEST_FAN_OUT_CHILDREN === '1',
   stalls: { lockDurationMs: 3_000, stalledIntervalMs: 1_000, maxStalledCount: 2 },
   recoverIntervalMs: 2_000,
   loadTarget: async (ref) => {

@@ -1,0 +1,178 @@
+// Fan-out branches as child runs (`fanOutChildren`), on real Redis and Postgres with worker processes.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServices, stopServices } from '@hearth/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRunQueue } from './run-queue.js';
+import wide from './test-support/branch-workflow.js';
+import { startWorkerProcess, type WorkerProcess } from './test-support/worker-processes.js';
+import type { QueuedRun, RunQueue } from './types.js';
+
+const wideWorkflow = fileURLToPath(new URL('./test-support/branch-workflow.ts', import.meta.url));
+
+let dir: string;
+let urls: { redisUrl: string; postgresUrl: string };
+let queueIndex = 0;
+const workers: WorkerProcess[] = [];
+const queues: RunQueue[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-fan-out-test-'));
+  urls = await startServices({ dir: join(dir, 'services') });
+});
+
+afterAll(async () => {
+  for (const worker of workers) worker.child.kill('SIGKILL');
+  for (const queue of queues) await queue.close();
+  await stopServices(join(dir, 'services')).catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function freshQueue() {
+  queueIndex += 1;
+  const queueName = `fan-out-${process.pid}-${queueIndex}`;
+  const queue = await openRunQueue({ ...urls, queueName });
+  queues.push(queue);
+  const startWorker = (concurrency = 1) => {
+    const worker = startWorkerProcess({
+      HEARTH_REDIS_URL: urls.redisUrl,
+      HEARTH_POSTGRES_URL: urls.postgresUrl,
+      TEST_QUEUE: queueName,
+      TEST_CONCURRENCY: String(concurrency),
+      TEST_WORKDIRS: join(dir, 'workdirs'),
+      TEST_FAN_OUT_CHILDREN: '1',
+    });
+    workers.push(worker);
+    return worker;
+  };
+  return { queue, startWorker };
+}
+
+async function waitForRun(queue: RunQueue, runId: string, logs: () => string): Promise<QueuedRun> {
+  for (let tries = 0; tries < 2400; tries++) {
+    const run = await queue.get(runId);
+    if (run && ['done', 'failed', 'cancelled'].includes(run.status)) return run;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for run ${runId}\n${logs()}`);
+}
+
+async function waitFor(check: () => Promise<boolean> | boolean, what: string, logs: () => string) {
+  for (let tries = 0; tries < 1200; tries++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}\n${logs()}`);
+}
+
+const counterLines = (counter: string) =>
+  existsSync(counter) ? readFileSync(counter, 'utf8').trim().split('\n').filter(Boolean) : [];
+
+/** The child runs of a parent, by their ids (`<parent>/<branch key>`). */
+async function childrenOf(queue: RunQueue, parentRunId: string): Promise<QueuedRun[]> {
+  return (await queue.list({ limit: 1000 })).filter((run) => run.parentRunId === parentRunId);
+}
+
+const items = ['a', 'b', 'c', 'd', 'e', 'f'];
+
+describe('fanOut branches as child runs (fanOutChildren)', () => {
+  it('spreads the branches over 3 workers as child runs; the output equals the in-process run; each call once', async () => {
+    const { queue, startWorker } = await freshQueue();
+    const started = [startWorker(), startWorker(), startWorker()];
+    await Promise.all(started.map((worker) => worker.ready));
+    const logs = () => started.map((worker) => worker.stderr()).join('\n');
+    const counter = join(dir, 'spread.count');
+    const run = await queue.enqueue({ target: wideWorkflow, input: { items, counter, holdMs: 600 } });
+    const finished = await waitForRun(queue, run.runId, logs);
+    expect(finished.status, logs()).toBe('done');
+
+    const inProcess = await wide.run(
+      { items, counter: join(dir, 'in-process.count'), holdMs: 0 },
+      { checkpointer: 'memory' },
+    );
+    expect(finished.output).toEqual(inProcess.output);
+    expect(finished.output).toMatchObject({
+      results: items.map((item) => ({ item, upper: item.toUpperCase() })),
+    });
+
+    const children = await childrenOf(queue, run.runId);
+    expect(children.map((child) => child.runId).sort()).toEqual(
+      items.map((_, index) => `${run.runId}/each@2.${index}`),
+    );
+    expect(children.every((child) => child.status === 'done' && child.targetName === 'branch')).toBe(true);
+    expect(children.every((child) => child.targetPath?.join('/') === 'each')).toBe(true);
+    // The branches ran as runs of their own on more than one worker process.
+    expect(new Set(children.map((child) => child.worker?.split(':')[1])).size).toBeGreaterThanOrEqual(2);
+    expect(
+      counterLines(counter)
+        .map((line) => line.split(' ')[0])
+        .sort(),
+    ).toEqual(items);
+    expect(logs()).toMatch(/waiting for its child runs, holding no worker/);
+  });
+
+  it('one worker with concurrency 1 gets through: the waiting parent holds no slot', async () => {
+    const { queue, startWorker } = await freshQueue();
+    const worker = startWorker(1);
+    await worker.ready;
+    const counter = join(dir, 'single.count');
+    const run = await queue.enqueue({ target: wideWorkflow, input: { items: ['x', 'y', 'z'], counter } });
+    const finished = await waitForRun(queue, run.runId, worker.stderr);
+    expect(finished.status, worker.stderr()).toBe('done');
+    expect(finished.output).toMatchObject({
+      results: [
+        { item: 'x', upper: 'X' },
+        { item: 'y', upper: 'Y' },
+        { item: 'z', upper: 'Z' },
+      ],
+    });
+    expect((await childrenOf(queue, run.runId)).map((child) => child.status)).toEqual([
+      'done',
+      'done',
+      'done',
+    ]);
+  });
+
+  it("SIGKILL of the parent's worker while it waits: the parent finishes elsewhere and finished children are not run again", async () => {
+    const { queue, startWorker } = await freshQueue();
+    const started = [startWorker(), startWorker(), startWorker()];
+    await Promise.all(started.map((worker) => worker.ready));
+    const logs = () => started.map((worker) => worker.stderr()).join('\n');
+    const counter = join(dir, 'killed.count');
+    // 6 branches on 3 single-slot workers: the second half starts only as the first half ends.
+    const run = await queue.enqueue({ target: wideWorkflow, input: { items, counter, holdMs: 1_500 } });
+    let finishedBeforeKill: QueuedRun[] = [];
+    await waitFor(
+      async () => {
+        finishedBeforeKill = (await childrenOf(queue, run.runId)).filter((child) => child.status === 'done');
+        return finishedBeforeKill.length > 0;
+      },
+      'a child run to finish',
+      logs,
+    );
+    const parent = await queue.get(run.runId);
+    expect(parent?.status, 'the parent waits for its children').toBe('queued');
+    const victim = started.find((worker) => worker.child.pid === Number(parent?.worker?.split(':')[1]));
+    expect(victim, 'the parent names the worker that ran it').toBeDefined();
+    victim?.child.kill('SIGKILL');
+
+    const finished = await waitForRun(queue, run.runId, logs);
+    expect(finished.status, logs()).toBe('done');
+    expect(finished.output).toMatchObject({
+      results: items.map((item) => ({ item, upper: item.toUpperCase() })),
+    });
+    const children = await childrenOf(queue, run.runId);
+    expect(children).toHaveLength(items.length);
+    for (const done of finishedBeforeKill)
+      expect(children.find((child) => child.runId === done.runId)?.deliveries).toBe(done.deliveries);
+    // Each branch's call once, even a child that was running on the killed worker.
+    expect(
+      counterLines(counter)
+        .map((line) => line.split(' ')[0])
+        .sort(),
+    ).toEqual(items);
+  });
+});

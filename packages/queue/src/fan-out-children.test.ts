@@ -7,11 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { startServices, stopServices } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRunQueue } from './run-queue.js';
+import shoutEach, { shoutEngine } from './test-support/agent-fan-out-workflow.js';
 import wide from './test-support/branch-workflow.js';
 import { startWorkerProcess, type WorkerProcess } from './test-support/worker-processes.js';
 import type { QueuedRun, RunQueue } from './types.js';
 
 const wideWorkflow = fileURLToPath(new URL('./test-support/branch-workflow.ts', import.meta.url));
+const shoutWorkflow = fileURLToPath(new URL('./test-support/agent-fan-out-workflow.ts', import.meta.url));
 
 let dir: string;
 let urls: { redisUrl: string; postgresUrl: string };
@@ -114,6 +116,33 @@ describe('fanOut branches as child runs (fanOutChildren)', () => {
     expect(logs()).toMatch(/waiting for its child runs, holding no worker/);
   });
 
+  it('an agent on a scripted model as the fanned-out target: its runs spread, the answers equal the in-process run', async () => {
+    const { queue, startWorker } = await freshQueue();
+    const started = [startWorker(), startWorker(), startWorker()];
+    await Promise.all(started.map((worker) => worker.ready));
+    const logs = () => started.map((worker) => worker.stderr()).join('\n');
+    const counter = join(dir, 'shout.count');
+    const run = await queue.enqueue({ target: shoutWorkflow, input: { items, counter } });
+    const finished = await waitForRun(queue, run.runId, logs);
+    expect(finished.status, logs()).toBe('done');
+    const inProcess = await shoutEach.run(
+      { items, counter: join(dir, 'shout-in-process.count') },
+      { checkpointer: 'memory', engine: shoutEngine() },
+    );
+    expect(finished.output).toEqual(inProcess.output);
+    expect(finished.output).toEqual({ answers: items.map((item) => item.toUpperCase()) });
+    const children = await childrenOf(queue, run.runId);
+    expect(children.map((child) => [child.status, child.targetKind, child.targetName])).toEqual(
+      items.map(() => ['done', 'agent', 'shout']),
+    );
+    expect(new Set(children.map((child) => child.worker?.split(':')[1])).size).toBeGreaterThanOrEqual(2);
+    expect(
+      counterLines(counter)
+        .map((line) => line.split(' ')[0])
+        .sort(),
+    ).toEqual(items);
+  });
+
   it('one worker with concurrency 1 gets through: the waiting parent holds no slot', async () => {
     const { queue, startWorker } = await freshQueue();
     const worker = startWorker(1);
@@ -134,6 +163,25 @@ describe('fanOut branches as child runs (fanOutChildren)', () => {
       'done',
       'done',
     ]);
+  });
+
+  it("a child that fails fails its branch and the parent with the child's error", async () => {
+    const { queue, startWorker } = await freshQueue();
+    const worker = startWorker(2);
+    await worker.ready;
+    const counter = join(dir, 'boom.count');
+    const run = await queue.enqueue({
+      target: wideWorkflow,
+      input: { items: ['a', 'boom'], counter },
+      attempts: 1,
+    });
+    const finished = await waitForRun(queue, run.runId, worker.stderr);
+    expect(finished.status, worker.stderr()).toBe('failed');
+    expect(finished.error).toMatchObject({ code: 'QUEUE_CHILD_RUN_FAILED' });
+    expect(finished.error?.message).toContain(`child run "${run.runId}/each@2.1" failed`);
+    expect(finished.error?.message).toContain('branch boom exploded');
+    const children = await childrenOf(queue, run.runId);
+    expect(children.map((child) => child.status).sort()).toEqual(['done', 'failed']);
   });
 
   it("SIGKILL of the parent's worker while it waits: the parent finishes elsewhere and finished children are not run again", async () => {

@@ -16,6 +16,7 @@ interface WorkerCommandOptions extends QueueFlags {
   workdirRoot?: string;
   shutdownDeadline: number;
   stallTimeout?: number;
+  fanOutChildren?: boolean;
 }
 
 const parseConcurrency = integerOption('a number of runs', 1, 256);
@@ -102,6 +103,7 @@ async function runWorker(options: WorkerCommandOptions): Promise<void> {
     concurrency: options.concurrency,
     ...(options.workdirRoot ? { workdirRoot: resolve(options.workdirRoot) } : {}),
     ...(options.stallTimeout !== undefined ? { stalls: stallSettings(options.stallTimeout) } : {}),
+    ...(options.fanOutChildren ? { fanOutChildren: true } : {}),
     loadTarget: async (ref) =>
       ref === evalCaseTargetName ? evalCases.target : (await loadRunTarget(ref)).target,
     engineFor: engines.engineFor,
@@ -165,6 +167,10 @@ export function registerWorkerCommand(program: Command): void {
       '--stall-timeout <seconds>',
       "how long a killed worker's runs wait before another worker continues them (BullMQ's lockDuration; default: 120)",
       integerOption('a number of seconds', 2, 3600),
+    )
+    .option(
+      '--fan-out-children',
+      "run each fanOut branch of an agent or workflow node as a child run on the queue, so other workers share a wide run (the parent waits holding no slot; default: in this worker's process)",
     )
     .addHelpText(
       'after',

@@ -2,7 +2,7 @@
  * Fan-out fixtures: `wide` fans out one `branch` workflow per item (a target node, so a worker with
  * `fanOutChildren` runs each as a child run). Each branch makes one counted call (a line `<item>
  * <idempotency key>` in the `counter` file), writes `<counter>.in-<item>`, holds `holdMs`, and
- * returns its item upper-cased.
+ * returns its item upper-cased. The item `boom` fails its branch.
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,6 +29,7 @@ export const branch = defineWorkflow({
   nodes: {
     work: {
       run: async (state, context) => {
+        if (state.item === 'boom') throw new Error(`branch ${state.item} exploded`);
         await context.callTool('count', { counter: state.counter, item: state.item });
         writeFileSync(`${state.counter}.in-${state.item}`, '');
         if (state.holdMs > 0)

@@ -6,6 +6,7 @@
  */
 import { RunTarget } from '@hearth/core';
 import { startRunWorker } from '../run-worker.js';
+import { shoutEngine } from './agent-fan-out-workflow.js';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -20,6 +21,8 @@ const worker = await startRunWorker({
   concurrency: Number(process.env.TEST_CONCURRENCY ?? 1),
   workdirRoot: env('TEST_WORKDIRS'),
   fanOutChildren: process.env.TEST_FAN_OUT_CHILDREN === '1',
+  // Agents get the scripted model of the fan-out fixture; the other fixtures use none.
+  engineFor: async () => shoutEngine(),
   stalls: { lockDurationMs: 3_000, stalledIntervalMs: 1_000, maxStalledCount: 2 },
   recoverIntervalMs: 2_000,
   loadTarget: async (ref) => {

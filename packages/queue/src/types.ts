@@ -238,8 +238,9 @@ export interface RunObserver {
   /** Every run event, in order. */
   onEvent?(event: RunEvent): void;
   /**
-   * How the delivery ended: the run's status (`failed` also for a delivery stopped by shutdown or a
-   * lost lease, which another delivery continues), the error that stopped it, the calls awaiting approval.
+   * How the delivery ended: the run's status (`failed` also for a delivery stopped by shutdown, a
+   * lost lease or a wait for its child runs, which another delivery continues), the error that
+   * stopped it, the calls awaiting approval.
    */
   end(outcome: { status: RunStatus; error?: unknown; pendingApprovals?: number }): void;
 }

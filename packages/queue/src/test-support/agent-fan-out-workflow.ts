@@ -4,6 +4,7 @@
  * the counter file named in its prompt) and then answers the item upper-cased.
  */
 import { appendFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defineAgent, defineTool, defineWorkflow, END, fanOut, START } from '@hearth/core';
 import { ScriptedEngine } from '@hearth/core/testing';
 import { z } from 'zod';
@@ -12,8 +13,10 @@ const count = defineTool({
   name: 'count',
   description: 'Appends an item and its idempotency key to the counter file',
   input: z.object({ counter: z.string(), item: z.string() }),
-  run: ({ counter, item }, context) => {
+  run: async ({ counter, item }, context) => {
     appendFileSync(counter, `${item} ${context.idempotencyKey}\n`);
+    // Long enough that the other workers take the other branches meanwhile.
+    await sleep(300);
     return `counted ${item}`;
   },
 });

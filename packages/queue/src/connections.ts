@@ -48,6 +48,8 @@ export async function checkRedis(url: string): Promise<void> {
     client = new Redis(url, {
       lazyConnect: true,
       connectTimeout: connectTimeoutMs,
+      // A server that accepts the connection but never answers fails too, instead of hanging.
+      commandTimeout: connectTimeoutMs,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
       enableOfflineQueue: false,
@@ -114,8 +116,12 @@ function unreachable(
   url: string,
   error: unknown,
 ): QueueConnectionError {
-  const reason = error instanceof Error ? error.message || error.constructor.name : String(error);
-  const variable = server === 'Redis' ? 'HEARTH_REDIS_URL / --redis' : 'HEARTH_POSTGRES_URL / --postgres';
+  const reason = (error instanceof Error ? error.message || error.constructor.name : String(error)).replace(
+    /\.+$/,
+    '',
+  );
+  const variable =
+    server === 'Redis' ? 'HEARTH_REDIS_URL / --redis-url' : 'HEARTH_POSTGRES_URL / --postgres-url';
   return new QueueConnectionError(
     code,
     `cannot reach ${server} at ${redactUrl(url)}: ${reason}. Check that it is running and that ${variable} is right ` +

@@ -74,6 +74,23 @@ async function followToEnd(queue: RunQueue, runId: string) {
   }
 }
 
+/**
+ * The length of the first complete RESP command (`*N` then N bulk strings) in `text`, or 0 while
+ * it is still arriving.
+ */
+function completeCommandLength(text: string): number {
+  const header = /^\*(\d+)\r\n/.exec(text);
+  if (!header) return 0;
+  let at = header[0].length;
+  for (let arg = 0; arg < Number(header[1]); arg++) {
+    const bulk = /^\$(\d+)\r\n/.exec(text.slice(at));
+    if (!bulk) return 0;
+    at += bulk[0].length + Number(bulk[1]) + 2;
+    if (at > text.length) return 0;
+  }
+  return at;
+}
+
 async function waitFor(check: () => boolean, what: string, worker?: WorkerProcess) {
   for (let tries = 0; tries < 1200; tries++) {
     if (check()) return;
@@ -363,11 +380,24 @@ describe('@hearth/queue on real Redis and Postgres', () => {
   });
 
   it('refuses a Redis older than BullMQ needs, saying its version and the minimum', async () => {
-    // A stand-in that speaks RESP and reports Redis 5.0.7 to every command (INFO included).
+    // A stand-in that speaks RESP and reports Redis 5.0.7 to every command (INFO included). It
+    // answers once per command, not once per chunk: ioredis pipelines its connect-time commands
+    // (CLIENT SETINFO, the ready check's INFO), and TCP may deliver several in one chunk.
     const info = 'redis_version:5.0.7\r\nloading:0\r\n';
-    const oldRedis = createServer((socket) =>
-      socket.on('data', () => socket.write(`$${Buffer.byteLength(info)}\r\n${info}\r\n`)),
-    );
+    const oldRedis = createServer((socket) => {
+      let pending = '';
+      socket.on('data', (chunk) => {
+        pending += chunk.toString('latin1');
+        for (
+          let length = completeCommandLength(pending);
+          length > 0;
+          length = completeCommandLength(pending)
+        ) {
+          pending = pending.slice(length);
+          socket.write(`$${Buffer.byteLength(info)}\r\n${info}\r\n`);
+        }
+      });
+    });
     await new Promise<void>((resolve) => oldRedis.listen(0, '127.0.0.1', resolve));
     const port = (oldRedis.address() as AddressInfo).port;
     try {

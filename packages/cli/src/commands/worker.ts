@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { AnyRunTarget, Engine } from '@hearth/core';
 import type { ObservedRun, RunObserver } from '@hearth/queue';
 import { startTracing, type Tracing } from '@hearth/tracing';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { localEngineOption } from '../engine-option.js';
 import { UsageError } from '../errors/usage-error.js';
 import { evalCaseTargetName, evalCaseWorker } from '../eval/eval-case-target.js';
 import { integerOption } from '../number-option.js';
@@ -147,12 +148,7 @@ export function registerWorkerCommand(program: Command): void {
     .option('--redis-url <url>', queueOptionHelp.redisUrl)
     .option('--postgres-url <url>', queueOptionHelp.postgresUrl)
     .option('--model <preset|path>', "model for runs that name none (default: each target's own)")
-    .addOption(
-      new Option(
-        '--engine <engine>',
-        'engine (default: native when built for this machine, else llama-node)',
-      ).choices(['native', 'llama-node']),
-    )
+    .addOption(localEngineOption())
     .option(
       '--workdir-root <dir>',
       "parent of each run's file-tool directory, <dir>/<run id> on this machine (default: $HEARTH_HOME/queue/workdirs)",

@@ -1,6 +1,7 @@
 import { findModelPreset } from '@hearth/model';
 import type { Interval } from '../stats.js';
 import type { ModelSummary, Summary } from '../summary.js';
+import type { PublishedScore } from './published-reference.js';
 
 export const percent = (value: number | null | undefined) =>
   value == null ? 'n/a' : `${(value * 100).toFixed(1)}%`;
@@ -15,6 +16,29 @@ export const mtpAcceptance = (mtp: ModelSummary['mtp']) =>
   mtp ? `${percent(mtp.acceptanceRate)} (${mtp.accepted}/${mtp.drafted})` : 'n/a';
 export const meanSteps = (model: ModelSummary) =>
   model.steps?.mean == null ? 'n/a' : model.steps.mean.toFixed(2);
+
+/** The cost columns both reports show, in this order: latency p50, latency p95, tokens/s, mean steps, peak memory, MTP accepted. */
+export const costCells = (model: ModelSummary): string[] => [
+  milliseconds(model.latencyMs.p50),
+  milliseconds(model.latencyMs.p95),
+  tokensPerSecond(model.tokensPerSecond),
+  meanSteps(model),
+  mebibytes(model.hostPeakRssBytes),
+  mtpAcceptance(model.mtp),
+];
+
+/** A published Gemma 4 score as a table cell, or n/a where Google published none. */
+export const publishedPercent = (value: number | null) => (value === null ? 'n/a' : value.toFixed(1));
+
+/** The published reference's "closest suite" cell: the suite of this run, with the note that qualifies it. */
+export const closestSuiteCell = (score: PublishedScore) =>
+  `${score.closestSuite ?? '—'}${score.note ? ` (${score.note})` : ''}`;
+
+/** A model's result on a category as a table cell: rate and counts, or n/a when it scored no case of it. */
+export function categoryCell(model: ModelSummary, category: string): string {
+  const entry = model.categories[category];
+  return entry ? `${percent(entry.rate)} (${entry.correct}/${entry.scored})` : 'n/a';
+}
 
 /** A model's result on a suite as a table cell: rate and counts, or n/a with the reason. */
 export function suiteCell(model: ModelSummary, suite: string): string {

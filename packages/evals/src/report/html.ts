@@ -1,16 +1,15 @@
 import type { Summary } from '../summary.js';
 import { renderCharts } from './charts.js';
 import {
+  categoryCell,
+  closestSuiteCell,
+  costCells,
   interval,
-  meanSteps,
-  mebibytes,
-  milliseconds,
-  mtpAcceptance,
   percent,
+  publishedPercent,
   readingNotes,
   signedPoints,
   suiteCell,
-  tokensPerSecond,
 } from './format.js';
 import { publishedScores } from './published-reference.js';
 
@@ -25,8 +24,6 @@ const table = (head: readonly string[], body: ReadonlyArray<readonly string[]>, 
 
 const figure = (name: string, caption: string, svg: string) =>
   `<figure data-chart="${name}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
-
-const published = (value: number | null) => (value === null ? 'n/a' : value.toFixed(1));
 
 const style = `
   body { margin: 0; background: #f7f8fa; color: #1f2933; font: 14px/1.5 "DejaVu Sans", "Liberation Sans", system-ui, sans-serif; }
@@ -118,12 +115,7 @@ export async function renderReportHtml(summary: Summary): Promise<string> {
       ],
       models.map(([name, model]) => [
         name,
-        milliseconds(model.latencyMs.p50),
-        milliseconds(model.latencyMs.p95),
-        tokensPerSecond(model.tokensPerSecond),
-        meanSteps(model),
-        mebibytes(model.hostPeakRssBytes),
-        mtpAcceptance(model.mtp),
+        ...costCells(model),
         `${model.promptTokens} / ${model.completionTokens}`,
       ]),
     ),
@@ -136,9 +128,9 @@ export async function renderReportHtml(summary: Summary): Promise<string> {
       ['Benchmark', '12B (published)', '26B-A4B (published)', 'Closest suite'],
       publishedScores.map((score) => [
         score.benchmark,
-        published(score.gemma4_12b),
-        published(score.gemma4_26bA4b),
-        `${score.closestSuite ?? '—'}${score.note ? ` (${score.note})` : ''}`,
+        publishedPercent(score.gemma4_12b),
+        publishedPercent(score.gemma4_26bA4b),
+        closestSuiteCell(score),
       ]),
       'published',
     ),
@@ -153,13 +145,7 @@ export async function renderReportHtml(summary: Summary): Promise<string> {
     '<h2 id="categories">By category</h2>',
     table(
       ['Category', ...names],
-      categories.map((category) => [
-        category,
-        ...models.map(([, model]) => {
-          const entry = model.categories[category];
-          return entry ? `${percent(entry.rate)} (${entry.correct}/${entry.scored})` : 'n/a';
-        }),
-      ]),
+      categories.map((category) => [category, ...models.map(([, model]) => categoryCell(model, category))]),
     ),
     '<h2 id="suites">Suites</h2>',
     ...Object.entries(summary.suites).map(([name, suite]) => {

@@ -1,19 +1,16 @@
 import type { Summary } from '../summary.js';
 import {
+  categoryCell,
+  closestSuiteCell,
+  costCells,
   interval,
-  meanSteps,
-  mebibytes,
-  milliseconds,
-  mtpAcceptance,
   percent,
+  publishedPercent,
   readingNotes,
   signedPoints,
   suiteCell,
-  tokensPerSecond,
 } from './format.js';
 import { publishedScores } from './published-reference.js';
-
-const published = (value: number | null) => (value === null ? 'n/a' : value.toFixed(1));
 
 /** report.md: the summary as tables a person reads (summary.json holds the same numbers for programs). */
 export function renderReportMarkdown(summary: Summary): string {
@@ -32,8 +29,7 @@ export function renderReportMarkdown(summary: Summary): string {
     ...models.map(
       ([name, model]) =>
         `| ${name} | ${model.engine} | ${percent(model.successRate)} | ${interval(model.wilson95)} | ${model.correct}/${model.scored} | ` +
-        `${milliseconds(model.latencyMs.p50)} | ${milliseconds(model.latencyMs.p95)} | ${tokensPerSecond(model.tokensPerSecond)} | ` +
-        `${meanSteps(model)} | ${mebibytes(model.hostPeakRssBytes)} | ${mtpAcceptance(model.mtp)} |`,
+        `${costCells(model).join(' | ')} |`,
     ),
     '',
     '## By suite',
@@ -83,10 +79,7 @@ export function renderReportMarkdown(summary: Summary): string {
     `| Category | ${models.map(([name]) => name).join(' | ')} |`,
     `| --- | ${models.map(() => '---').join(' | ')} |`,
     ...categories.map((category) => {
-      const cells = models.map(([, model]) => {
-        const entry = model.categories[category];
-        return entry ? `${percent(entry.rate)} (${entry.correct}/${entry.scored})` : 'n/a';
-      });
+      const cells = models.map(([, model]) => categoryCell(model, category));
       return `| ${category} | ${cells.join(' | ')} |`;
     }),
     '',
@@ -99,8 +92,8 @@ export function renderReportMarkdown(summary: Summary): string {
     '| --- | --- | --- | --- |',
     ...publishedScores.map(
       (score) =>
-        `| ${score.benchmark} | ${published(score.gemma4_12b)} | ${published(score.gemma4_26bA4b)} | ` +
-        `${score.closestSuite ?? '—'}${score.note ? ` (${score.note})` : ''} |`,
+        `| ${score.benchmark} | ${publishedPercent(score.gemma4_12b)} | ${publishedPercent(score.gemma4_26bA4b)} | ` +
+        `${closestSuiteCell(score)} |`,
     ),
     '',
   );

@@ -14,8 +14,10 @@ export {
 export { createMcpServer, type McpServerOptions, serveStdio } from './mcp-server.js';
 export { agentPrompts, runTargetResources } from './run-target-features.js';
 export type { McpSamplingOptions } from './sampling.js';
-export type {
-  McpPrompt,
-  McpResourceContents,
-  McpResourceSource,
+export {
+  jsonResourceContents,
+  type McpPrompt,
+  type McpResourceContents,
+  type McpResourceSource,
+  nameInResourceUri,
 } from './server-features.js';

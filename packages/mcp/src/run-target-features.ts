@@ -1,7 +1,12 @@
 import { type AnyRunTarget, describeEffects } from '@hearth/core';
 import type { PromptArgument } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { McpPrompt, McpResourceSource } from './server-features.js';
+import {
+  jsonResourceContents,
+  type McpPrompt,
+  type McpResourceSource,
+  nameInResourceUri,
+} from './server-features.js';
 
 /** What an agent adds to a run target: the definition its prompt comes from. */
 interface AgentLike {
@@ -117,14 +122,14 @@ export function runTargetResources(targets: Iterable<AnyRunTarget>): McpResource
       },
     ],
     async read(uri) {
-      if (!uri.startsWith(targetUriPrefix)) return undefined;
-      const name = decodeURIComponent(uri.slice(targetUriPrefix.length));
+      const name = nameInResourceUri(uri, targetUriPrefix);
+      if (name === undefined) return undefined;
       const target = byName.get(name);
       if (!target)
         throw new Error(
           `no agent or workflow named "${name}" is served. Served: ${[...byName.keys()].sort().join(', ') || 'none'}.`,
         );
-      return [{ uri, mimeType: 'application/json', text: JSON.stringify(describe(target), null, 2) }];
+      return jsonResourceContents(uri, describe(target));
     },
     complete: (_template, variable, value) =>
       variable === 'name' ? [...byName.keys()].filter((name) => name.startsWith(value)).sort() : [],

@@ -48,6 +48,19 @@ export interface McpResourceSource {
   watch?(uri: string, onChange: () => void): Promise<(() => void) | undefined>;
 }
 
+/**
+ * The name a resource URI holds after `prefix`, percent-decoded, or `undefined` when `uri` is not under
+ * `prefix` (another source's): the first step of `read` for a source whose template is `<prefix>{name}`.
+ */
+export function nameInResourceUri(uri: string, prefix: string): string | undefined {
+  return uri.startsWith(prefix) ? decodeURIComponent(uri.slice(prefix.length)) : undefined;
+}
+
+/** A `read` answer that is one JSON document: `value`, indented for a person reading it. */
+export function jsonResourceContents(uri: string, value: unknown): McpResourceContents[] {
+  return [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }];
+}
+
 /** A prompt a server offers: its arguments (strings, as MCP defines them) and the messages they give. */
 export interface McpPrompt {
   name: string;

@@ -1,7 +1,12 @@
 import { realpathSync, watch } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
-import type { McpResourceContents, McpResourceSource } from '@hearth/mcp';
+import {
+  jsonResourceContents,
+  type McpResourceContents,
+  type McpResourceSource,
+  nameInResourceUri,
+} from '@hearth/mcp';
 import { listFolderInRoot, type RootEntry, readFileInRoot, resolveInsideRoot } from '@hearth/tools';
 
 const fileUriPrefix = 'hearth-fs:///';
@@ -201,14 +206,14 @@ export function runReportResources(runs: {
       },
     ],
     async read(uri) {
-      if (!uri.startsWith(runUriPrefix)) return undefined;
-      const runId = decodeURIComponent(uri.slice(runUriPrefix.length));
+      const runId = nameInResourceUri(uri, runUriPrefix);
+      if (runId === undefined) return undefined;
       const report = await runs.read(runId);
       if (report === undefined || !inRoot(report))
         throw new Error(
           `no run "${runId}" of this fs root is recorded on this machine; list them with resources/list (or hearth runs list).`,
         );
-      return [{ uri, mimeType: 'application/json', text: JSON.stringify(report, null, 2) }];
+      return jsonResourceContents(uri, report);
     },
     async complete(_template, variable, value) {
       if (variable !== 'runId') return [];

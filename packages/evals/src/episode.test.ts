@@ -1,17 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { defineTool } from '@hearth/core';
 import type { Engine, GenerateRequest } from '@hearth/engine';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { replayAnswer } from './episode.js';
 import { type EvalModel, runEvals } from './harness.js';
 import { evalModel } from './models.js';
 import type { SuiteRun } from './reference-models.js';
-import type { ResultRecord } from './result-record.js';
 import type { EvalCase, MultiStepSuite } from './suite.js';
+import { readResultRecords, temporaryFolderForFile } from './test-support/eval-output.js';
 
 // A two-case world: a counter the agent must set to a target the user names in a second turn.
 interface CounterCase extends EvalCase {
@@ -79,31 +78,21 @@ const counterSuite: MultiStepSuite<CounterCase, { counter: number }> = {
   }),
 };
 
-let dir: string;
+const dir = temporaryFolderForFile('hearth-evals-episode-');
 let runs: SuiteRun[];
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hearth-evals-episode-'));
   const loaded = await counterSuite.load();
   runs = [{ suite: counterSuite as MultiStepSuite<EvalCase>, loaded }];
 });
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-const recordsIn = async (outDir: string) =>
-  (await readFile(join(outDir, 'results.jsonl'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as ResultRecord);
 
 describe('multi-step cases', () => {
   it('oracle replays the ground-truth turns to 100%, mutant its faulty turns to 0%, with steps and transcript recorded', async () => {
     const models = await Promise.all(['oracle', 'mutant'].map((spec) => evalModel(spec, runs)));
-    const outDir = join(dir, 'reference');
+    const outDir = join(dir(), 'reference');
     const summary = await runEvals({ suites: runs, models, outDir });
     expect(summary.models.oracle).toMatchObject({ successRate: 1, scored: 2 });
     expect(summary.models.mutant).toMatchObject({ successRate: 0, scored: 2 });
-    const records = await recordsIn(outDir);
+    const records = await readResultRecords(outDir);
     const oracle = records.find((record) => record.model === 'oracle' && record.id === 'c2');
     expect(oracle).toMatchObject({
       steps: 3,
@@ -133,7 +122,7 @@ describe('multi-step cases', () => {
 
   it("removes a killed run's leftover episode folders when it resumes", async () => {
     const models = [await evalModel('oracle', runs)];
-    const outDir = join(dir, 'leftovers');
+    const outDir = join(dir(), 'leftovers');
     const leftover = join(outDir, '.hearth-eval-episodes', 'hearth-evals-counter-c1-killed', 'shop.db');
     await mkdir(dirname(leftover), { recursive: true });
     await writeFile(leftover, 'a killed episode');
@@ -174,9 +163,9 @@ describe('multi-step cases', () => {
       close: async () => {},
     };
     const models: EvalModel[] = [{ name: 'looping', spec: 'looping', files: [], open: async () => looping }];
-    const outDir = join(dir, 'looping');
+    const outDir = join(dir(), 'looping');
     await runEvals({ suites: runs, models, outDir });
-    const [record] = await recordsIn(outDir);
+    const [record] = await readResultRecords(outDir);
     expect(record).toMatchObject({
       correct: false,
       steps: 4,

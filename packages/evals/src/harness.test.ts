@@ -1,35 +1,23 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '@hearth/engine';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileHashCache } from './file-hash.js';
 import { answerEvalCase, type EvalModel, runEvals } from './harness.js';
 import { evalModel } from './models.js';
 import { mutantEngine, oracleEngine } from './reference-models.js';
 import type { ResultRecord } from './result-record.js';
 import { firstCasesAcrossCategories, loadSuites } from './suites.js';
+import { readResultRecords, temporaryFolderForFile } from './test-support/eval-output.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hearth-evals-harness-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-const records = async (outDir: string) =>
-  (await readFile(join(outDir, 'results.jsonl'), 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as ResultRecord);
+const dir = temporaryFolderForFile('hearth-evals-harness-');
 
 describe('runEvals', () => {
   it('drops a last line cut short by a kill and answers that case again', async () => {
     const runs = await loadSuites(['tool-calling'], { cases: 4 });
     const models = [await evalModel('oracle', runs)];
-    const outDir = join(dir, 'cut-short');
+    const outDir = join(dir(), 'cut-short');
     await runEvals({ suites: runs, models, outDir });
     const file = join(outDir, 'results.jsonl');
     const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
@@ -37,7 +25,7 @@ describe('runEvals', () => {
     await writeFile(file, `${lines.slice(0, 2).join('\n')}\n${(lines[2] ?? '').slice(0, 40)}`);
     const summary = await runEvals({ suites: runs, models, outDir });
     expect(summary.models.oracle).toMatchObject({ successRate: 1, scored: 4 });
-    expect((await records(outDir)).map((record) => record.id)).toEqual(
+    expect((await readResultRecords(outDir)).map((record) => record.id)).toEqual(
       lines.map((line) => (JSON.parse(line) as ResultRecord).id),
     );
   });
@@ -56,9 +44,9 @@ describe('runEvals', () => {
       },
     };
     const models: EvalModel[] = [{ name: 'flaky', spec: 'flaky', files: [], open: async () => flaky }];
-    const summary = await runEvals({ suites: runs, models, outDir: join(dir, 'flaky') });
+    const summary = await runEvals({ suites: runs, models, outDir: join(dir(), 'flaky') });
     expect(summary.models.flaky).toMatchObject({ correct: 2, scored: 3, engineErrors: 1, engine: 'flaky' });
-    const failed = (await records(join(dir, 'flaky'))).find((record) => record.id === failOn);
+    const failed = (await readResultRecords(join(dir(), 'flaky'))).find((record) => record.id === failOn);
     expect(failed).toMatchObject({
       correct: false,
       errorType: 'engine_error',
@@ -69,14 +57,14 @@ describe('runEvals', () => {
   it('answers elsewhere in any order and summarises as the local run does; a second answer to a key is refused', async () => {
     const runs = await loadSuites(['tool-calling'], { cases: 5 });
     const models = [await evalModel('oracle', runs), await evalModel('mutant', runs)];
-    const local = await runEvals({ suites: runs, models, outDir: join(dir, 'local') });
+    const local = await runEvals({ suites: runs, models, outDir: join(dir(), 'local') });
     const engines = { oracle: oracleEngine(runs), mutant: mutantEngine(runs) };
-    const answerOptions = { trials: 1, seed: 0, maxTokens: 512, workRoot: join(dir, 'elsewhere-work') };
+    const answerOptions = { trials: 1, seed: 0, maxTokens: 512, workRoot: join(dir(), 'elsewhere-work') };
     const handed: string[] = [];
     const elsewhere = await runEvals({
       suites: runs,
       models,
-      outDir: join(dir, 'elsewhere'),
+      outDir: join(dir(), 'elsewhere'),
       answerElsewhere: async (pending, record) => {
         // Last first, as several workers may finish them.
         for (const { run, testCase, model, trial } of [...pending].reverse()) {
@@ -92,12 +80,12 @@ describe('runEvals', () => {
     expect(elsewhere.comparison).toEqual(local.comparison);
     expect(elsewhere.models.mutant?.categories).toEqual(local.models.mutant?.categories);
 
-    const [first] = await records(join(dir, 'elsewhere'));
+    const [first] = await readResultRecords(join(dir(), 'elsewhere'));
     await expect(
       runEvals({
         suites: runs,
         models,
-        outDir: join(dir, 'twice'),
+        outDir: join(dir(), 'twice'),
         answerElsewhere: async (_pending, record) => {
           await record(first as ResultRecord);
           await record(first as ResultRecord);
@@ -110,7 +98,7 @@ describe('runEvals', () => {
     const runs = await loadSuites(['tool-calling'], { cases: 1 });
     const oracle = await evalModel('oracle', runs);
     await expect(
-      runEvals({ suites: runs, models: [oracle, oracle], outDir: join(dir, 'same') }),
+      runEvals({ suites: runs, models: [oracle, oracle], outDir: join(dir(), 'same') }),
     ).rejects.toMatchObject({
       code: 'EVAL_DATA',
     });
@@ -132,17 +120,17 @@ describe('firstCasesAcrossCategories', () => {
 
 describe('FileHashCache', () => {
   it('hashes a file once, and again when it changes', async () => {
-    const file = join(dir, 'model.gguf');
+    const file = join(dir(), 'model.gguf');
     const fixedTime = new Date('2026-01-01T00:00:00Z');
     await writeFile(file, 'weights');
     await utimes(file, fixedTime, fixedTime);
-    const cache = new FileHashCache(join(dir, 'hashes.json'));
+    const cache = new FileHashCache(join(dir(), 'hashes.json'));
     const sha = (text: string) => createHash('sha256').update(text).digest('hex');
     expect((await cache.sha256(file)).sha256).toBe(sha('weights'));
     // Same size and mtime: the cached hash is used, whatever the bytes (this is what makes it cheap).
     await writeFile(file, 'WEIGHTS');
     await utimes(file, fixedTime, fixedTime);
-    expect((await new FileHashCache(join(dir, 'hashes.json')).sha256(file)).sha256).toBe(sha('weights'));
+    expect((await new FileHashCache(join(dir(), 'hashes.json')).sha256(file)).sha256).toBe(sha('weights'));
     await appendFile(file, '!');
     expect((await cache.sha256(file)).sha256).toBe(sha('WEIGHTS!'));
   });

@@ -1,28 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from '@hearth/engine';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type EvalModel, runEvals } from '../harness.js';
 import { evalModel } from '../models.js';
 import { oracleEngine } from '../reference-models.js';
-import type { ResultRecord } from '../result-record.js';
 import { loadSuites, scoreAnswers } from '../suites.js';
+import { readResultRecords, temporaryFolderForFile } from '../test-support/eval-output.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hearth-evals-planning-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-const recordsIn = async (outDir: string) =>
-  (await readFile(join(outDir, 'results.jsonl'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as ResultRecord);
+const dir = temporaryFolderForFile('hearth-evals-planning-');
 
 describe('the planning suite', () => {
   it('ships at least 8 tasks, with an image and an audio attachment', async () => {
@@ -39,12 +25,12 @@ describe('the planning suite', () => {
   it('oracle scores 100% through the real fs and calculator tools, mutant 0% with the error its fault causes', async () => {
     const runs = await loadSuites(['planning']);
     const models = await Promise.all(['oracle', 'mutant'].map((spec) => evalModel(spec, runs)));
-    const outDir = join(dir, 'reference');
+    const outDir = join(dir(), 'reference');
     const summary = await runEvals({ suites: runs, models, outDir });
     const cases = runs[0]?.loaded.cases.length ?? 0;
     expect(summary.models.oracle).toMatchObject({ successRate: 1, scored: cases });
     expect(summary.models.mutant).toMatchObject({ successRate: 0, scored: cases });
-    const records = await recordsIn(outDir);
+    const records = await readResultRecords(outDir);
     const faults = new Set<string>();
     for (const record of records.filter((entry) => entry.model === 'mutant')) {
       const [, fault, expected] = /mutant fault: (.+) \(expect (.+)\)$/.exec(record.output.text) ?? [];
@@ -86,9 +72,11 @@ describe('the planning suite', () => {
     const models: EvalModel[] = [
       { name: 'text-only', spec: 'text-only', files: [], open: async () => textOnly },
     ];
-    const outDir = join(dir, 'text-only');
+    const outDir = join(dir(), 'text-only');
     await runEvals({ suites: runs, models, outDir });
-    const notApplicable = (await recordsIn(outDir)).filter((record) => record.reason.startsWith('n/a'));
+    const notApplicable = (await readResultRecords(outDir)).filter((record) =>
+      record.reason.startsWith('n/a'),
+    );
     expect(notApplicable.map((record) => record.id).sort()).toEqual(['image_code', 'voice_note']);
   });
 
@@ -135,7 +123,7 @@ describe('the planning suite', () => {
 describe('planning data', () => {
   it('refuses a task whose files or attachments would reach outside their folder, or that expects nothing', async () => {
     const { mkdir, writeFile } = await import('node:fs/promises');
-    const data = join(dir, 'escaping-data');
+    const data = join(dir(), 'escaping-data');
     await mkdir(data, { recursive: true });
     const task = {
       id: 'escape',
@@ -159,7 +147,7 @@ describe('planning data', () => {
       await writeFile(join(data, 'tasks.json'), JSON.stringify([{ ...task, ...extra }]));
       await expect(loadSuites(['planning'], { dataDir: data })).rejects.toThrow(`task 1 (escape): ${field}`);
     }
-    expect(existsSync(join(dir, 'outside.txt'))).toBe(false);
+    expect(existsSync(join(dir(), 'outside.txt'))).toBe(false);
     // A task that expects nothing would pass any answer: refused too.
     await writeFile(
       join(data, 'tasks.json'),

@@ -1,26 +1,13 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runEvals } from '../harness.js';
 import { evalModel } from '../models.js';
-import type { ResultRecord } from '../result-record.js';
 import { loadSuites, scoreAnswers } from '../suites.js';
+import { readResultRecords, temporaryFolderForFile } from '../test-support/eval-output.js';
 import { shippedStatefulData } from './suite.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hearth-evals-stateful-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-const recordsIn = async (outDir: string) =>
-  (await readFile(join(outDir, 'results.jsonl'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as ResultRecord);
+const dir = temporaryFolderForFile('hearth-evals-stateful-');
 
 describe('the stateful suite', () => {
   it('ships at least 12 tasks over lookups, refunds, cancellations, address changes, stock and refusals', async () => {
@@ -33,14 +20,14 @@ describe('the stateful suite', () => {
   it('oracle scores 100% on every trial (pass^2 = 1: each trial gets a fresh database), mutant 0% with the error its fault causes', async () => {
     const runs = await loadSuites(['stateful']);
     const models = await Promise.all(['oracle', 'mutant'].map((spec) => evalModel(spec, runs)));
-    const outDir = join(dir, 'reference');
+    const outDir = join(dir(), 'reference');
     const summary = await runEvals({ suites: runs, models, outDir, trials: 2 });
     const cases = runs[0]?.loaded.cases.length ?? 0;
     expect(summary.models.oracle).toMatchObject({ successRate: 1, scored: 2 * cases });
     expect(summary.models.oracle?.passHatK.stateful).toEqual({ '1': 1, '2': 1 });
     expect(summary.models.mutant).toMatchObject({ successRate: 0, scored: 2 * cases });
     expect(summary.models.mutant?.passHatK.stateful).toEqual({ '1': 0, '2': 0 });
-    const records = await recordsIn(outDir);
+    const records = await readResultRecords(outDir);
     const faults = new Set<string>();
     for (const record of records.filter((entry) => entry.model === 'mutant')) {
       const [, fault, expected] = /mutant fault: (.+) \(expect (.+)\)$/.exec(record.output.text) ?? [];
@@ -101,7 +88,7 @@ describe('the stateful suite', () => {
   });
 
   it('refuses a data folder with a malformed task, naming the task and field', async () => {
-    const data = join(dir, 'bad-data');
+    const data = join(dir(), 'bad-data');
     await mkdir(data, { recursive: true });
     for (const name of ['shop.sql', 'policy.md'])
       await writeFile(join(data, name), await readFile(join(shippedStatefulData, name), 'utf8'));

@@ -6,7 +6,11 @@ import { type EvalModel, runEvals } from '../harness.js';
 import { evalModel } from '../models.js';
 import { oracleEngine } from '../reference-models.js';
 import { loadSuites, scoreAnswers } from '../suites.js';
-import { readResultRecords, temporaryFolderForFile } from '../test-support/eval-output.js';
+import {
+  expectMutantFaultsCaught,
+  readResultRecords,
+  temporaryFolderForFile,
+} from '../test-support/eval-output.js';
 
 const dir = temporaryFolderForFile('hearth-evals-planning-');
 
@@ -31,13 +35,7 @@ describe('the planning suite', () => {
     expect(summary.models.oracle).toMatchObject({ successRate: 1, scored: cases });
     expect(summary.models.mutant).toMatchObject({ successRate: 0, scored: cases });
     const records = await readResultRecords(outDir);
-    const faults = new Set<string>();
-    for (const record of records.filter((entry) => entry.model === 'mutant')) {
-      const [, fault, expected] = /mutant fault: (.+) \(expect (.+)\)$/.exec(record.output.text) ?? [];
-      expect(record.errorType, `${record.id}: ${fault}: ${record.reason}`).toBe(expected);
-      faults.add(fault ?? '');
-    }
-    expect([...faults].sort()).toEqual([
+    expect(expectMutantFaultsCaught(records)).toEqual([
       'a required step skipped',
       'an answer that says nothing of the work',
       'missing call',

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { runEvals } from '../harness.js';
 import { evalModel } from '../models.js';
 import { loadSuites, scoreAnswers } from '../suites.js';
-import { readResultRecords, temporaryFolderForFile } from '../test-support/eval-output.js';
+import {
+  expectMutantFaultsCaught,
+  readResultRecords,
+  temporaryFolderForFile,
+} from '../test-support/eval-output.js';
 import { shippedStatefulData } from './suite.js';
 
 const dir = temporaryFolderForFile('hearth-evals-stateful-');
@@ -28,13 +32,7 @@ describe('the stateful suite', () => {
     expect(summary.models.mutant).toMatchObject({ successRate: 0, scored: 2 * cases });
     expect(summary.models.mutant?.passHatK.stateful).toEqual({ '1': 0, '2': 0 });
     const records = await readResultRecords(outDir);
-    const faults = new Set<string>();
-    for (const record of records.filter((entry) => entry.model === 'mutant')) {
-      const [, fault, expected] = /mutant fault: (.+) \(expect (.+)\)$/.exec(record.output.text) ?? [];
-      expect(record.errorType, `${record.id}: ${fault}: ${record.reason}`).toBe(expected);
-      faults.add(fault ?? '');
-    }
-    expect([...faults].sort()).toEqual([
+    expect(expectMutantFaultsCaught(records)).toEqual([
       'a write nobody asked for',
       'a write the policy forbids',
       'missing call',

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { ResultRecord } from '../result-record.js';
 
 /**
@@ -29,3 +29,18 @@ export const readResultRecords = async (outDir: string): Promise<ResultRecord[]>
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as ResultRecord);
+
+/**
+ * Checks that each answer of the multi-step mutant failed with the error type its fault causes (the
+ * answer text says `mutant fault: <fault> (expect <error type>)`); returns the faults seen, sorted, for
+ * the test to compare with the ones its suite should exercise.
+ */
+export function expectMutantFaultsCaught(records: readonly ResultRecord[]): string[] {
+  const faults = new Set<string>();
+  for (const record of records.filter((entry) => entry.model === 'mutant')) {
+    const [, fault, expected] = /mutant fault: (.+) \(expect (.+)\)$/.exec(record.output.text) ?? [];
+    expect(record.errorType, `${record.id}: ${fault}: ${record.reason}`).toBe(expected);
+    faults.add(fault ?? '');
+  }
+  return [...faults].sort();
+}

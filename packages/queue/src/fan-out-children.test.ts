@@ -1,57 +1,19 @@
 // Fan-out branches as child runs (`fanOutChildren`), on real Redis and Postgres with worker processes.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServices, stopServices } from '@hearth/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRunQueue } from './run-queue.js';
+import { describe, expect, it } from 'vitest';
 import shoutEach, { shoutEngine } from './test-support/agent-fan-out-workflow.js';
 import wide from './test-support/branch-workflow.js';
-import { startWorkerProcess, type WorkerProcess } from './test-support/worker-processes.js';
+import { queueServicesForFile } from './test-support/queue-services.js';
 import type { QueuedRun, RunQueue } from './types.js';
 
 const wideWorkflow = fileURLToPath(new URL('./test-support/branch-workflow.ts', import.meta.url));
 const shoutWorkflow = fileURLToPath(new URL('./test-support/agent-fan-out-workflow.ts', import.meta.url));
 
-let dir: string;
-let urls: { redisUrl: string; postgresUrl: string };
-let queueIndex = 0;
-const workers: WorkerProcess[] = [];
-const queues: RunQueue[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hearth-fan-out-test-'));
-  urls = await startServices({ dir: join(dir, 'services') });
+const { dir, freshQueue } = queueServicesForFile('fan-out', {
+  TEST_FAN_OUT_CHILDREN: '1',
 });
-
-afterAll(async () => {
-  for (const worker of workers) worker.child.kill('SIGKILL');
-  for (const queue of queues) await queue.close();
-  await stopServices(join(dir, 'services')).catch(() => undefined);
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function freshQueue() {
-  queueIndex += 1;
-  const queueName = `fan-out-${process.pid}-${queueIndex}`;
-  const queue = await openRunQueue({ ...urls, queueName });
-  queues.push(queue);
-  const startWorker = (concurrency = 1) => {
-    const worker = startWorkerProcess({
-      HEARTH_REDIS_URL: urls.redisUrl,
-      HEARTH_POSTGRES_URL: urls.postgresUrl,
-      TEST_QUEUE: queueName,
-      TEST_CONCURRENCY: String(concurrency),
-      TEST_WORKDIRS: join(dir, 'workdirs'),
-      TEST_FAN_OUT_CHILDREN: '1',
-    });
-    workers.push(worker);
-    return worker;
-  };
-  return { queue, startWorker };
-}
 
 async function waitForRun(queue: RunQueue, runId: string, logs: () => string): Promise<QueuedRun> {
   for (let tries = 0; tries < 2400; tries++) {
@@ -82,17 +44,15 @@ const items = ['a', 'b', 'c', 'd', 'e', 'f'];
 
 describe('fanOut branches as child runs (fanOutChildren)', () => {
   it('spreads the branches over 3 workers as child runs; the output equals the in-process run; each call once', async () => {
-    const { queue, startWorker } = await freshQueue();
-    const started = [startWorker(), startWorker(), startWorker()];
-    await Promise.all(started.map((worker) => worker.ready));
-    const logs = () => started.map((worker) => worker.stderr()).join('\n');
-    const counter = join(dir, 'spread.count');
+    const { queue, startReadyWorkers } = await freshQueue();
+    const { logs } = await startReadyWorkers(3);
+    const counter = join(dir(), 'spread.count');
     const run = await queue.enqueue({ target: wideWorkflow, input: { items, counter, holdMs: 600 } });
     const finished = await waitForRun(queue, run.runId, logs);
     expect(finished.status, logs()).toBe('done');
 
     const inProcess = await wide.run(
-      { items, counter: join(dir, 'in-process.count'), holdMs: 0 },
+      { items, counter: join(dir(), 'in-process.count'), holdMs: 0 },
       { checkpointer: 'memory' },
     );
     expect(finished.output).toEqual(inProcess.output);
@@ -117,16 +77,14 @@ describe('fanOut branches as child runs (fanOutChildren)', () => {
   });
 
   it('an agent on a scripted model as the fanned-out target: its runs spread, the answers equal the in-process run', async () => {
-    const { queue, startWorker } = await freshQueue();
-    const started = [startWorker(), startWorker(), startWorker()];
-    await Promise.all(started.map((worker) => worker.ready));
-    const logs = () => started.map((worker) => worker.stderr()).join('\n');
-    const counter = join(dir, 'shout.count');
+    const { queue, startReadyWorkers } = await freshQueue();
+    const { logs } = await startReadyWorkers(3);
+    const counter = join(dir(), 'shout.count');
     const run = await queue.enqueue({ target: shoutWorkflow, input: { items, counter } });
     const finished = await waitForRun(queue, run.runId, logs);
     expect(finished.status, logs()).toBe('done');
     const inProcess = await shoutEach.run(
-      { items, counter: join(dir, 'shout-in-process.count') },
+      { items, counter: join(dir(), 'shout-in-process.count') },
       { checkpointer: 'memory', engine: shoutEngine() },
     );
     expect(finished.output).toEqual(inProcess.output);
@@ -147,7 +105,7 @@ describe('fanOut branches as child runs (fanOutChildren)', () => {
     const { queue, startWorker } = await freshQueue();
     const worker = startWorker(1);
     await worker.ready;
-    const counter = join(dir, 'single.count');
+    const counter = join(dir(), 'single.count');
     const run = await queue.enqueue({ target: wideWorkflow, input: { items: ['x', 'y', 'z'], counter } });
     const finished = await waitForRun(queue, run.runId, worker.stderr);
     expect(finished.status, worker.stderr()).toBe('done');
@@ -169,7 +127,7 @@ describe('fanOut branches as child runs (fanOutChildren)', () => {
     const { queue, startWorker } = await freshQueue();
     const worker = startWorker(2);
     await worker.ready;
-    const counter = join(dir, 'boom.count');
+    const counter = join(dir(), 'boom.count');
     const run = await queue.enqueue({
       target: wideWorkflow,
       input: { items: ['a', 'boom'], counter },
@@ -185,11 +143,9 @@ describe('fanOut branches as child runs (fanOutChildren)', () => {
   });
 
   it("SIGKILL of the parent's worker while it waits: the parent finishes elsewhere and finished children are not run again", async () => {
-    const { queue, startWorker } = await freshQueue();
-    const started = [startWorker(), startWorker(), startWorker()];
-    await Promise.all(started.map((worker) => worker.ready));
-    const logs = () => started.map((worker) => worker.stderr()).join('\n');
-    const counter = join(dir, 'killed.count');
+    const { queue, startReadyWorkers } = await freshQueue();
+    const { started, logs } = await startReadyWorkers(3);
+    const counter = join(dir(), 'killed.count');
     // 6 branches on 3 single-slot workers: the second half starts only as the first half ends.
     const run = await queue.enqueue({ target: wideWorkflow, input: { items, counter, holdMs: 1_500 } });
     let finishedBeforeKill: QueuedRun[] = [];

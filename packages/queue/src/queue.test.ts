@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunEvent } from '@hearth/core';
 import { restartRedis, startServices, stopServices } from '@hearth/testkit';
 import { Queue } from 'bullmq';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openRunQueue } from './run-queue.js';
 import { startRunWorker } from './run-worker.js';
-import { startWorkerProcess, type WorkerProcess } from './test-support/worker-processes.js';
+import { queueServicesForFile } from './test-support/queue-services.js';
+import type { WorkerProcess } from './test-support/worker-processes.js';
 import type { QueuedRun, RunQueue } from './types.js';
 
 const countedWorkflow = fileURLToPath(new URL('./test-support/counted-workflow.ts', import.meta.url));
@@ -20,43 +19,7 @@ const mediaWorkflow = fileURLToPath(new URL('./test-support/media-workflow.ts', 
 const gatherWorkflow = fileURLToPath(new URL('./test-support/gather-workflow.ts', import.meta.url));
 const approvalWorkflow = fileURLToPath(new URL('./test-support/approval-workflow.ts', import.meta.url));
 
-let dir: string;
-let urls: { redisUrl: string; postgresUrl: string };
-let queueIndex = 0;
-const workers: WorkerProcess[] = [];
-const queues: RunQueue[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hearth-queue-test-'));
-  urls = await startServices({ dir: join(dir, 'services') });
-});
-
-afterAll(async () => {
-  for (const worker of workers) worker.child.kill('SIGKILL');
-  for (const queue of queues) await queue.close();
-  await stopServices(join(dir, 'services')).catch(() => undefined);
-  await rm(dir, { recursive: true, force: true });
-});
-
-/** A fresh queue name per test, so leftovers of one test never reach another's workers. */
-async function freshQueue() {
-  queueIndex += 1;
-  const queueName = `test-${process.pid}-${queueIndex}`;
-  const queue = await openRunQueue({ ...urls, queueName });
-  queues.push(queue);
-  const startWorker = (concurrency = 1) => {
-    const worker = startWorkerProcess({
-      HEARTH_REDIS_URL: urls.redisUrl,
-      HEARTH_POSTGRES_URL: urls.postgresUrl,
-      TEST_QUEUE: queueName,
-      TEST_CONCURRENCY: String(concurrency),
-      TEST_WORKDIRS: join(dir, 'workdirs'),
-    });
-    workers.push(worker);
-    return worker;
-  };
-  return { queue, queueName, startWorker };
-}
+const { dir, urls, freshQueue, closeAfterTests } = queueServicesForFile('queue');
 
 /** The worker process whose id (`host:pid:n`) is recorded on the run. */
 function workerRunning(run: QueuedRun | undefined, among: WorkerProcess[]): WorkerProcess | undefined {
@@ -105,7 +68,7 @@ const counterLines = (counter: string) =>
 describe('@hearth/queue on real Redis and Postgres', () => {
   it('runs an enqueued workflow on a worker process; follow sees its events live; each side effect once', async () => {
     const { queue, startWorker } = await freshQueue();
-    const counter = join(dir, 'basic.count');
+    const counter = join(dir(), 'basic.count');
     const run = await queue.enqueue({ target: countedWorkflow, input: { counter } });
     expect(run.status).toBe('queued');
     const worker = startWorker();
@@ -129,7 +92,7 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     const first = startWorker();
     const second = startWorker();
     await Promise.all([first.ready, second.ready]);
-    const counter = join(dir, 'killed.count');
+    const counter = join(dir(), 'killed.count');
     const run = await queue.enqueue({ target: countedWorkflow, input: { counter, holdMs: 1_500 } });
     // s2's call is made and recorded; the worker is killed while s2 holds, before s2 is checkpointed.
     await waitFor(() => existsSync(`${counter}.in-s2`), 's2 to start', first);
@@ -154,12 +117,12 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     const first = startWorker();
     const second = startWorker();
     await Promise.all([first.ready, second.ready]);
-    const counter = join(dir, 'leased.count');
+    const counter = join(dir(), 'leased.count');
     const run = await queue.enqueue({ target: countedWorkflow, input: { counter, holdMs: 700 } });
     await waitFor(() => existsSync(`${counter}.in-s1`), 's1 to start', first);
     // What BullMQ does after a lapsed job lock: the same run delivered again, to the idle worker.
     const bull = new Queue(queueName, {
-      connection: { host: '127.0.0.1', port: Number(new URL(urls.redisUrl).port) },
+      connection: { host: '127.0.0.1', port: Number(new URL(urls().redisUrl).port) },
     });
     await bull.add('run', { runId: run.runId, generation: 1 }, { jobId: 'duplicate-delivery' });
     await bull.close();
@@ -178,7 +141,7 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     const { queue, queueName, startWorker } = await freshQueue();
     const first = startWorker();
     await first.ready;
-    const counter = join(dir, 'approval.count');
+    const counter = join(dir(), 'approval.count');
     const run = await queue.enqueue({ target: approvalWorkflow, input: { counter } });
     const { run: paused, events } = await followToEnd(queue, run.runId);
     expect(paused.status, first.stderr()).toBe('paused');
@@ -192,8 +155,8 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     expect((await first.exited).code).toBe(0);
     const second = startWorker();
     await second.ready;
-    const elsewhere = await openRunQueue({ ...urls, queueName });
-    queues.push(elsewhere);
+    const elsewhere = await openRunQueue({ ...urls(), queueName });
+    closeAfterTests(elsewhere);
     const continued = await elsewhere.resume(run.runId, { approve: true });
     expect(continued.status).toBe('queued');
     const { run: finished } = await followToEnd(elsewhere, run.runId);
@@ -207,12 +170,12 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     const { queue, queueName, startWorker } = await freshQueue();
     const worker = startWorker();
     await worker.ready;
-    const counter = join(dir, 'pause-unrecorded.count');
+    const counter = join(dir(), 'pause-unrecorded.count');
     const run = await queue.enqueue({ target: approvalWorkflow, input: { counter } });
     const { run: paused } = await followToEnd(queue, run.runId);
     expect(paused.status, worker.stderr()).toBe('paused');
     // As if the worker had died after the checkpoint and before writing the status: running, job re-delivered.
-    const db = new pg.Client({ connectionString: urls.postgresUrl });
+    const db = new pg.Client({ connectionString: urls().postgresUrl });
     await db.connect();
     await db.query(
       "update hearth_runs set status = 'running', pending_approvals = '[]', generation = generation + 1 where run_id = $1",
@@ -220,7 +183,7 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     );
     await db.end();
     const bull = new Queue(queueName, {
-      connection: { host: '127.0.0.1', port: Number(new URL(urls.redisUrl).port) },
+      connection: { host: '127.0.0.1', port: Number(new URL(urls().redisUrl).port) },
     });
     await bull.add('run', { runId: run.runId, generation: 2 }, { jobId: 'redelivered-pause' });
     await bull.close();
@@ -234,7 +197,7 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     const { queue, startWorker } = await freshQueue();
     const worker = startWorker();
     await worker.ready;
-    const counter = join(dir, 'cancelled.count');
+    const counter = join(dir(), 'cancelled.count');
     const run = await queue.enqueue({ target: countedWorkflow, input: { counter, holdMs: 1_500 } });
     await waitFor(() => existsSync(`${counter}.in-s1`), 's1 to start', worker);
     await queue.cancel(run.runId);
@@ -269,7 +232,7 @@ describe('@hearth/queue on real Redis and Postgres', () => {
       inputDigests: [digest(png), digest(wav)],
       toolDigest: digest(png),
     });
-    const db = new pg.Client({ connectionString: urls.postgresUrl });
+    const db = new pg.Client({ connectionString: urls().postgresUrl });
     await db.connect();
     const { rows } = await db.query('select sha256 from hearth_blobs where sha256 = any($1)', [
       [digest(png), digest(wav)],
@@ -282,10 +245,10 @@ describe('@hearth/queue on real Redis and Postgres', () => {
 
   it('a run whose job was lost (Redis emptied) is re-enqueued by the recovery sweep and continues from its checkpoint', async () => {
     const { queue, queueName, startWorker } = await freshQueue();
-    const counter = join(dir, 'lost.count');
+    const counter = join(dir(), 'lost.count');
     const run = await queue.enqueue({ target: countedWorkflow, input: { counter } });
     const bull = new Queue(queueName, {
-      connection: { host: '127.0.0.1', port: Number(new URL(urls.redisUrl).port) },
+      connection: { host: '127.0.0.1', port: Number(new URL(urls().redisUrl).port) },
     });
     await bull.obliterate({ force: true });
     await bull.close();
@@ -301,7 +264,7 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     const { queue, startWorker } = await freshQueue();
     const first = startWorker();
     await first.ready;
-    const counter = join(dir, 'shutdown.count');
+    const counter = join(dir(), 'shutdown.count');
     // Each step holds longer than the worker's 5 s shutdown deadline.
     const run = await queue.enqueue({ target: countedWorkflow, input: { counter, holdMs: 6_000 } });
     await waitFor(() => existsSync(`${counter}.in-s1`), 's1 to start', first);
@@ -319,10 +282,9 @@ describe('@hearth/queue on real Redis and Postgres', () => {
   });
 
   it('fans out child runs over several workers (a BullMQ flow); the fan-in run gets their results once all stopped', async () => {
-    const { queue, startWorker } = await freshQueue();
-    const started = [startWorker(), startWorker(), startWorker()];
-    await Promise.all(started.map((worker) => worker.ready));
-    const counters = [1, 2, 3].map((index) => join(dir, `fan-${index}.count`));
+    const { queue, startReadyWorkers } = await freshQueue();
+    const { logs } = await startReadyWorkers(3);
+    const counters = [1, 2, 3].map((index) => join(dir(), `fan-${index}.count`));
     const { fanIn, children } = await queue.fanOut({
       children: counters.map((counter, index) => ({
         target: countedWorkflow,
@@ -333,8 +295,7 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     });
     expect(fanIn).toMatchObject({ status: 'queued', children: ['child-1', 'child-2', 'child-3'] });
     const { run: finished } = await followToEnd(queue, fanIn.runId);
-    const logs = started.map((worker) => worker.stderr()).join('\n');
-    expect(finished.status, logs).toBe('done');
+    expect(finished.status, logs()).toBe('done');
     const steps = JSON.stringify(['s1', 's2', 's3', 's4']);
     expect(finished.output).toMatchObject({
       summary: [`child-1:done:${steps}`, `child-2:done:${steps}`, `child-3:done:${steps}`],
@@ -349,7 +310,7 @@ describe('@hearth/queue on real Redis and Postgres', () => {
 
   it('refuses a taken run id and unknown runs with specific errors', async () => {
     const { queue } = await freshQueue();
-    const counter = join(dir, 'taken.count');
+    const counter = join(dir(), 'taken.count');
     await queue.enqueue({ target: countedWorkflow, input: { counter }, runId: 'taken:id' });
     await expect(
       queue.enqueue({ target: countedWorkflow, input: { counter }, runId: 'taken:id' }),
@@ -362,15 +323,15 @@ describe('@hearth/queue on real Redis and Postgres', () => {
 
   it('says which server is unreachable, naming the URL', async () => {
     const closedPort = 'redis://127.0.0.1:1';
-    await expect(openRunQueue({ redisUrl: closedPort, postgresUrl: urls.postgresUrl })).rejects.toMatchObject(
-      {
-        code: 'QUEUE_REDIS_UNREACHABLE',
-        message: expect.stringContaining('127.0.0.1:1'),
-      },
-    );
+    await expect(
+      openRunQueue({ redisUrl: closedPort, postgresUrl: urls().postgresUrl }),
+    ).rejects.toMatchObject({
+      code: 'QUEUE_REDIS_UNREACHABLE',
+      message: expect.stringContaining('127.0.0.1:1'),
+    });
     await expect(
       openRunQueue({
-        redisUrl: urls.redisUrl,
+        redisUrl: urls().redisUrl,
         postgresUrl: 'postgres://postgres:secret@127.0.0.1:1/postgres',
       }),
     ).rejects.toMatchObject({
@@ -402,7 +363,7 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     const port = (oldRedis.address() as AddressInfo).port;
     try {
       await expect(
-        openRunQueue({ redisUrl: `redis://127.0.0.1:${port}`, postgresUrl: urls.postgresUrl }),
+        openRunQueue({ redisUrl: `redis://127.0.0.1:${port}`, postgresUrl: urls().postgresUrl }),
       ).rejects.toMatchObject({
         code: 'QUEUE_REDIS_VERSION',
         message: expect.stringMatching(/version 5\.0.*6\.2 or newer/),
@@ -413,16 +374,18 @@ describe('@hearth/queue on real Redis and Postgres', () => {
   });
 
   it('sets the schema up once when many clients start together on a fresh database', async () => {
-    const admin = new pg.Client({ connectionString: urls.postgresUrl });
+    const admin = new pg.Client({ connectionString: urls().postgresUrl });
     await admin.connect();
     await admin.query('create database migrations_race');
     await admin.end();
-    const url = new URL(urls.postgresUrl);
+    const url = new URL(urls().postgresUrl);
     url.pathname = '/migrations_race';
     const opened = await Promise.all(
-      Array.from({ length: 6 }, () => openRunQueue({ redisUrl: urls.redisUrl, postgresUrl: url.toString() })),
+      Array.from({ length: 6 }, () =>
+        openRunQueue({ redisUrl: urls().redisUrl, postgresUrl: url.toString() }),
+      ),
     );
-    queues.push(...opened);
+    closeAfterTests(...opened);
     const check = new pg.Client({ connectionString: url.toString() });
     await check.connect();
     const { rows } = await check.query('select version from hearth_queue_migrations order by version');
@@ -434,17 +397,17 @@ describe('@hearth/queue on real Redis and Postgres', () => {
     const { queue, startWorker } = await freshQueue();
     const worker = startWorker();
     await worker.ready;
-    const counter = join(dir, 'redis-restart.count');
+    const counter = join(dir(), 'redis-restart.count');
     const run = await queue.enqueue({ target: countedWorkflow, input: { counter, holdMs: 400 } });
     await waitFor(() => existsSync(`${counter}.in-s1`), 's1 to start', worker);
-    await restartRedis(join(dir, 'services'));
+    await restartRedis(join(dir(), 'services'));
     const { run: finished } = await followToEnd(queue, run.runId);
     expect(finished.status, worker.stderr()).toBe('done');
     expect(counterLines(counter).map((line) => line.split(' ')[0])).toEqual(['s1', 's2', 's3', 's4']);
   });
 
   it('closes a worker within its deadline when Redis is gone', async () => {
-    const servicesDir = join(dir, 'doomed-services');
+    const servicesDir = join(dir(), 'doomed-services');
     const doomed = await startServices({ dir: servicesDir });
     const worker = await startRunWorker({
       ...doomed,

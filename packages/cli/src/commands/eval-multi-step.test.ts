@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEvalResults, readEvalSummary } from './test-support/eval-output.js';
 import { runHearthInProcess } from './test-support/run-in-process.js';
 
 // The multi-step suites (stateful, planning) through `hearth eval`: agent loops with tools, scored by
@@ -27,18 +28,14 @@ interface ModelSummary {
   passHatK: { [suite: string]: { [k: string]: number | null } };
 }
 
-const readRecords = (dir: string): EpisodeRecord[] =>
-  readFileSync(join(dir, 'results.jsonl'), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as EpisodeRecord);
+const readRecords = (out: string) => readEvalResults<EpisodeRecord>(out);
 
-const summaryOf = (dir: string) =>
-  JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as {
+const summaryOf = (out: string) =>
+  readEvalSummary<{
     models: { [name: string]: ModelSummary };
     trials: number;
     suites: { [name: string]: { cases: number } };
-  };
+  }>(out);
 
 let dir: string;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRunQueue, type QueuedRun, type RunQueue } from '@hearth/queue';
 import { startServices, stopServices } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEvalResults, readEvalSummary } from './test-support/eval-output.js';
 import { type HearthProcess, runHearth, startHearth } from './test-support/hearth-binary.js';
 import { runHearthInProcess } from './test-support/run-in-process.js';
 
@@ -48,14 +48,8 @@ const queueEnv = (queueName: string) => ({
   HEARTH_QUEUE_NAME: queueName,
 });
 
-const readResults = (out: string): ResultLine[] =>
-  readFileSync(join(out, 'results.jsonl'), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as ResultLine);
-
-const readSummary = (out: string) =>
-  JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as SummaryJson;
+const readResults = (out: string) => readEvalResults<ResultLine>(out);
+const readSummary = (out: string) => readEvalSummary<SummaryJson>(out);
 
 async function startWorkers(queueName: string, count: number, args: string[] = []): Promise<HearthProcess[]> {
   const workers = Array.from({ length: count }, (_, index) =>

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEvalResults, readEvalSummary } from './test-support/eval-output.js';
 import { startHearth } from './test-support/hearth-binary.js';
 import { runHearthInProcess } from './test-support/run-in-process.js';
 
@@ -17,21 +18,17 @@ interface Record {
   output: { text: string; reasoning?: string };
 }
 
-const readRecords = (dir: string): Record[] =>
-  readFileSync(join(dir, 'results.jsonl'), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record);
+const readRecords = (out: string) => readEvalResults<Record>(out);
 
-const summaryOf = (dir: string) =>
-  JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as {
+const summaryOf = (out: string) =>
+  readEvalSummary<{
     models: {
       [name: string]: { successRate: number | null; scored: number; files: Array<{ sha256?: string }> };
     };
     comparison: { first: string; second: string; difference: number } | null;
     seed: number;
     suites: { [name: string]: { cases: number } };
-  };
+  }>(out);
 
 let dir: string;
 beforeAll(async () => {

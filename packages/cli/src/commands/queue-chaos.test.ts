@@ -1,7 +1,7 @@
 // The run queue under chaos, on a real Redis and Postgres: `hearth worker` processes SIGKILLed at
 // seeded random moments and restarted, Redis restarted mid-run. Nothing here measures time: pacing
 // is random, and every wait is for a condition, with a generous limit against a hang.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,12 @@ describe('the run queue under chaos', () => {
     const workers = await Promise.all(Array.from({ length: WORKERS }, startWorker));
 
     const client = await openRunQueue(queue);
+    // chaos-0 waits after its first call until the gate goes: its worker is killed there first, so
+    // a re-delivery answered from the ledger happens for certain, and the gate keeps the chaos going
+    // (one run unfinished) until the Redis restart and one more kill have happened.
+    const gate = join(effects, 'gates', 'chaos-0');
+    mkdirSync(join(effects, 'gates'));
+    writeFileSync(gate, '');
     try {
       for (let index = 0; index < RUNS; index++) {
         const run = `chaos-${index}`;
@@ -86,19 +92,33 @@ describe('the run queue under chaos', () => {
       const random = seededRandom(20261201);
       let kills = 0;
       let redisRestarts = 0;
+      const kill = async (index: number) => {
+        const victim = workers[index] as HearthProcess;
+        victim.child.kill('SIGKILL');
+        await victim.closed;
+        kills += 1;
+        workers[index] = await startWorker();
+      };
+      await until('chaos-0 to make its first call', async () =>
+        existsSync(join(effects, 'raw-calls.log')) &&
+        lines(join(effects, 'raw-calls.log')).includes('chaos-0 p1')
+          ? true
+          : undefined,
+      );
+      const holder = (await client.get('chaos-0'))?.worker?.split(':')[1];
+      const holderIndex = workers.findIndex((worker) => String(worker.child.pid) === holder);
+      expect(holderIndex, `the worker running chaos-0 (${holder}) is one of ours`).toBeGreaterThanOrEqual(0);
+      await kill(holderIndex);
       while (kills < MAX_KILLS && (await finished()) < RUNS) {
         await sleep(300 + random() * 2_500);
         if (kills === REDIS_RESTART_AFTER && redisRestarts === 0) {
           await restartRedis(services);
           redisRestarts += 1;
         }
-        const index = Math.floor(random() * WORKERS);
-        const victim = workers[index] as HearthProcess;
-        victim.child.kill('SIGKILL');
-        await victim.closed;
-        kills += 1;
-        workers[index] = await startWorker();
+        await kill(Math.floor(random() * WORKERS));
+        if (redisRestarts === 1 && kills > REDIS_RESTART_AFTER) rmSync(gate, { force: true });
       }
+      rmSync(gate, { force: true });
       // The chaos must have happened for the test to mean anything.
       expect(kills).toBeGreaterThanOrEqual(REDIS_RESTART_AFTER + 1);
       expect(redisRestarts).toBe(1);

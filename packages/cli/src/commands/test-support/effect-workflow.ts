@@ -2,10 +2,12 @@
 // The tool logs every raw call, and applies its effect (one line in effects.log) only once per
 // idempotency key, as the queue's docs ask of a tool with side effects. Each step holds for `holdMs`
 // after the call, so kills often land after a call was made but before its step was checkpointed:
-// the effect ledger must answer those calls again, not the tool.
+// the effect ledger must answer those calls again, not the tool. While a gate file
+// `<dir>/gates/<run>` exists, the run's steps also wait after their call, so the test can kill a
+// worker in that window for certain.
 
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineTool, defineWorkflow, END, START } from '@hearth/core';
@@ -56,6 +58,8 @@ export default defineWorkflow({
           },
         ) => {
           await context.callTool('charge', { dir: state.dir, run: state.run, step });
+          while (existsSync(join(state.dir, 'gates', state.run)))
+            await sleep(50, undefined, context.signal ? { signal: context.signal } : {});
           if (state.holdMs > 0)
             await sleep(state.holdMs, undefined, context.signal ? { signal: context.signal } : {});
           return { done: [step] };

@@ -1,10 +1,12 @@
 /**
  * Fan-out fixtures: `wide` fans out one `branch` workflow per item (a target node, so a worker with
  * `fanOutChildren` runs each as a child run). Each branch makes one counted call (a line `<item>
- * <idempotency key>` in the `counter` file), writes `<counter>.in-<item>`, holds `holdMs`, and
- * returns its item upper-cased. The item `boom` fails its branch.
+ * <idempotency key>` in the `counter` file), writes `<counter>.in-<item>`, waits until `together`
+ * branches have started (so that many run at once: with one run per worker, on that many workers),
+ * holds `holdMs`, and returns its item upper-cased. The item `boom` fails its branch.
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineTool, defineWorkflow, END, fanOut, START } from '@hearth/core';
 import { z } from 'zod';
@@ -19,7 +21,16 @@ const count = defineTool({
   },
 });
 
-const branchInput = z.object({ item: z.string(), counter: z.string(), holdMs: z.number() });
+const branchInput = z.object({
+  item: z.string(),
+  counter: z.string(),
+  holdMs: z.number(),
+  together: z.number().default(0),
+});
+
+/** How many branches counting into `counter` have started (each wrote `<counter>.in-<item>`). */
+const branchesStarted = (counter: string) =>
+  readdirSync(dirname(counter)).filter((name) => name.startsWith(`${basename(counter)}.in-`)).length;
 
 export const branch = defineWorkflow({
   name: 'branch',
@@ -32,6 +43,8 @@ export const branch = defineWorkflow({
         if (state.item === 'boom') throw new Error(`branch ${state.item} exploded`);
         await context.callTool('count', { counter: state.counter, item: state.item });
         writeFileSync(`${state.counter}.in-${state.item}`, '');
+        while (branchesStarted(state.counter) < state.together)
+          await sleep(50, undefined, context.signal ? { signal: context.signal } : {});
         if (state.holdMs > 0)
           await sleep(state.holdMs, undefined, context.signal ? { signal: context.signal } : {});
         return { upper: state.item.toUpperCase() };
@@ -52,6 +65,7 @@ export default defineWorkflow({
     items: z.array(z.string()),
     counter: z.string(),
     holdMs: z.number().default(0),
+    together: z.number().default(0),
     item: z.string().default(''),
     results: z.array(z.object({ item: z.string(), upper: z.string() })).default([]),
   }),
@@ -63,7 +77,12 @@ export default defineWorkflow({
     plan: { run: () => ({}) },
     each: {
       target: branch,
-      input: (state) => ({ item: state.item, counter: state.counter, holdMs: state.holdMs }),
+      input: (state) => ({
+        item: state.item,
+        counter: state.counter,
+        holdMs: state.holdMs,
+        together: state.together,
+      }),
       output: (result) => ({ results: [result] }),
     },
     gather: { run: () => ({}) },
@@ -73,7 +92,9 @@ export default defineWorkflow({
     {
       from: 'plan',
       route: (state) =>
-        state.items.map((item) => fanOut('each', { item, counter: state.counter, holdMs: state.holdMs })),
+        state.items.map((item) =>
+          fanOut('each', { item, counter: state.counter, holdMs: state.holdMs, together: state.together }),
+        ),
       targets: ['each'],
     },
     { from: 'each', to: 'gather' },
